@@ -1,0 +1,53 @@
+/// A processed payment as refunds need it: its lines, the usage they took, and what was
+/// refunded and clawed back so far.
+public struct PaymentRecord: Sendable, Equatable {
+    public let id: String
+    public let account: String
+    public let partner: String?
+    public let currency: Currency
+    public let amount: Int
+    public let occurredAt: Timestamp
+    /// Non-zero lines, in evaluation order.
+    public var lines: [RecordedLine]
+    /// The usage keys whose count this payment incremented.
+    public let countKeys: [UsageKey]
+    /// The cumulative refunded amount (may exceed `amount`; the excess is ignored).
+    public var refunded: Int
+    /// Whether a full refund or reversal has given the counts back.
+    public var countsReleased: Bool
+
+    public init(
+        id: String, account: String, partner: String?, currency: Currency, amount: Int, occurredAt: Timestamp,
+        lines: [RecordedLine], countKeys: [UsageKey], refunded: Int = 0, countsReleased: Bool = false
+    ) {
+        self.id = id
+        self.account = account
+        self.partner = partner
+        self.currency = currency
+        self.amount = amount
+        self.occurredAt = occurredAt
+        self.lines = lines
+        self.countKeys = countKeys
+        self.refunded = refunded
+        self.countsReleased = countsReleased
+    }
+}
+
+/// One awarded line of a payment.
+public struct RecordedLine: Sendable, Equatable {
+    /// `partner/rule` or `program/rule`.
+    public let rule: String
+    /// Minor units awarded.
+    public let amount: Int
+    /// Minor units clawed back so far.
+    public var clawedBack: Int
+    /// Every limit usage the line counted toward: its rule's, its partner's, the programme's.
+    public let usageKeys: [UsageKey]
+
+    public init(rule: String, amount: Int, clawedBack: Int = 0, usageKeys: [UsageKey]) {
+        self.rule = rule
+        self.amount = amount
+        self.clawedBack = clawedBack
+        self.usageKeys = usageKeys
+    }
+}

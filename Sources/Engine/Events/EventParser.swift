@@ -1,0 +1,191 @@
+/// Turns JSON into validated events, strictly: every known field is checked, unknown fields are
+/// ignored (SPEC §2, §8).
+public enum EventParser {
+    /// Parses one JSON Lines line (or any JSON text holding one object).
+    public static func parse<Bytes: Collection>(line: Bytes) -> Result<Event, EventError> where Bytes.Element == UInt8 {
+        do {
+            return parse(json: try JSONParser.parse(line))
+        } catch {
+            return .failure(EventError(field: "(event)", message: "not valid JSON: \(error)"))
+        }
+    }
+
+    /// Validates a parsed JSON value as an event.
+    public static func parse(json: JSONValue) -> Result<Event, EventError> {
+        guard case .object = json else {
+            return .failure(EventError(field: "(event)", message: "expected a JSON object"))
+        }
+        var reader = FieldReader(json: json)
+        do {
+            return .success(try reader.event())
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+/// Reads and checks the fields of one event object.
+private struct FieldReader {
+    let json: JSONValue
+    var eventID: String?
+
+    init(json: JSONValue) { self.json = json }
+
+    func fail(_ field: String, _ message: String) -> EventError {
+        EventError(field: field, message: message, eventID: eventID)
+    }
+
+    /// A present, non-null string field; `nil` when absent.
+    func string(_ key: String, in object: JSONValue? = nil, path: String? = nil) throws(EventError) -> String? {
+        let field = path ?? key
+        guard let value = (object ?? json)[key] else { return nil }
+        guard case .string(let text) = value else { throw fail(field, "expected a string, got \(value.kindDescription)") }
+        return text
+    }
+
+    func requiredString(_ key: String, for kind: Event.Kind) throws(EventError) -> String {
+        guard let text = try string(key) else { throw fail(key, "missing (required for a \(kind.rawValue))") }
+        return text
+    }
+
+    mutating func event() throws(EventError) -> Event {
+        guard let id = try string("id") else { throw fail("id", "missing") }
+        guard (1...128).contains(id.utf8.count), id.utf8.allSatisfy(FieldReader.isIDByte) else {
+            throw fail("id", "expected 1-128 of A-Z a-z 0-9 . _ : -")
+        }
+        eventID = id
+
+        let kind: Event.Kind
+        if let typeText = try string("type") {
+            guard let parsed = Event.Kind(rawValue: typeText) else {
+                throw fail("type", "'\(typeText)': expected payment | refund | reversal")
+            }
+            kind = parsed
+        } else {
+            kind = .payment
+        }
+
+        var account: String?
+        if let text = try string("account") {
+            guard (1...128).contains(text.count) else { throw fail("account", "expected a string of 1-128 characters") }
+            account = text
+        } else if kind == .payment {
+            throw fail("account", "missing (required for a payment)")
+        }
+
+        guard let occurredText = try string("occurred_at") else { throw fail("occurred_at", "missing") }
+        let occurredAt: Timestamp
+        switch Timestamp.parse(occurredText) {
+        case .success(let instant): occurredAt = instant
+        case .failure(.malformed):
+            throw fail("occurred_at", "'\(occurredText)' is not RFC 3339 with offset (e.g. 2026-11-24T14:03:00+01:00)")
+        case .failure(.invalidValue):
+            throw fail("occurred_at", "'\(occurredText)' is not a valid date/time")
+        }
+
+        let currency = try currencyField("currency")
+        if currency == nil && kind != .reversal { throw fail("currency", "missing (required for a \(kind.rawValue))") }
+        let amount = try amountField("amount", currency: currency)
+        if amount == nil && kind != .reversal { throw fail("amount", "missing (required for a \(kind.rawValue))") }
+
+        let merchant = try merchantField()
+        if merchant == nil && kind == .payment { throw fail("merchant", "missing (required for a payment)") }
+
+        let originalCurrency = try currencyField("original_currency")
+        let originalAmount = try amountField("original_amount", currency: originalCurrency)
+        if (originalCurrency == nil) != (originalAmount == nil) {
+            throw fail(
+                originalAmount == nil ? "original_amount" : "original_currency",
+                "original_amount and original_currency come together")
+        }
+
+        let originalID = try string("original_id")
+        if let originalID, !(1...128).contains(originalID.utf8.count) || !originalID.utf8.allSatisfy(FieldReader.isIDByte) {
+            throw fail("original_id", "expected 1-128 of A-Z a-z 0-9 . _ : -")
+        }
+        if originalID == nil && kind != .payment { throw fail("original_id", "missing (required for a \(kind.rawValue))") }
+
+        return Event(
+            id: id, kind: kind, account: account, occurredAt: occurredAt, amount: amount, currency: currency,
+            merchant: merchant, originalAmount: originalAmount, originalCurrency: originalCurrency,
+            originalID: originalID)
+    }
+
+    func currencyField(_ key: String) throws(EventError) -> Currency? {
+        guard let code = try string(key) else { return nil }
+        guard let currency = Currency(code: code) else {
+            throw fail(key, "'\(code)' is not a known ISO 4217 currency code")
+        }
+        return currency
+    }
+
+    /// An amount as a decimal string or a JSON number written the same way, > 0, at most 10^12
+    /// minor units, with no more fraction digits than `currency` has.
+    func amountField(_ key: String, currency: Currency?) throws(EventError) -> Int? {
+        guard let value = json[key] else { return nil }
+        let text: String
+        switch value {
+        case .string(let string): text = string
+        case .number(let number): text = number
+        default: throw fail(key, "expected a decimal string or number, got \(value.kindDescription)")
+        }
+        let digits = currency?.minorDigits ?? 4
+        switch DecimalAmount.minorUnits(text, digits: digits) {
+        case .success(let units):
+            guard units > 0 else { throw fail(key, "must be > 0") }
+            return units
+        case .failure(.notDecimal): throw fail(key, "'\(text)' is not a decimal amount")
+        case .failure(.tooManyFractionDigits(let allowed)):
+            throw fail(key, "\(text) has more fraction digits than \(currency?.code ?? "allowed") (\(allowed))")
+        case .failure(.tooLarge): throw fail(key, "\(text) exceeds 10^12 minor units")
+        }
+    }
+
+    func merchantField() throws(EventError) -> Merchant? {
+        guard let value = json["merchant"] else { return nil }
+        guard case .object = value else { throw fail("merchant", "expected an object, got \(value.kindDescription)") }
+        func text(_ key: String) throws(EventError) -> String? {
+            try string(key, in: value, path: "merchant.\(key)")
+        }
+        let mid = try text("mid")
+        let siret = try text("siret")
+        let name = try text("name")
+        for (key, field) in [("mid", mid), ("name", name)] {
+            if let field, !(1...128).contains(field.count) {
+                throw fail("merchant.\(key)", "expected 1-128 characters")
+            }
+        }
+        if let siret, siret.utf8.count != 14 || !siret.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            throw fail("merchant.siret", "expected 14 digits")
+        }
+        let mcc = try text("mcc")
+        if let mcc, mcc.utf8.count != 4 || !mcc.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            throw fail("merchant.mcc", "expected 4 digits")
+        }
+        let country = try text("country")
+        if let country, country.utf8.count != 2 || !country.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) {
+            throw fail("merchant.country", "expected two upper-case letters (ISO 3166 alpha-2)")
+        }
+        var channel: Merchant.Channel?
+        if let channelText = try text("channel") {
+            guard let parsed = Merchant.Channel(rawValue: channelText) else {
+                throw fail("merchant.channel", "expected online | in_store")
+            }
+            channel = parsed
+        }
+        guard mid != nil || siret != nil || name != nil else {
+            throw fail("merchant", "needs at least one of mid, siret, name")
+        }
+        return Merchant(mid: mid, siret: siret, name: name, mcc: mcc, country: country, channel: channel)
+    }
+
+    static func isIDByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"),
+            UInt8(ascii: "-"):
+            return true
+        default: return false
+        }
+    }
+}

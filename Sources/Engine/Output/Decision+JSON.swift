@@ -1,0 +1,81 @@
+extension Decision {
+    /// The decision as one line of `dry-run --format json` (SPEC §5).
+    public func jsonLine(includeTrace: Bool = true) -> String {
+        var writer = JSONWriter()
+        writer.beginObject()
+        switch status {
+        case .invalid:
+            if let line = origin.line { writer.int("line", line) }
+            if let file = origin.file { writer.string("file", file) }
+            writer.string("status", status.rawValue)
+            if let eventID { writer.string("event", eventID) }
+            writer.string("error", error ?? "invalid event")
+            if deferred { writer.bool("deferred", true) }
+        case .orphan, .duplicate, .conflict:
+            writer.string("event", eventID ?? "")
+            if let kind { writer.string("type", kind.rawValue) }
+            if let account { writer.string("account", account) }
+            writer.string("status", status.rawValue)
+            if let error { writer.string("error", error) }
+        case .rewarded, .noReward, .clawback:
+            let currency = self.currency!
+            writer.string("event", eventID ?? "")
+            if let kind { writer.string("type", kind.rawValue) }
+            if let account { writer.string("account", account) }
+            writer.string("status", status.rawValue)
+            writer.optionalString("partner", partner)
+            writer.string("currency", currency.code)
+            writer.string("cashback", currency.format(cashback))
+            writer.beginArray("lines")
+            for line in lines {
+                writer.beginObject()
+                writer.string("rule", line.rule)
+                writer.string("amount", currency.format(line.amount))
+                writer.endObject()
+            }
+            writer.endArray()
+            if let warning { writer.string("warning", warning) }
+            if deferred { writer.bool("deferred", true) }
+            if includeTrace, let trace { trace.write(to: &writer, currency: currency) }
+        }
+        writer.endObject()
+        return writer.text
+    }
+}
+
+extension Trace {
+    func write(to writer: inout JSONWriter, currency: Currency) {
+        func limitSteps(_ key: String, _ steps: [LimitStep]) {
+            writer.beginArray(key)
+            for step in steps {
+                writer.beginObject()
+                writer.string("limit", step.limit)
+                writer.string("before", currency.format(step.before))
+                writer.string("after", currency.format(step.after))
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        writer.beginObject("trace")
+        writer.string("attribution", attribution)
+        if let refundedFraction { writer.string("refunded", refundedFraction) }
+        writer.beginArray("rules")
+        for rule in rules {
+            writer.beginObject()
+            writer.string("rule", rule.rule)
+            writer.bool("matched", rule.matched)
+            if let failure = rule.failure { writer.string("failed", failure) }
+            if let reward = rule.reward {
+                writer.string("reward", currency.format(reward))
+                limitSteps("limits", rule.limits)
+                writer.bool("kept", rule.final > 0)
+                writer.string("final", currency.format(rule.final))
+            }
+            writer.endObject()
+        }
+        writer.endArray()
+        if !partnerLimits.isEmpty { limitSteps("partner_limits", partnerLimits) }
+        if !programLimits.isEmpty { limitSteps("program_limits", programLimits) }
+        writer.endObject()
+    }
+}

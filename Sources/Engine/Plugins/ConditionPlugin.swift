@@ -1,0 +1,37 @@
+/// A kind of `when:` condition: it reads its configuration once, then decides per payment.
+///
+/// A new kind is a module with one type conforming to this protocol, registered in one line of
+/// `BuiltinPlugins`. See `docs/plugins.md`.
+public protocol ConditionPlugin: Sendable {
+    /// The YAML key that names the kind, e.g. `weekday`.
+    static var kind: String { get }
+    /// One line for `cashback plugins`.
+    static var summary: String { get }
+    /// A `when:` item showing the configuration, e.g. `weekday: [sat, sun]`.
+    static var example: String { get }
+
+    /// Reads and validates the configuration; throws an error located at the offending node.
+    init(configuration: ConfigNode, context: PluginContext) throws(ConfigError)
+
+    /// Whether the payment meets the condition.
+    func holds(for payment: Payment) -> Bool
+
+    /// Why the condition does not hold, in words: `weekday is wed; rule wants sat, sun`.
+    func explainFailure(for payment: Payment) -> String
+}
+
+/// A kind of `reward:`: it reads its configuration once, then computes an exact amount per payment.
+public protocol RewardPlugin: Sendable {
+    /// The YAML key that names the kind, e.g. `percentage`.
+    static var kind: String { get }
+    /// One line for `cashback plugins`.
+    static var summary: String { get }
+    /// A `reward:` value showing the configuration, e.g. `percentage: 5%`.
+    static var example: String { get }
+
+    /// Reads and validates the configuration; throws an error located at the offending node.
+    init(configuration: ConfigNode, context: PluginContext) throws(ConfigError)
+
+    /// The exact reward before rounding, in minor units of the payment's currency.
+    func reward(for payment: Payment) -> ExactAmount
+}

@@ -1,0 +1,52 @@
+/// A payment as plugins see it while a rule is evaluated: the event, the attributed partner,
+/// its local time in the rule file's zone, and read-only access to the account's history.
+public struct Payment {
+    public let event: Event
+    /// The amount in minor units of `currency`.
+    public let amount: Int
+    public let currency: Currency
+    public let account: String
+    /// The merchant (every valid payment has one).
+    public let merchant: Merchant
+    /// The partner the payment was attributed to, if any.
+    public let partner: String?
+    /// `occurred_at` on the wall clock of the rule file's time zone.
+    public let local: LocalTime
+    /// Whose rule is being evaluated.
+    public let scope: RuleScope
+    let history: any PaymentHistory
+
+    public init(event: Event, partner: String?, local: LocalTime, scope: RuleScope, history: any PaymentHistory) {
+        self.event = event
+        self.amount = event.amount ?? 0
+        self.currency = event.currency ?? Currency(code: "EUR")!
+        self.account = event.account ?? ""
+        self.merchant = event.merchant ?? Merchant()
+        self.partner = partner
+        self.local = local
+        self.scope = scope
+        self.history = history
+    }
+
+    /// No earlier-processed payment of this account at the rule's partner (programme rules:
+    /// no earlier payment at all), refunded or not.
+    public var isFirstPurchase: Bool {
+        !history.hasEarlierPayment(account: account, at: scope.partnerID)
+    }
+
+    /// The account's gross spend before this payment at the rule's partner (programme rules:
+    /// anywhere), in this payment's currency, in the `period` that holds this payment.
+    public func earlierSpend(in period: Period) -> Int {
+        history.spend(account: account, at: scope.partnerID, currency: currency, period: period.key(for: local.date))
+    }
+}
+
+/// Read-only facts about the payments processed so far, the part of the evaluation state that
+/// plugins may consult.
+public protocol PaymentHistory: AnyObject {
+    /// Whether the account has an earlier payment at `partner` (`nil`: anywhere).
+    func hasEarlierPayment(account: String, at partner: String?) -> Bool
+    /// The account's gross spend at `partner` (`nil`: anywhere) in `currency` within a period,
+    /// keyed in the zone of the partner's file (`nil`: the programme's).
+    func spend(account: String, at partner: String?, currency: Currency, period: PeriodKey) -> Int
+}

@@ -1,0 +1,37 @@
+/// A partner shop: how payments are attributed to it and the rules it funds (SPEC §3.2).
+public struct Partner: Sendable {
+    /// How the best kept lines are chosen among matching rules.
+    public enum Stacking: String, Sendable {
+        /// Every matching rule's line.
+        case sum
+        /// The single largest capped line (ties: the earlier rule).
+        case best
+        /// Only the first rule whose conditions hold, whatever its amount.
+        case first
+    }
+
+    public let id: String
+    public let name: String
+    /// The file as the user named it.
+    public let file: String
+    public let match: PartnerMatch
+    /// Payments in other currencies are not attributed; `nil` is `currency: any`.
+    public let currency: Currency?
+    public let zone: Zone
+    /// Local dates in `zone`; `until` is exclusive.
+    public let activeFrom: CivilDate?
+    public let activeUntil: CivilDate?
+    /// The lifetime budget in minor units, if any (also present in `limits` as the last limit).
+    public let budget: Int?
+    public let stacking: Stacking
+    /// The partner's own limits, then its budget.
+    public let limits: [Limit]
+    public let rules: [Rule]
+
+    /// Whether the partner runs on a local date.
+    public func isActive(on date: CivilDate) -> Bool {
+        if let activeFrom, date < activeFrom { return false }
+        if let activeUntil, date >= activeUntil { return false }
+        return true
+    }
+}

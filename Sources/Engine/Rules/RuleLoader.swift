@@ -1,0 +1,200 @@
+import Foundation
+import Yams
+
+/// Loads a rules directory (`program.yaml` and `partners/**/*.yaml|yml`) into a `RuleSet`,
+/// collecting every problem as a `Diagnostic` rather than stopping at the first.
+public struct RuleLoader: Sendable {
+    public let registry: PluginRegistry
+
+    public init(registry: PluginRegistry) { self.registry = registry }
+
+    /// The result of loading: the rules when there were no errors, and every diagnostic.
+    public struct Outcome: Sendable {
+        public let rules: RuleSet?
+        public let diagnostics: [Diagnostic]
+        /// The files read, relative to the directory, in load order.
+        public let files: [String]
+    }
+
+    /// Loads `directory`. I/O problems (a missing directory, an unreadable file) are diagnostics too.
+    public func load(directory: String) -> Outcome {
+        var sources: [RuleSource] = []
+        var diagnostics: [Diagnostic] = []
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return Outcome(
+                rules: nil,
+                diagnostics: [Diagnostic(file: directory, line: 1, column: 1, context: nil, message: "not a rules directory")],
+                files: [])
+        }
+        for relative in RuleLoader.ruleFiles(in: directory) {
+            let path = RuleLoader.join(directory, relative)
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                diagnostics.append(Diagnostic(file: path, line: 1, column: 1, context: nil, message: "cannot read the file as UTF-8"))
+                continue
+            }
+            sources.append(RuleSource(relativePath: relative, displayPath: path, text: text))
+        }
+        let outcome = load(sources: sources)
+        return Outcome(rules: diagnostics.isEmpty ? outcome.rules : nil, diagnostics: diagnostics + outcome.diagnostics, files: outcome.files)
+    }
+
+    /// Loads rule files already read into memory (a stored snapshot, or tests).
+    public func load(sources: [RuleSource]) -> Outcome {
+        var diagnostics: [Diagnostic] = []
+        let sorted = sources.sorted { Array($0.relativePath.utf8).lexicographicallyPrecedes(Array($1.relativePath.utf8)) }
+        var documents: [(source: RuleSource, root: ConfigNode)] = []
+        for source in sorted {
+            switch RuleLoader.compose(source) {
+            case .success(let root): documents.append((source, root))
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            }
+        }
+        let programDocument = documents.first { $0.source.relativePath == "program.yaml" }
+        let partnerDocuments = documents.filter { $0.source.relativePath != "program.yaml" }
+        let partnerIDs = Set(partnerDocuments.compactMap { RuleLoader.declaredPartnerID($0.root) })
+
+        var program = Program.defaults
+        if let programDocument {
+            let reader = FileReader(source: programDocument.source, registry: registry, partnerIDs: partnerIDs)
+            program = reader.program(programDocument.root)
+            diagnostics += reader.diagnostics
+        }
+        var partners: [Partner] = []
+        for document in partnerDocuments {
+            let reader = FileReader(source: document.source, registry: registry, partnerIDs: partnerIDs)
+            if let partner = reader.partner(document.root, program: program) { partners.append(partner) }
+            diagnostics += reader.diagnostics
+        }
+        diagnostics += RuleLoader.crossFileProblems(partners)
+        let version = RuleLoader.contentHash(sorted)
+        let rules = diagnostics.isEmpty ? RuleSet(program: program, partners: partners, version: version) : nil
+        return Outcome(rules: rules, diagnostics: diagnostics, files: sorted.map(\.relativePath))
+    }
+
+    /// `program.yaml` (if present) and every `*.yaml`/`*.yml` under `partners/`, relative paths.
+    static func ruleFiles(in directory: String) -> [String] {
+        var files: [String] = []
+        if FileManager.default.fileExists(atPath: join(directory, "program.yaml")) { files.append("program.yaml") }
+        let partnersDirectory = join(directory, "partners")
+        if let enumerator = FileManager.default.enumerator(atPath: partnersDirectory) {
+            while let relative = enumerator.nextObject() as? String {
+                guard relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") else { continue }
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: join(partnersDirectory, relative), isDirectory: &isDirectory),
+                    !isDirectory.boolValue
+                {
+                    files.append("partners/" + relative)
+                }
+            }
+        }
+        return files
+    }
+
+    static func join(_ directory: String, _ relative: String) -> String {
+        directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
+    }
+
+    /// Parses YAML without resolving scalar types: values are read later by their declared type.
+    static func compose(_ source: RuleSource) -> Result<ConfigNode, Diagnostic> {
+        func diagnostic(_ mark: Mark?, _ message: String) -> Diagnostic {
+            Diagnostic(file: source.displayPath, line: mark?.line ?? 1, column: mark?.column ?? 1, context: nil, message: message)
+        }
+        do {
+            guard let node = try Yams.compose(yaml: source.text, .basic) else {
+                return .failure(diagnostic(nil, "the file is empty"))
+            }
+            return .success(ConfigNode(node))
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                .composer(_, let problem, let mark, _):
+                return .failure(diagnostic(mark, "YAML syntax: \(problem)"))
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                return .failure(diagnostic(context.mark, "duplicate key '\(duplicates.joined(separator: "', '"))'"))
+            default:
+                return .failure(diagnostic(nil, "YAML: \(error)"))
+            }
+        } catch {
+            return .failure(diagnostic(nil, "YAML: \(error)"))
+        }
+    }
+
+    /// The `partner:` id of a partner file, if it is readable, to check references early.
+    static func declaredPartnerID(_ root: ConfigNode) -> String? {
+        guard case .mapping(let mapping) = root.node, let value = mapping["partner"], case .scalar(let scalar) = value
+        else { return nil }
+        return scalar.string
+    }
+
+    /// Partner ids used twice and exact identifiers claimed by two partners.
+    static func crossFileProblems(_ partners: [Partner]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var seenIDs: [String: Partner] = [:]
+        var claimed: [String: Partner] = [:]
+        for partner in partners {
+            if let earlier = seenIDs[partner.id] {
+                diagnostics.append(
+                    Diagnostic(
+                        file: partner.file, line: 1, column: 1, context: partner.id,
+                        message: "partner id '\(partner.id)' is already used by \(earlier.file)"))
+            } else {
+                seenIDs[partner.id] = partner
+            }
+            for (kind, values) in [("mid", partner.match.mids), ("siret", partner.match.sirets)] {
+                for value in Set(values).sorted() {
+                    let key = kind + ":" + value
+                    if let owner = claimed[key], owner.id != partner.id {
+                        diagnostics.append(
+                            Diagnostic(
+                                file: partner.file, line: partner.match.line, column: partner.match.column,
+                                context: partner.id,
+                                message: "\(kind) '\(value)' is claimed by both \(owner.file) (\(owner.id)) and \(partner.file) (\(partner.id))"
+                            ))
+                    } else {
+                        claimed[key] = partner
+                    }
+                }
+            }
+        }
+        return diagnostics
+    }
+
+    /// A 128-bit FNV-1a hash of the files' paths and contents, as 32 hex digits.
+    static func contentHash(_ sources: [RuleSource]) -> String {
+        var first: UInt64 = 0xcbf2_9ce4_8422_2325
+        var second: UInt64 = 0x8422_2325_cbf2_9ce4
+        func feed(_ bytes: some Sequence<UInt8>) {
+            for byte in bytes {
+                first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+                second = (second ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 &+ 0x9e37_79b9
+            }
+        }
+        for source in sources {
+            feed(source.relativePath.utf8)
+            feed([0])
+            feed(source.text.utf8)
+            feed([0])
+        }
+        func hex(_ value: UInt64) -> String {
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return hex(first) + hex(second)
+    }
+}
+
+/// One rule file's text and where it came from.
+public struct RuleSource: Sendable, Equatable {
+    /// The path relative to the rules directory, e.g. `partners/decathlon.yaml`.
+    public let relativePath: String
+    /// The path as diagnostics print it.
+    public let displayPath: String
+    public let text: String
+
+    public init(relativePath: String, displayPath: String, text: String) {
+        self.relativePath = relativePath
+        self.displayPath = displayPath
+        self.text = text
+    }
+}

@@ -1,0 +1,26 @@
+/// A loaded, checked rules directory: the programme, the partners in path order and their index.
+public struct RuleSet: Sendable {
+    public let program: Program
+    public let partners: [Partner]
+    public let index: PartnerIndex
+    /// The content hash of the files that produced it: every decision records it.
+    public let version: String
+
+    public init(program: Program, partners: [Partner], version: String) {
+        self.program = program
+        self.partners = partners
+        self.index = PartnerIndex(partners: partners)
+        self.version = version
+    }
+
+    /// The partner a payment is attributed to, if any (SPEC §3.2, §8).
+    public func attribute(_ event: Event) -> Int? {
+        guard let merchant = event.merchant, let currency = event.currency else { return nil }
+        return index.firstPartner(for: merchant) { index in
+            let partner = partners[index]
+            if let partnerCurrency = partner.currency, partnerCurrency != currency { return false }
+            guard partner.match.restrictionsHold(for: merchant) else { return false }
+            return partner.isActive(on: partner.zone.localTime(event.occurredAt).date)
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+import Engine
+
+/// The `cashback` command: lint rules, dry-run events, list plugins.
+struct Cashback: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cashback",
+        abstract: "A cashback rules engine: YAML partner and programme rules, exact to the cent.",
+        subcommands: [LintCommand.self, DryRunCommand.self, PluginsCommand.self]
+    )
+}

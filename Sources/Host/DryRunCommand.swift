@@ -1,0 +1,73 @@
+import ArgumentParser
+import BuiltinPlugins
+import Engine
+import Foundation
+
+/// `cashback dry-run`: evaluates events from files in a fresh in-memory state and prints a
+/// decision per event.
+struct DryRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dry-run",
+        abstract: "Evaluate events from JSON Lines files (or - for stdin) in a fresh in-memory state.")
+
+    @Option(help: "The rules directory.")
+    var rules = "rules"
+
+    @Option(help: "Output format: json, csv or table.")
+    var format: DecisionFormat = .table
+
+    @Flag(help: "Add a trace to each decision: rules considered, limits applied, failed conditions.")
+    var explain = false
+
+    @Flag(help: "Exit 3 when any event is invalid.")
+    var strict = false
+
+    @Argument(help: "JSON Lines files of events; - reads standard input.")
+    var files: [String]
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("name at least one events file (or - for standard input)") }
+    }
+
+    func run() throws {
+        let ruleSet = try RulesDirectory.load(rules)
+        let evaluator = Evaluator(rules: ruleSet, explain: explain)
+        let state = InMemoryState()
+        var printer = format.printer(explain: explain)
+        var output = OutputBuffer()
+        var progress = Progress()
+        var invalidCount = 0
+        do {
+            try EventSource(paths: files).forEach { input in
+                for decision in evaluator.process(input, state: state) {
+                    if decision.status == .invalid { invalidCount += 1 }
+                    printer.print(decision, to: &output)
+                }
+                progress.tick("dry-run")
+            }
+        } catch {
+            output.flush()
+            progress.finish()
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(ExitStatus.usage)
+        }
+        progress.finish()
+        printer.finish(unresolvedOrphans: state.unresolvedOrphans, to: &output)
+        output.flush()
+        if strict && invalidCount > 0 { throw ExitCode(ExitStatus.strictInvalidEvents) }
+    }
+}
+
+/// Loading a rules directory for a command: diagnostics go to standard error and the command
+/// exits 1 when the rules are invalid.
+enum RulesDirectory {
+    static func load(_ directory: String) throws -> RuleSet {
+        let outcome = RuleLoader(registry: .builtin).load(directory: directory)
+        guard let rules = outcome.rules else {
+            let text = outcome.diagnostics.map(\.description).joined(separator: "\n")
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+            throw ExitCode(ExitStatus.rulesInvalid)
+        }
+        return rules
+    }
+}

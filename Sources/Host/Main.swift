@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// Entry point: parses the command line and maps failures to the exit statuses of SPEC §6
+/// (usage errors exit 2, not ArgumentParser's 64).
+@main
+enum Main {
+    static func main() {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["CASHBACK_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .notice
+            return handler
+        }
+        do {
+            var command = try Cashback.parseAsRoot()
+            try command.run()
+        } catch {
+            let code = Cashback.exitCode(for: error)
+            let message = Cashback.fullMessage(for: error)
+            if !message.isEmpty {
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+            }
+            exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
+        }
+    }
+}
+
+/// Exit statuses shared by the commands (SPEC §6).
+enum ExitStatus {
+    static let rulesInvalid: Int32 = 1
+    static let usage: Int32 = 2
+    static let strictInvalidEvents: Int32 = 3
+}

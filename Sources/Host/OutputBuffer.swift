@@ -1,0 +1,28 @@
+import Foundation
+
+/// Buffered writing to standard output: one system call per 64 KiB, not per line.
+struct OutputBuffer {
+    private var buffer: [UInt8] = []
+    private let capacity = 1 << 16
+
+    init() { buffer.reserveCapacity(capacity) }
+
+    mutating func line(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        buffer.append(0x0A)
+        if buffer.count >= capacity { flush() }
+    }
+
+    mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 { break }
+                offset += written
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
