@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .executable(name: "cashback", targets: ["Host"]),
         .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "BuiltinPlugins", targets: ["BuiltinPlugins"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),

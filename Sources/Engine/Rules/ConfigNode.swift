@@ -76,8 +76,9 @@ public struct ConfigNode {
     }
 
     /// The members of a mapping whose keys must all be in `allowed`; an unknown key is an error
-    /// that suggests the nearest allowed one.
-    public func mapping(allowed: [String]) throws(ConfigError) -> ConfigMapping {
+    /// that suggests the nearest allowed one. With `onUnknownKey`, unknown keys are reported
+    /// there and skipped, so that a reader can go on and find the other problems.
+    public func mapping(allowed: [String], onUnknownKey: ((ConfigError) -> Void)? = nil) throws(ConfigError) -> ConfigMapping {
         guard case .mapping(let mapping) = node else {
             throw error("expected a map with keys \(allowed.joined(separator: ", ")), got \(isNull ? "nothing" : kindDescription)")
         }
@@ -88,7 +89,10 @@ public struct ConfigNode {
             let key = scalar.string
             guard allowed.contains(key) else {
                 let hint = Suggestion.nearest(to: key, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
-                throw keyReader.error("unknown key '\(key)'\(hint) (expected one of: \(allowed.joined(separator: ", ")))")
+                let problem = keyReader.error("unknown key '\(key)'\(hint) (expected one of: \(allowed.joined(separator: ", ")))")
+                guard let onUnknownKey else { throw problem }
+                onUnknownKey(problem)
+                continue
             }
             guard !members.contains(where: { $0.key == key }) else { throw keyReader.error("duplicate key '\(key)'") }
             members.append((key, keyReader, child(valueNode, key: key)))

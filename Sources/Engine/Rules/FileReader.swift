@@ -3,7 +3,13 @@ final class FileReader {
     let source: RuleSource
     let registry: PluginRegistry
     let partnerIDs: Set<String>
-    private(set) var diagnostics: [Diagnostic] = []
+    private var diagnostics: [Diagnostic] = []
+
+    /// The problems found, by line and column.
+    var diagnosticsInFileOrder: [Diagnostic] {
+        diagnostics.enumerated().sorted { ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset) }
+            .map(\.element)
+    }
 
     init(source: RuleSource, registry: PluginRegistry, partnerIDs: Set<String>) {
         self.source = source
@@ -19,8 +25,9 @@ final class FileReader {
     static let ruleKeys = ["id", "when", "reward", "limits"]
     static let limitKeys = ["per", "period", "max", "count"]
 
-    private func report(_ error: ConfigError, context: String?, prefix: String = "") {
-        let path = prefix.isEmpty ? error.path : (error.path.isEmpty ? prefix : "\(prefix).\(error.path)")
+    func report(_ error: ConfigError, context: String?, prefix: String = "") {
+        let separator = error.path.hasPrefix("[") ? "" : "."
+        let path = prefix.isEmpty ? error.path : (error.path.isEmpty ? prefix : prefix + separator + error.path)
         let message = path.isEmpty ? error.message : "\(path): \(error.message)"
         diagnostics.append(
             Diagnostic(file: source.displayPath, line: error.line, column: error.column, context: context, message: message))
@@ -40,7 +47,7 @@ final class FileReader {
 
     func program(_ root: ConfigNode) -> Program {
         let defaults = Program.defaults
-        guard let top = attempt(context: "program", { () throws(ConfigError) in try root.mapping(allowed: FileReader.programKeys) })
+        guard let top = attempt(context: "program", { () throws(ConfigError) in try root.mapping(allowed: FileReader.programKeys) { self.report($0, context: "program") } })
         else { return defaults }
         let currency = top["currency"].flatMap { node in attempt(context: "program") { () throws(ConfigError) in try currencyValue(node) } } ?? defaults.currency
         let zone = top["timezone"].flatMap { node in attempt(context: "program") { () throws(ConfigError) in try zoneValue(node) } } ?? defaults.zone
@@ -84,9 +91,14 @@ final class FileReader {
     // MARK: partner files
 
     func partner(_ root: ConfigNode, program: Program) -> Partner? {
-        guard let top = attempt(context: nil, { () throws(ConfigError) in try root.mapping(allowed: FileReader.partnerKeys) })
+        var unknownKeys: [ConfigError] = []
+        guard let top = attempt(context: nil, { () throws(ConfigError) in
+            try root.mapping(allowed: FileReader.partnerKeys) { unknownKeys.append($0) }
+        })
         else { return nil }
-        guard let id = attempt(context: nil, { () throws(ConfigError) in try partnerID(top) }) else { return nil }
+        let id = attempt(context: nil, { () throws(ConfigError) in try partnerID(top) })
+        for problem in unknownKeys { report(problem, context: id) }
+        guard let id else { return nil }
         let name = top["name"].flatMap { node in attempt(context: id) { () throws(ConfigError) in try node.string(expected: "a name") } } ?? id
 
         var currency: Currency? = program.currency
@@ -196,7 +208,7 @@ final class FileReader {
         var rules: [Rule] = []
         var seen: Set<String> = []
         for item in items {
-            guard let fields = attempt(context: owner, { () throws(ConfigError) in try item.mapping(allowed: FileReader.ruleKeys) })
+            guard let fields = attempt(context: owner, { () throws(ConfigError) in try item.mapping(allowed: FileReader.ruleKeys) { self.report($0, context: owner) } })
             else { continue }
             guard
                 let id = attempt(context: owner, { () throws(ConfigError) -> String in

@@ -58,13 +58,13 @@ public struct RuleLoader: Sendable {
         if let programDocument {
             let reader = FileReader(source: programDocument.source, registry: registry, partnerIDs: partnerIDs)
             program = reader.program(programDocument.root)
-            diagnostics += reader.diagnostics
+            diagnostics += reader.diagnosticsInFileOrder
         }
         var partners: [Partner] = []
         for document in partnerDocuments {
             let reader = FileReader(source: document.source, registry: registry, partnerIDs: partnerIDs)
             if let partner = reader.partner(document.root, program: program) { partners.append(partner) }
-            diagnostics += reader.diagnostics
+            diagnostics += reader.diagnosticsInFileOrder
         }
         diagnostics += RuleLoader.crossFileProblems(partners)
         let version = RuleLoader.contentHash(sorted)

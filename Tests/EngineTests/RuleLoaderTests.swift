@@ -1,0 +1,123 @@
+import BuiltinPlugins
+import Engine
+import Testing
+
+/// Loading rule files from memory: structure, values read by declared type, diagnostics.
+@Suite struct RuleLoaderTests {
+    static func load(_ files: [(String, String)]) -> RuleLoader.Outcome {
+        RuleLoader(registry: .builtin).load(
+            sources: files.map { RuleSource(relativePath: $0.0, displayPath: "rules/" + $0.0, text: $0.1) })
+    }
+
+    @Test func readsValuesByDeclaredTypeNotYAML11() throws {
+        let outcome = RuleLoaderTests.load([
+            ("partners/norway.yaml", """
+            partner: norway
+            match:
+              name: [NORSK*]
+              countries: [NO]
+            rules:
+              - id: evening
+                when:
+                  - time: { from: 18:00, until: 22:00 }
+                  - mcc: [0742, 5411-5412]
+                reward: { percentage: 5% }
+            """)
+        ])
+        #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics)")
+        let partner = try #require(outcome.rules?.partners.first)
+        #expect(partner.match.countries == ["NO"])
+    }
+
+    @Test func filesLoadInByteOrderOfTheirRelativePath() throws {
+        let file = { (id: String) in "partner: \(id)\nmatch: { name: [\"SHOP*\"] }\nrules: [{ id: base, reward: { flat: 1.00 } }]\n" }
+        let outcome = RuleLoaderTests.load([
+            ("partners/a/x.yaml", file("ax")), ("partners/a-b.yaml", file("ab")), ("partners/B.yaml", file("upper")),
+        ])
+        #expect(outcome.files == ["partners/B.yaml", "partners/a-b.yaml", "partners/a/x.yaml"])
+        #expect(outcome.rules?.partners.map(\.id) == ["upper", "ab", "ax"])
+    }
+
+    @Test func unknownKindSuggestsTheNearestAndRewardInWhenIsExplained() {
+        let outcome = RuleLoaderTests.load([
+            ("partners/s.yaml", """
+            partner: s
+            match: { mid: [M1] }
+            rules:
+              - id: a
+                when:
+                  - weekdya: [sat]
+                  - percentage: 5%
+                reward: { percentge: 5% }
+            """)
+        ])
+        let messages = outcome.diagnostics.map(\.description)
+        #expect(messages.contains { $0.hasPrefix("rules/partners/s.yaml:6:9: error: [s/a]") && $0.contains("did you mean 'weekday'?") })
+        #expect(messages.contains { $0.hasPrefix("rules/partners/s.yaml:7:9: error: [s/a]") && $0.contains("'percentage' is a reward, not a condition") })
+        #expect(messages.contains { $0.hasPrefix("rules/partners/s.yaml:8:15: error: [s/a]") && $0.contains("did you mean 'percentage'?") })
+    }
+
+    @Test func requiredKeysAndReservedIds() {
+        let outcome = RuleLoaderTests.load([
+            ("partners/p.yaml", "partner: program\nmatch: { mid: [M] }\nrules: []\n"),
+            ("partners/q.yaml", "partner: q\nrules: []\n"),
+            ("partners/r.yaml", "partner: r\nmatch: { countries: [FR] }\nrules: [{ reward: { flat: 1.00 } }]\n"),
+        ])
+        let messages = outcome.diagnostics.map(\.description)
+        #expect(messages.contains { $0.hasPrefix("rules/partners/p.yaml:1:10: error:") && $0.contains("reserved") })
+        #expect(messages.contains { $0.hasPrefix("rules/partners/q.yaml:1:1: error: [q] missing required key 'match'") })
+        #expect(messages.contains { $0.hasPrefix("rules/partners/r.yaml:2:8: error: [r]") && $0.contains("at least one of mid, siret, name") })
+        #expect(messages.contains { $0.hasPrefix("rules/partners/r.yaml:3:9: error: [r]") && $0.contains("missing required key 'id'") })
+    }
+
+    @Test func limitShapesAreChecked() {
+        let outcome = RuleLoaderTests.load([
+            ("program.yaml", """
+            limits:
+              - { per: payment, period: month, max: 1.00 }
+              - { per: payment, count: 1 }
+              - { per: all, period: month }
+              - { per: account, period: fortnight, max: 1.00 }
+            """)
+        ])
+        let messages = outcome.diagnostics.map(\.description)
+        #expect(messages.count == 4, "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("rules/program.yaml:2:29:") && $0.contains("takes no period") })
+        #expect(messages.contains { $0.hasPrefix("rules/program.yaml:3:28:") && $0.contains("takes no count") })
+        #expect(messages.contains { $0.hasPrefix("rules/program.yaml:4:5:") && $0.contains("needs max, count or both") })
+        #expect(messages.contains { $0.hasPrefix("rules/program.yaml:5:29:") && $0.contains("expected day | week | month | year | lifetime") })
+    }
+
+    @Test func moneyInACurrencyAnyFileIsAnError() {
+        let outcome = RuleLoaderTests.load([
+            ("partners/any.yaml", """
+            partner: any-shop
+            currency: any
+            match: { name: ["ANY*"] }
+            budget: 100.00
+            rules:
+              - id: base
+                reward: { percentage: 2% }
+            """)
+        ])
+        #expect(outcome.diagnostics.map(\.description).contains { $0.hasPrefix("rules/partners/any.yaml:4:9: error: [any-shop]") })
+    }
+
+    @Test func exactIdentifiersMayNotBeClaimedTwice() {
+        let outcome = RuleLoaderTests.load([
+            ("partners/a.yaml", "partner: a\nmatch: { siret: [\"55555555500030\"] }\nrules: []\n"),
+            ("partners/b.yaml", "partner: b\nmatch: { siret: [\"55555555500030\"] }\nrules: []\n"),
+            ("partners/c.yaml", "partner: a\nmatch: { mid: [X] }\nrules: []\n"),
+        ])
+        let messages = outcome.diagnostics.map(\.description)
+        #expect(messages.contains { $0.contains("siret '55555555500030' is claimed by both rules/partners/a.yaml (a) and rules/partners/b.yaml (b)") })
+        #expect(messages.contains { $0.contains("partner id 'a' is already used by rules/partners/a.yaml") })
+    }
+
+    @Test func versionChangesWithContent() {
+        let one = RuleLoaderTests.load([("program.yaml", "rounding: down\n")]).rules?.version
+        let two = RuleLoaderTests.load([("program.yaml", "rounding: half-up\n")]).rules?.version
+        #expect(one != nil && two != nil && one != two)
+        #expect(one == RuleLoaderTests.load([("program.yaml", "rounding: down\n")]).rules?.version)
+    }
+}

@@ -1,0 +1,75 @@
+import Engine
+import Testing
+
+@Suite struct TimestampTests {
+    @Test func sameInstantWithDifferentOffsetsIsEqual() throws {
+        let utc = try Timestamp.parse("2026-11-02T10:00:00Z").get()
+        let paris = try Timestamp.parse("2026-11-02T11:00:00+01:00").get()
+        let fraction = try Timestamp.parse("2026-11-02T10:00:00.000Z").get()
+        #expect(utc == paris)
+        #expect(utc == fraction)
+        #expect(utc.description == "2026-11-02T10:00:00Z")
+    }
+
+    @Test(arguments: ["2026-11-02T10:03:00", "2026-11-02 10:03:00Z", "2026-11-02T10:03Z", "26-11-02T10:03:00Z", "2026-11-02T10:03:00+0100", "2026-11-02T10:03:00.Z", "2026-11-02t10:03:00z"])
+    func rejectsMalformedText(text: String) {
+        guard case .failure(.malformed) = Timestamp.parse(text) else {
+            Issue.record("\(text) should be malformed")
+            return
+        }
+    }
+
+    @Test(arguments: ["2026-02-30T10:04:00Z", "2026-11-02T24:00:00Z", "2026-11-02T10:60:00Z", "2026-12-31T23:59:60Z", "2026-11-02T10:00:00+24:00"])
+    func rejectsDatesAndTimesThatDoNotExist(text: String) {
+        guard case .failure(.invalidValue) = Timestamp.parse(text) else {
+            Issue.record("\(text) should be invalid")
+            return
+        }
+    }
+
+    @Test func leapDayExistsOnlyInLeapYears() {
+        #expect((try? Timestamp.parse("2028-02-29T00:00:00Z").get()) != nil)
+        #expect((try? Timestamp.parse("2026-02-29T00:00:00Z").get()) == nil)
+    }
+}
+
+@Suite struct ZoneTests {
+    @Test func parisIsOneHourAheadInWinterAndTwoInSummer() throws {
+        let paris = try #require(Zone(identifier: "Europe/Paris"))
+        let winter = paris.localTime(try Timestamp.parse("2026-11-30T23:30:00Z").get())
+        #expect(winter.date.description == "2026-12-01")
+        #expect(winter.secondOfDay == 30 * 60)
+        let summer = paris.localTime(try Timestamp.parse("2026-07-14T22:30:00Z").get())
+        #expect(summer.date.description == "2026-07-15")
+        #expect(summer.secondOfDay == 30 * 60)
+    }
+
+    @Test func daylightSavingSwitchIsExact() throws {
+        let paris = try #require(Zone(identifier: "Europe/Paris"))
+        // 2026-03-29 01:00Z: clocks go from 02:00 to 03:00 local.
+        #expect(paris.offset(at: try Timestamp.parse("2026-03-29T00:59:59Z").get()) == 3600)
+        #expect(paris.offset(at: try Timestamp.parse("2026-03-29T01:00:00Z").get()) == 7200)
+    }
+
+    @Test func unknownZonesAreRejected() {
+        #expect(Zone(identifier: "Mars/Olympus") == nil)
+        #expect(Zone(identifier: "UTC") != nil)
+    }
+
+    @Test func weekdaysAndIsoWeeks() throws {
+        let monday = try #require(CivilDate(iso: "2026-11-02"))
+        #expect(monday.weekday == .mon)
+        #expect(try #require(CivilDate(iso: "2026-11-08")).weekday == .sun)
+        #expect(Period.week.key(for: try #require(CivilDate(iso: "2026-11-08"))) == Period.week.key(for: monday))
+        #expect(Period.week.key(for: try #require(CivilDate(iso: "2026-11-09"))) != Period.week.key(for: monday))
+        #expect(Period.month.key(for: monday).description == "2026-11")
+        // An ISO week across the new year: Mon 2026-12-28 … Sun 2027-01-03.
+        #expect(Period.week.key(for: try #require(CivilDate(iso: "2027-01-03"))) == Period.week.key(for: try #require(CivilDate(iso: "2026-12-28"))))
+    }
+
+    @Test func civilDatesRoundTripThroughDayNumbers() {
+        for days in stride(from: -1000, through: 50_000, by: 37) {
+            #expect(CivilDate(daysSinceEpoch: days).daysSinceEpoch == days)
+        }
+    }
+}
