@@ -1,7 +1,7 @@
 /// Everything evaluation remembers between events: ids seen, payments (for refunds), limit
 /// usage, per-account facts and waiting orphans. The in-memory state serves `dry-run`; the
 /// SQLite store implements the same interface for the service.
-public protocol EvaluationState: PaymentHistory {
+public protocol EvaluationState: PaymentHistoryRecorder {
     /// What was recorded for an id, if it was seen.
     func seenEvent(_ id: String) -> SeenEvent?
     func recordSeen(_ id: String, _ seen: SeenEvent)
@@ -15,14 +15,18 @@ public protocol EvaluationState: PaymentHistory {
     /// Adds to a limit's usage (negative amounts and counts give usage back).
     func addUsage(_ key: UsageKey, amount: Int, count: Int)
 
-    /// Records a processed payment in the account's history at `partner` (`nil`: anywhere), its
-    /// spend counted in each of `periods`.
-    func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, periods: [PeriodKey])
-
     /// Keeps a refund or reversal whose original is unknown.
     func addOrphan(_ orphan: Orphan)
     /// Removes and returns, in arrival order, the orphans waiting for a payment.
     func takeOrphans(waitingFor paymentID: String) -> [Orphan]
+}
+
+/// A payment history that can also be added to: the part of the state the scheduler's parallel
+/// assessment keeps per account.
+public protocol PaymentHistoryRecorder: PaymentHistory {
+    /// Records a processed payment in the account's history at `partner` (`nil`: anywhere), its
+    /// spend counted in each of `periods`.
+    func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, periods: [PeriodKey])
 }
 
 /// What is remembered of an id: the kind of event and its content fingerprint.

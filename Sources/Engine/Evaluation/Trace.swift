@@ -17,8 +17,6 @@ public struct Trace: Sendable, Equatable {
         /// The rounded reward before limits.
         public let reward: Int?
         public let limits: [LimitStep]
-        /// Whether stacking kept the line.
-        public let kept: Bool
         /// The line's amount after partner and programme limits.
         public var final: Int
     }

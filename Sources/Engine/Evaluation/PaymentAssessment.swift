@@ -1,0 +1,62 @@
+/// What the rules say about a payment before any limit: its partner and, for each rule
+/// considered, whether it matched and its rounded reward.
+///
+/// It depends only on the payment, the rules and the account's own history, never on limit
+/// usage or other accounts, so the scheduler assesses accounts in parallel and applies the
+/// limits in queue order afterwards.
+public struct PaymentAssessment: Sendable, Equatable {
+    /// One rule considered, in file order.
+    public struct RuleOutcome: Sendable, Equatable {
+        /// The rule's position among its owner's rules.
+        public let index: Int
+        /// The rounded reward, `nil` when a condition failed.
+        public let reward: Int?
+        /// The first failing condition in words (only when explaining).
+        public let failure: String?
+    }
+
+    /// The attributed partner's position in `RuleSet.partners`.
+    public let partner: Int?
+    /// The partner's rules considered (with `stacking: first`, up to the first that matched).
+    public let partnerRules: [RuleOutcome]
+    /// The programme's rules, empty when the payment is not in the programme's currency.
+    public let programRules: [RuleOutcome]
+}
+
+extension Evaluator {
+    /// Assesses a payment against the rules given the account's history so far.
+    public func assess(_ event: Event, history: any PaymentHistory) -> PaymentAssessment {
+        let partnerIndex = rules.attribute(event)
+        var partnerRules: [PaymentAssessment.RuleOutcome] = []
+        if let partnerIndex {
+            let partner = rules.partners[partnerIndex]
+            let payment = Payment(
+                event: event, partner: partner.id, local: partner.zone.localTime(event.occurredAt),
+                scope: .partner(partner.id), history: history)
+            for (index, rule) in partner.rules.enumerated() {
+                let outcome = assess(rule, at: index, payment)
+                partnerRules.append(outcome)
+                if partner.stacking == .first && outcome.reward != nil { break }
+            }
+        }
+        var programRules: [PaymentAssessment.RuleOutcome] = []
+        if event.currency == rules.program.currency {
+            let payment = Payment(
+                event: event, partner: partnerIndex.map { rules.partners[$0].id },
+                local: rules.program.zone.localTime(event.occurredAt), scope: .program, history: history)
+            for (index, rule) in rules.program.rules.enumerated() {
+                programRules.append(assess(rule, at: index, payment))
+            }
+        }
+        return PaymentAssessment(partner: partnerIndex, partnerRules: partnerRules, programRules: programRules)
+    }
+
+    private func assess(_ rule: Rule, at index: Int, _ payment: Payment) -> PaymentAssessment.RuleOutcome {
+        for condition in rule.conditions where !condition.plugin.holds(for: payment) {
+            return PaymentAssessment.RuleOutcome(
+                index: index, reward: nil, failure: explain ? condition.plugin.explainFailure(for: payment) : nil)
+        }
+        let reward = rule.reward.reward(for: payment).rounded(rules.program.rounding)
+        return PaymentAssessment.RuleOutcome(index: index, reward: reward, failure: nil)
+    }
+}
