@@ -39,7 +39,14 @@ struct DryRunCommand: ParsableCommand {
         var invalidCount = 0
         do {
             try EventSource(paths: files).forEach { input in
-                for decision in evaluator.process(input, state: state) {
+                let decisions: [Decision]
+                do throws(PluginFailure) {
+                    decisions = try evaluator.process(input, state: state)
+                } catch {
+                    guard case .event(let event, let origin) = input else { return }
+                    decisions = [.dead(event, origin: origin, failure: error)]
+                }
+                for decision in decisions {
                     if decision.status == .invalid { invalidCount += 1 }
                     printer.print(decision, to: &output)
                 }

@@ -4,6 +4,8 @@ public struct Decision: Sendable, Equatable {
         case rewarded
         case noReward = "no_reward"
         case clawback, orphan, duplicate, conflict, invalid
+        /// A plugin kept failing on the event; it changed nothing and can be retried.
+        case dead
     }
 
     /// One non-zero line: a reward (positive) or a clawback (negative).
@@ -58,6 +60,13 @@ public struct Decision: Sendable, Equatable {
         self.origin = origin
         self.trace = trace
         self.paymentAmount = paymentAmount
+    }
+
+    /// The decision for an event a plugin failed on.
+    public static func dead(_ event: Event, origin: EventOrigin, failure: PluginFailure) -> Decision {
+        Decision(
+            status: .dead, eventID: event.id, kind: event.kind, account: event.account, error: failure.description,
+            origin: origin)
     }
 
     /// Whether the decision reports amounts (rewarded, no_reward, clawback).

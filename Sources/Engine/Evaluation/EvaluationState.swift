@@ -15,6 +15,9 @@ public protocol EvaluationState: PaymentHistoryRecorder {
     /// Adds to a limit's usage (negative amounts and counts give usage back).
     func addUsage(_ key: UsageKey, amount: Int, count: Int)
 
+    /// A copy of the history of some accounts, for evaluators that assess them in parallel.
+    func historySnapshot(accounts: Set<String>) -> HistorySnapshot
+
     /// Keeps a refund or reversal whose original is unknown.
     func addOrphan(_ orphan: Orphan)
     /// Removes and returns, in arrival order, the orphans waiting for a payment.

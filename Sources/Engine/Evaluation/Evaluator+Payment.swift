@@ -8,11 +8,16 @@ extension Evaluator {
     }
 
     /// Applies a new payment: limits, stacking, cuts and the commit of SPEC §4 steps 2–6, then
-    /// the orphans that were waiting for it.
+    /// the orphans that were waiting for it. A plugin failure throws before anything changes.
     func processPayment(
         _ event: Event, origin: EventOrigin, state: some EvaluationState, precomputed: ((Event) -> PaymentAssessment?)?
-    ) -> [Decision] {
-        let assessment = precomputed?(event) ?? assess(event, history: state)
+    ) throws(PluginFailure) -> [Decision] {
+        let assessment: PaymentAssessment
+        if let ready = precomputed?(event) {
+            assessment = ready
+        } else {
+            assessment = try assess(event, history: state)
+        }
         state.recordSeen(event.id, SeenEvent(kind: .payment, fingerprint: event.fingerprint))
         let account = event.account ?? ""
         let currency = event.currency!

@@ -11,14 +11,14 @@ public struct Evaluator: Sendable {
     }
 
     /// Processes one input and returns its decision, followed by the decisions of any orphans
-    /// it released (marked `deferred`).
+    /// it released (marked `deferred`). When a plugin fails it throws, and nothing has changed.
     ///
     /// `precomputed` may supply a payment's assessment made ahead of time (in parallel, by the
     /// scheduler); it is asked only for payments that are new, and answers `nil` to have the
     /// assessment made here against `state`.
     public func process(
         _ input: EventInput, state: some EvaluationState, precomputed: ((Event) -> PaymentAssessment?)? = nil
-    ) -> [Decision] {
+    ) throws(PluginFailure) -> [Decision] {
         switch input {
         case .invalid(let error, let origin):
             return [Decision(status: .invalid, eventID: error.eventID, kind: nil, account: nil, error: error.description, origin: origin)]
@@ -34,7 +34,7 @@ public struct Evaluator: Sendable {
             }
             switch event.kind {
             case .payment:
-                return processPayment(event, origin: origin, state: state, precomputed: precomputed)
+                return try processPayment(event, origin: origin, state: state, precomputed: precomputed)
             case .refund, .reversal:
                 return [processClawback(event, origin: origin, deferred: false, state: state)]
             }

@@ -3,23 +3,10 @@ public final class InMemoryState: EvaluationState {
     private var seen: [String: SeenEvent] = [:]
     private var payments: [String: PaymentRecord] = [:]
     private var usages: [UsageKey: Usage] = [:]
-    private var purchases: Set<PurchaseKey> = []
-    private var spends: [SpendKey: Int] = [:]
+    private let history = InMemoryHistory()
     private var orphans: [String: [Orphan]] = [:]
 
     public init() {}
-
-    private struct PurchaseKey: Hashable {
-        let account: String
-        let partner: String?
-    }
-
-    private struct SpendKey: Hashable {
-        let account: String
-        let partner: String?
-        let currency: String
-        let period: PeriodKey
-    }
 
     public func seenEvent(_ id: String) -> SeenEvent? { seen[id] }
     public func recordSeen(_ id: String, _ event: SeenEvent) { seen[id] = event }
@@ -37,27 +24,25 @@ public final class InMemoryState: EvaluationState {
     }
 
     public func hasEarlierPayment(account: String, at partner: String?) -> Bool {
-        purchases.contains(PurchaseKey(account: account, partner: partner))
+        history.hasEarlierPayment(account: account, at: partner)
     }
 
     public func spend(account: String, at partner: String?, currency: Currency, period: PeriodKey) -> Int {
-        spends[SpendKey(account: account, partner: partner, currency: currency.code, period: period)] ?? 0
+        history.spend(account: account, at: partner, currency: currency, period: period)
     }
 
     public func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, periods: [PeriodKey]) {
-        purchases.insert(PurchaseKey(account: account, partner: partner))
-        for period in periods {
-            spends[SpendKey(account: account, partner: partner, currency: currency.code, period: period), default: 0] += amount
-        }
+        history.recordPurchase(account: account, at: partner, currency: currency, amount: amount, periods: periods)
     }
+
+    public func historySnapshot(accounts: Set<String>) -> HistorySnapshot { history.snapshot(accounts: accounts) }
 
     public func addOrphan(_ orphan: Orphan) {
         orphans[orphan.event.originalID ?? "", default: []].append(orphan)
     }
 
     public func takeOrphans(waitingFor paymentID: String) -> [Orphan] {
-        guard let waiting = orphans.removeValue(forKey: paymentID) else { return [] }
-        return waiting
+        orphans.removeValue(forKey: paymentID) ?? []
     }
 
     /// Orphans whose original has not arrived, in no particular order.

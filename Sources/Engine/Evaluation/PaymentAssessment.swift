@@ -25,7 +25,7 @@ public struct PaymentAssessment: Sendable, Equatable {
 
 extension Evaluator {
     /// Assesses a payment against the rules given the account's history so far.
-    public func assess(_ event: Event, history: any PaymentHistory) -> PaymentAssessment {
+    public func assess(_ event: Event, history: any PaymentHistory) throws(PluginFailure) -> PaymentAssessment {
         let partnerIndex = rules.attribute(event)
         var partnerRules: [PaymentAssessment.RuleOutcome] = []
         if let partnerIndex {
@@ -34,7 +34,7 @@ extension Evaluator {
                 event: event, partner: partner.id, local: partner.zone.localTime(event.occurredAt),
                 scope: .partner(partner.id), history: history)
             for (index, rule) in partner.rules.enumerated() {
-                let outcome = assess(rule, at: index, payment)
+                let outcome = try assess(rule, at: index, payment)
                 partnerRules.append(outcome)
                 if partner.stacking == .first && outcome.reward != nil { break }
             }
@@ -45,18 +45,32 @@ extension Evaluator {
                 event: event, partner: partnerIndex.map { rules.partners[$0].id },
                 local: rules.program.zone.localTime(event.occurredAt), scope: .program, history: history)
             for (index, rule) in rules.program.rules.enumerated() {
-                programRules.append(assess(rule, at: index, payment))
+                programRules.append(try assess(rule, at: index, payment))
             }
         }
         return PaymentAssessment(partner: partnerIndex, partnerRules: partnerRules, programRules: programRules)
     }
 
-    private func assess(_ rule: Rule, at index: Int, _ payment: Payment) -> PaymentAssessment.RuleOutcome {
-        for condition in rule.conditions where !condition.plugin.holds(for: payment) {
-            return PaymentAssessment.RuleOutcome(
-                index: index, reward: nil, failure: explain ? condition.plugin.explainFailure(for: payment) : nil)
+    private func assess(_ rule: Rule, at index: Int, _ payment: Payment) throws(PluginFailure)
+        -> PaymentAssessment.RuleOutcome
+    {
+        for condition in rule.conditions {
+            let holds: Bool
+            do {
+                holds = try condition.plugin.holds(for: payment)
+            } catch {
+                throw PluginFailure(rule: rule.name, kind: condition.kind, message: "\(error)")
+            }
+            if !holds {
+                return PaymentAssessment.RuleOutcome(
+                    index: index, reward: nil, failure: explain ? condition.plugin.explainFailure(for: payment) : nil)
+            }
         }
-        let reward = rule.reward.reward(for: payment).rounded(rules.program.rounding)
-        return PaymentAssessment.RuleOutcome(index: index, reward: reward, failure: nil)
+        do {
+            let reward = try rule.reward.reward(for: payment).rounded(rules.program.rounding)
+            return PaymentAssessment.RuleOutcome(index: index, reward: reward, failure: nil)
+        } catch {
+            throw PluginFailure(rule: rule.name, kind: rule.rewardKind, message: "\(error)")
+        }
     }
 }

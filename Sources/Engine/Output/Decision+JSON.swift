@@ -11,7 +11,7 @@ extension Decision {
             if let eventID { writer.string("event", eventID) }
             writer.string("error", error ?? "invalid event")
             if deferred { writer.bool("deferred", true) }
-        case .orphan, .duplicate, .conflict:
+        case .orphan, .duplicate, .conflict, .dead:
             writer.string("event", eventID ?? "")
             if let kind { writer.string("type", kind.rawValue) }
             if let account { writer.string("account", account) }

@@ -13,8 +13,9 @@ public protocol ConditionPlugin: Sendable {
     /// Reads and validates the configuration; throws an error located at the offending node.
     init(configuration: ConfigNode, context: PluginContext) throws(ConfigError)
 
-    /// Whether the payment meets the condition.
-    func holds(for payment: Payment) -> Bool
+    /// Whether the payment meets the condition. A plugin that cannot decide (a lookup it needs
+    /// failed) throws: the event is retried, then set aside as dead; nothing else stops.
+    func holds(for payment: Payment) throws -> Bool
 
     /// Why the condition does not hold, in words: `weekday is wed; rule wants sat, sun`.
     func explainFailure(for payment: Payment) -> String
@@ -32,6 +33,7 @@ public protocol RewardPlugin: Sendable {
     /// Reads and validates the configuration; throws an error located at the offending node.
     init(configuration: ConfigNode, context: PluginContext) throws(ConfigError)
 
-    /// The exact reward before rounding, in minor units of the payment's currency.
-    func reward(for payment: Payment) -> ExactAmount
+    /// The exact reward before rounding, in minor units of the payment's currency. Throws, like
+    /// a condition, when it cannot compute it.
+    func reward(for payment: Payment) throws -> ExactAmount
 }

@@ -1,0 +1,126 @@
+import Dispatch
+import Synchronization
+
+/// The master scheduler's work on one batch: slave evaluators assess the batch's payments in
+/// parallel, partitioned by account, then the master applies everything in queue order.
+///
+/// Assessments (attribution, conditions, rewards) depend only on the payment, the rules and
+/// the account's own history, which only its partition touches; what crosses partitions
+/// (limit usage, budgets, `per: all` limits, ids, orphans, refunds) is applied by the master
+/// alone, in queue order. The result is therefore exactly the sequential result of SPEC §4.
+/// The slaves assume that every payment with an id new to the batch and the state is new; when
+/// the master finds otherwise for an account (a duplicate id, a plugin failure), that account's
+/// later payments in the batch are assessed again by the master, in order.
+public struct BatchEvaluator: Sendable {
+    public let evaluator: Evaluator
+    /// How many slave evaluators assess in parallel.
+    public let workers: Int
+    /// How many times a plugin failure is tried before the event is dead.
+    public let attempts: Int
+
+    public init(evaluator: Evaluator, workers: Int, attempts: Int = 3) {
+        self.evaluator = evaluator
+        self.workers = max(1, workers)
+        self.attempts = max(1, attempts)
+    }
+
+    /// Evaluates a batch against `state`, returning one outcome per queued event, in order.
+    public func evaluate(_ batch: [QueuedEvent], state: some EvaluationState) -> [EventOutcome] {
+        let plan = partition(batch, state: state)
+        let assessments = assessInParallel(batch, plan: plan, snapshot: state.historySnapshot(accounts: plan.accounts))
+        return apply(batch, plan: plan, assessments: assessments, state: state)
+    }
+
+    /// The payments presumed new, by partition and by account, in queue order.
+    struct Plan: Sendable {
+        var partitions: [[Int]]
+        var byAccount: [String: [Int]] = [:]
+        var accounts: Set<String> = []
+    }
+
+    func partition(_ batch: [QueuedEvent], state: some EvaluationState) -> Plan {
+        var plan = Plan(partitions: Array(repeating: [], count: workers))
+        var idsInBatch = Set<String>()
+        for (index, queued) in batch.enumerated() {
+            guard case .event(let event, _) = queued.input else { continue }
+            let isNew = !idsInBatch.contains(event.id) && state.seenEvent(event.id) == nil
+            idsInBatch.insert(event.id)
+            guard isNew, event.kind == .payment, let account = event.account else { continue }
+            plan.partitions[Int(UInt(bitPattern: account.hashValue) % UInt(workers))].append(index)
+            plan.byAccount[account, default: []].append(index)
+            plan.accounts.insert(account)
+        }
+        return plan
+    }
+
+    /// Slave work: each partition assesses its payments in order against its own copy of its
+    /// accounts' history. An index is missing from the result when its plugin failed.
+    func assessInParallel(_ batch: [QueuedEvent], plan: Plan, snapshot: HistorySnapshot) -> [Int: PaymentAssessment] {
+        let results = Mutex<[Int: PaymentAssessment]>([:])
+        let work: @Sendable (Int) -> Void = { partition in
+            let indices = plan.partitions[partition]
+            guard !indices.isEmpty else { return }
+            let history = InMemoryHistory(snapshot)
+            var local: [Int: PaymentAssessment] = [:]
+            var failedAccounts = Set<String>()
+            for index in indices {
+                guard case .event(let event, _) = batch[index].input, let account = event.account,
+                    !failedAccounts.contains(account)
+                else { continue }
+                do {
+                    local[index] = try evaluator.assess(event, history: history)
+                    evaluator.recordPurchase(event, partner: local[index]!.partner.map { evaluator.rules.partners[$0] }, state: history)
+                } catch {
+                    failedAccounts.insert(account)
+                }
+            }
+            results.withLock { $0.merge(local) { first, _ in first } }
+        }
+        if workers == 1 {
+            work(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+        }
+        return results.withLock { $0 }
+    }
+
+    /// Master work: applies every event in queue order, using a slave's assessment while its
+    /// account's history is the one the slave assumed.
+    func apply(
+        _ batch: [QueuedEvent], plan: Plan, assessments: [Int: PaymentAssessment], state: some EvaluationState
+    ) -> [EventOutcome] {
+        var pending = plan.byAccount.mapValues { ArraySlice($0) }
+        var diverged = Set<String>()
+        var outcomes: [EventOutcome] = []
+        outcomes.reserveCapacity(batch.count)
+        for (index, queued) in batch.enumerated() {
+            var outcome: EventOutcome = .decided([])
+            for attempt in 1...attempts {
+                do {
+                    let decisions = try evaluator.process(queued.input, state: state) { event in
+                        guard let account = event.account, !diverged.contains(account), pending[account]?.first == index,
+                            attempt == 1, let assessment = assessments[index]
+                        else {
+                            if let account = event.account { diverged.insert(account) }
+                            return nil
+                        }
+                        pending[account]?.removeFirst()
+                        return assessment
+                    }
+                    outcome = .decided(decisions)
+                    break
+                } catch {
+                    outcome = .dead(error)
+                }
+            }
+            // A payment the slaves took for new that was not (a duplicate id, a dead event):
+            // its account's later assessments assumed a history that did not happen.
+            if case .event(let event, _) = queued.input, let account = event.account, pending[account]?.first == index {
+                pending[account]?.removeFirst()
+                diverged.insert(account)
+            }
+            outcomes.append(outcome)
+        }
+        return outcomes
+    }
+}
