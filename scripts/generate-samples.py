@@ -4,7 +4,7 @@
     python3 scripts/generate-samples.py            # from the repository root
     cashback dry-run --rules rules rules/samples/payments.jsonl
 
-What is in the file (about 1,500 lines, six weeks from Monday 2 November to
+What is in the file (about 1,700 lines, six weeks from Monday 2 November to
 Sunday 13 December 2026, roughly in the order a card processor would send them):
 
 - Everyday card payments by about 470 customers: euro accounts (C2xxxxx), new
@@ -14,14 +14,14 @@ Sunday 13 December 2026, roughly in the order a card processor would send them):
   really send them: by merchant id (MID), by SIRET, or only by the name on the
   statement. Also near misses: a Decathlon in Spain, a Carrefour in Belgium,
   the Petite Boutique pop-up shop (in store), Paul before its start date,
-  Waterstones paid from a euro account.
+  the Paul Smith fashion shop, Waterstones paid from a euro account.
 - Non-partner merchants in France and abroad (Amazon EU in Luxembourg, Spotify
   in Sweden...), trips abroad with the merchant's own currency in
   original_amount / original_currency (GBP, USD, CHF, JPY), one merchant
   without a country.
 - A Black Friday rush at Fnac (27-29 November) that uses up the Black Friday
   envelope and, with December sales, the partner's pilot budget.
-- Scripted customers C1000xx that make each cap bite (see `stories()`).
+- Scripted customers (C10000x, C400001) that make each cap bite (see `stories()`).
 - Refunds, partial and full, a chargeback and a cancellation (reversals), a
   refund that arrives before its payment and one whose payment is older than
   the file (orphans), a network retry (an exact duplicate), an acquirer
@@ -138,8 +138,10 @@ PAUL = [
     m("PAUL GARE DE LYON", "5462", siret="40312345600019"),
     m("PAUL SAINT-LAZARE", "5814", siret="40312345600019"),
     m("BOULANGERIE PAUL LILLE", "5462"),
-    m("PAUL RUE DE BUCI", "5814"),
+    m("PAUL BOULANGERIE RUE DE BUCI", "5814"),
 ]
+
+PAUL_SMITH = m("PAUL SMITH BOUTIQUE", "5651")     # a fashion shop, not the bakery
 
 PETITE_BOUTIQUE = [
     m("PETITE-BOUTIQUE.FR", "5719", channel="online"),
@@ -247,13 +249,7 @@ NEWCOMER_START = {acc: START + dt.timedelta(days=rng.randint(29, DAYS - 3)) for 
 # --------------------------------------------------------------------------
 
 events = []            # (arrival instant, sequence, event dict)
-payments = []          # payment event dicts, for refunds
-counter = {"pay": 0, "rfd": 0, "rev": 0}
-
-
-def next_id(kind):
-    counter[kind] += 1
-    return f"{kind}-{counter[kind]:06d}"
+payments = []          # (event, local moment, amount in minor units), for refunds
 
 
 def at(day, hour, minute, second=0, zone="paris"):
@@ -273,7 +269,7 @@ def emit(event, moment, delay_seconds=None):
 def pay(account, merchant, moment, minor, currency="EUR", original=None, delay=None, scheme=None):
     """A payment; `original` is (minor, currency) for a payment converted by the card."""
     event = {
-        "id": next_id("pay"),
+        "id": None,                      # numbered in arrival order, at the end
         "account": account,
         "occurred_at": stamp(moment),
         "amount": money(minor, currency),
@@ -290,16 +286,15 @@ def pay(account, merchant, moment, minor, currency="EUR", original=None, delay=N
     return event
 
 
-def refund(payment, moment, minor, kind="refund", delay=None, event_id=None):
-    payment_event = payment[0] if isinstance(payment, tuple) else payment
-    currency = payment_event["currency"]
-    event = {"id": event_id or next_id("rfd" if kind == "refund" else "rev"), "type": kind,
-             "original_id": payment_event["id"], "account": payment_event["account"],
-             "occurred_at": stamp(moment)}
+def refund(payment, moment, minor=None, kind="refund"):
+    """A refund of `minor` (in the payment's currency), or a reversal of the whole payment."""
+    original = payment[0]
+    event = {"id": None, "type": kind, "original_id": original,   # both filled in at the end
+             "account": original["account"], "occurred_at": stamp(moment)}
     if kind == "refund":
-        event["amount"] = money(minor, currency)
-        event["currency"] = currency
-    emit(event, moment, delay)
+        event["amount"] = money(minor, original["currency"])
+        event["currency"] = original["currency"]
+    emit(event, moment)
     return event
 
 
@@ -377,7 +372,7 @@ def everyday_payment(account, day):
     if choice == "fuel":
         return pay(account, rng.choice(CARREFOUR_FUEL), shop_time(day, 7, 21), price(30, 95))
     if choice == "near-miss":
-        shop = rng.choice([CARREFOUR_BELGIUM, PETITE_BOUTIQUE_POPUP, m("PAUL SMITH BOUTIQUE", "5651")])
+        shop = rng.choice([CARREFOUR_BELGIUM, PETITE_BOUTIQUE_POPUP, PAUL_SMITH])
         return pay(account, shop, shop_time(day, 10, 19), price(10, 150))
     _, shop, low, high = pick(EVERYDAY)
     if shop["mcc"] in ("5812",):
@@ -432,10 +427,13 @@ def day(n):
 
 def stories():
     # C100001, a cyclist: a bike on Saturday 7 Nov takes Decathlon's base rate
-    # to its 20 EUR monthly cap; the next weekend's bonus then hits the
-    # partner's 25 EUR cap. In December the caps start afresh.
+    # to its 20 EUR monthly cap; a helmet the next day gets no second weekend
+    # bonus; later weekend bonuses hit the partner's 25 EUR cap. Part of the
+    # bike is returned, which frees some of the cap. In December the caps
+    # start afresh.
     a = "C100001"
     pay(a, DECATHLON[0], at(day(5), 15, 12), 74999)            # Sat 7 Nov: bike
+    pay(a, DECATHLON[6], at(day(6), 11, 30), 5990)             # Sun 8 Nov: a helmet; bonus is once a week
     pay(a, DECATHLON[2], at(day(8), 21, 40), 3490)             # Tue 10 Nov: online, base capped to 0
     pay(a, DECATHLON[1], at(day(12), 11, 5), 8990)             # Sat 14 Nov: weekend bonus
     pay(a, DECATHLON[0], at(day(19), 16, 30), 12900)           # Sat 21 Nov: partner cap reached
@@ -447,12 +445,14 @@ def stories():
     for week in range(6):
         saturday = day(5 + 7 * week)
         pay(a, CARREFOUR_SHOPS[0], at(saturday, 10, 20 + week), 18000 + 1234 * week)
-        pay(a, CARREFOUR_SHOPS[1], at(saturday + dt.timedelta(days=3), 18, 50), 3275 + 311 * week)
-        pay(a, CARREFOUR_FUEL[0], at(saturday + dt.timedelta(days=4), 8, 15), 7120)
+        if week < 5:                                           # the file ends on Sunday 13 December
+            pay(a, CARREFOUR_SHOPS[1], at(saturday + dt.timedelta(days=3), 18, 50), 3275 + 311 * week)
+            pay(a, CARREFOUR_FUEL[0], at(saturday + dt.timedelta(days=4), 8, 15), 7120)
 
     # C100003, a big spender in December: Decathlon, Carrefour, Fnac, a trip to
     # New York... more than the programme's 50 EUR monthly ceiling.
     a = "C100003"
+    pay(a, EVERYDAY[0][1], at(day(10), 18, 30), 2345)          # a quiet November
     pay(a, DECATHLON[0], at(day(30), 14, 0), 52000)            # Wed 2 Dec
     pay(a, CARREFOUR_SHOPS[0], at(day(33), 10, 0), 61000)      # Sat 5 Dec, hypermarket: 610 EUR
     pay(a, CARREFOUR_SHOPS[1], at(day(34), 11, 0), 72000)      # Sun 6 Dec
@@ -466,8 +466,8 @@ def stories():
     # C100004 orders often at La Petite Boutique: a big order hits the 8 EUR
     # per-order cap, the fourth rewarded order of the month earns nothing.
     a = "C100004"
-    for n, (d, minor) in enumerate([(3, 4590), (9, 31000), (16, 2990), (23, 6400), (24, 1990)]):
-        pay(a, PETITE_BOUTIQUE[n % 2], at(day(d), 21, 14 + n), minor)
+    for n, (d, minor, shop) in enumerate([(3, 4590, 0), (9, 31000, 0), (16, 2990, 1), (23, 6400, 0), (24, 1990, 0)]):
+        pay(a, PETITE_BOUTIQUE[shop], at(day(d), 21, 14 + n), minor)
 
     # C100005 has breakfast at Paul twice on the same morning: only the first
     # earns the breakfast bonus, and with `first` the second earns nothing.
@@ -478,6 +478,7 @@ def stories():
     pay(a, PAUL[1], at(day(16), 9, 40), 380)                   # same morning
     pay(a, PAUL[1], at(day(16), 12, 45), 1890)                 # lunch
     pay(a, PAUL[3], at(day(20), 16, 20), 2450)                 # Sun 22 Nov afternoon
+    pay(a, PAUL_SMITH, at(day(20), 17, 5), 14500)              # a scarf: not the bakery
 
     # C100006 commutes by Eurostar: the fifth booking of the year is not rewarded.
     a = "C100006"
@@ -491,10 +492,16 @@ def stories():
     pay(a, WATERSTONES[2], at(day(17), 19, 15, zone="london"), 4250, "GBP")   # cap reached
     pay(a, EUROSTAR, at(day(18), 20, 0, zone="london"), 15800, "GBP")
 
-    # C100007 and C100008 go abroad in November: the abroad rule and the
-    # conversion commission refund, both capped per month.
+    # C100007 spends a week in Tokyo; C100008 goes shopping in London: a coat
+    # at Selfridges takes both the abroad rule and the conversion commission
+    # refund to their monthly caps.
     trip("C100007", "tokyo", day(9), 6)
-    trip("C100008", "london", day(12), 3)
+    a = "C100008"
+    london = {name: merchant for _, merchant, *_ in TRIPS["london"][1] for name in [merchant["name"]]}
+    for d, hour, name, local in [(12, 9, "PRET A MANGER LONDON", 845), (12, 15, "SELFRIDGES & CO", 89500),
+                                 (12, 20, "DISHOOM COVENT GARDEN", 6230), (13, 11, "WATERSTONES PICCADILLY", 2499),
+                                 (13, 13, "TFL TRAVEL CH", 1280), (14, 10, "PRET A MANGER LONDON", 1105)]:
+        pay(a, london[name], at(day(d), hour, 7, zone="london"), converted(local, "GBP"), original=(local, "GBP"))
 
 
 # ---- background activity -------------------------------------------------------
@@ -517,6 +524,13 @@ for n in range(DAYS):
             continue
         everyday_payment(rng.choices(REGULARS, weights=[ACTIVITY[a] for a in REGULARS])[0], d)
 
+# Every existing customer uses the card at least once in November (so that,
+# in a dry-run that starts from nothing, the welcome offer goes to newcomers).
+seen = {event["account"] for event, moment, _ in payments if moment.month == 11}
+for account in REGULARS:
+    if account not in seen:
+        everyday_payment(account, day(rng.randint(0, 27)))
+
 # Black Friday rush at Fnac, Friday 27 to Sunday 29 November.
 for n in (25, 26, 27):
     for _ in range({25: 24, 26: 18, 27: 12}[n]):
@@ -538,9 +552,9 @@ for index, (city, start, length) in enumerate([
 END = dt.datetime.combine(day(DAYS - 1), dt.time(23, 0), tzinfo=TZ["paris"])
 
 candidates = [p for p in payments
-              if p[0]["currency"] == "EUR" and p[2] >= 2000 and p[0]["account"] < "C4"
+              if p[0]["currency"] == "EUR" and p[2] >= 2000
               and p[0]["merchant"]["mcc"] in ("5941", "5732", "5942", "5719", "5651", "5311", "5712", "5411")
-              and p[0]["account"] not in ("C100002",)]
+              and not p[0]["account"].startswith("C1")]      # the scripted customers have their own
 rng.shuffle(candidates)
 for index, payment in enumerate(candidates[:34]):
     event, moment, minor = payment
@@ -569,14 +583,24 @@ refund(laptop, at(day(38), 11, 0), 89900)
 
 # A chargeback (the customer disputed a Fnac purchase) and a cancelled fuel payment.
 disputed = next(p for p in payments if p[0]["merchant"]["name"] == "FNAC.COM" and p[2] > 15000 and p[1] < at(day(20), 0, 0))
-refund(disputed, disputed[1] + dt.timedelta(days=9), None, kind="reversal")
+refund(disputed, disputed[1] + dt.timedelta(days=9), kind="reversal")
 fuel = next(p for p in payments if p[0]["merchant"]["mcc"] == "5541" and p[0]["account"] != "C100002" and p[1] > at(day(30), 0, 0))
-refund(fuel, fuel[1] + dt.timedelta(minutes=7), None, kind="reversal")
+refund(fuel, fuel[1] + dt.timedelta(minutes=7), kind="reversal")
 
 
 # ---- arrival order and the special lines ---------------------------------------
 
 events.sort(key=lambda item: (item[0], item[1]))
+# Ids are numbered in the order the processor forwards the events.
+counter = {"payment": 0, "refund": 0, "reversal": 0}
+prefix = {"payment": "pay", "refund": "rfd", "reversal": "rev"}
+for _, _, event in events:
+    kind = event.get("type", "payment")
+    counter[kind] += 1
+    event["id"] = f"{prefix[kind]}-{counter[kind]:06d}"
+for _, _, event in events:
+    if "original_id" in event:
+        event["original_id"] = event["original_id"]["id"]
 lines = [json.dumps(event, separators=(",", ":"), ensure_ascii=False) for _, _, event in events]
 
 
@@ -585,20 +609,34 @@ def payment_line_near(index):
     return next(i for i in range(index, len(lines)) if lines[i].startswith('{"id":"pay-'))
 
 
+def insert_at_time(text, occurred_at):
+    """Inserts a line before the first event that happened after `occurred_at`; returns its index."""
+    moment = dt.datetime.fromisoformat(occurred_at.replace("Z", "+00:00"))
+    for index, line in enumerate(lines):
+        try:
+            other = json.loads(line)["occurred_at"]
+        except (ValueError, KeyError):
+            continue
+        if dt.datetime.fromisoformat(other.replace("Z", "+00:00")) > moment:
+            lines.insert(index, text)
+            return index
+    lines.append(text)
+    return len(lines) - 1
+
+
 # An orphan: the acquirer's refund for a Petite Boutique order reaches us
 # before the order itself, which was cleared a day late.
+refunded = {event["original_id"] for _, _, event in events if "original_id" in event}
 order = next(event for event, moment, minor in payments
              if event["merchant"]["name"].startswith("PETITE") and event["merchant"]["channel"] == "online"
-             and moment > at(day(31), 0, 0) and minor > 3000)
+             and moment > at(day(31), 0, 0) and minor > 3000 and event["id"] not in refunded)
 order_line = json.dumps(order, separators=(",", ":"), ensure_ascii=False)
 lines.remove(order_line)
 early = {"id": "rfd-900001", "type": "refund", "original_id": order["id"], "account": order["account"],
          "occurred_at": stamp(dt.datetime.fromisoformat(order["occurred_at"]) + dt.timedelta(days=1)),
          "amount": money(int(order["amount"].replace(".", "")) // 2, "EUR"), "currency": "EUR"}
-early_line = json.dumps(early, separators=(",", ":"))
-anchor = next(i for i, line in enumerate(lines) if f'"occurred_at":"{early["occurred_at"][:10]}' in line)
-lines.insert(anchor + 5, early_line)
-lines.insert(anchor + 40, order_line)
+where = insert_at_time(json.dumps(early, separators=(",", ":")), early["occurred_at"])
+lines.insert(where + 30, order_line)
 
 # An orphan for good: a refund of an October payment, older than this file.
 lines.insert(12, json.dumps(
@@ -617,38 +655,44 @@ lines.insert(corrected_at + 5, json.dumps(corrected, separators=(",", ":"), ensu
 
 # A payment made on the evening of 30 November on a train without network,
 # forwarded the next morning: it still counts in November.
-late = {"id": "pay-900003", "account": "C100002", "occurred_at": "2026-11-30T22:47:00+01:00",
+late = {"id": "pay-900003", "account": "C200058", "occurred_at": "2026-11-30T22:47:00+01:00",
         "amount": "12.40", "currency": "EUR",
         "merchant": {"siret": "65201405100033", "name": "CRF CITY GARE DE LYON", "mcc": "5411",
                      "country": "FR", "channel": "in_store"}, "scheme": "CB"}
-anchor = next(i for i, line in enumerate(lines) if '"occurred_at":"2026-12-01T10' in line)
-lines.insert(anchor, json.dumps(late, separators=(",", ":")))
+insert_at_time(json.dumps(late, separators=(",", ":")), "2026-12-01T09:05:00+01:00")
 
-# Broken lines, as they turn up in real feeds.
+# Broken lines, as they turn up in real feeds, each among the events of its time.
 broken = [
     # three decimals in euros
-    '{"id":"pay-900010","account":"C200113","occurred_at":"2026-11-06T12:31:00+01:00","amount":"23.405",'
-    '"currency":"EUR","merchant":{"name":"MONOPRIX PARIS 9","mcc":"5411","country":"FR","channel":"in_store"}}',
+    ("2026-11-06T12:31:00+01:00",
+     '{"id":"pay-900010","account":"C200113","occurred_at":"2026-11-06T12:31:00+01:00","amount":"23.405",'
+     '"currency":"EUR","merchant":{"name":"MONOPRIX PARIS 9","mcc":"5411","country":"FR","channel":"in_store"}}'),
     # no account
-    '{"id":"pay-900011","occurred_at":"2026-11-13T18:02:00+01:00","amount":"54.00","currency":"EUR",'
-    '"merchant":{"mid":"MID345","name":"DECATHLON PARIS MADELEINE","mcc":"5941","country":"FR","channel":"in_store"}}',
-    # not an ISO 4217 code
-    '{"id":"pay-900012","account":"C200077","occurred_at":"2026-11-20T10:15:00+01:00","amount":"31.50",'
-    '"currency":"EURO","merchant":{"name":"CARREFOUR MARKET PARIS 15","mcc":"5411","country":"FR","channel":"in_store"}}',
-    # truncated in transit
-    '{"id":"pay-900013","account":"C200201","occurred_at":"2026-11-24T16:40:00+01:00","amount":"19.9',
-    # a blank line (ignored, but it still counts as a line)
-    '',
+    ("2026-11-13T18:02:00+01:00",
+     '{"id":"pay-900011","occurred_at":"2026-11-13T18:02:00+01:00","amount":"54.00","currency":"EUR",'
+     '"merchant":{"mid":"MID345","name":"DECATHLON PARIS MADELEINE","mcc":"5941","country":"FR","channel":"in_store"}}'),
     # yen have no decimals
-    '{"id":"pay-900014","account":"C100007","occurred_at":"2026-11-14T13:05:00+09:00","amount":"8.05",'
-    '"currency":"EUR","merchant":{"name":"LAWSON SHIBUYA","mcc":"5499","country":"JP","channel":"in_store"},'
-    '"original_amount":"1315.50","original_currency":"JPY"}',
+    ("2026-11-14T13:05:00+09:00",
+     '{"id":"pay-900014","account":"C100007","occurred_at":"2026-11-14T13:05:00+09:00","amount":"8.05",'
+     '"currency":"EUR","merchant":{"name":"LAWSON SHIBUYA","mcc":"5499","country":"JP","channel":"in_store"},'
+     '"original_amount":"1315.50","original_currency":"JPY"}'),
+    # not an ISO 4217 code
+    ("2026-11-20T10:15:00+01:00",
+     '{"id":"pay-900012","account":"C200077","occurred_at":"2026-11-20T10:15:00+01:00","amount":"31.50",'
+     '"currency":"EURO","merchant":{"name":"CARREFOUR MARKET PARIS 15","mcc":"5411","country":"FR","channel":"in_store"}}'),
     # a refund without an amount
-    '{"id":"rfd-900015","type":"refund","original_id":"pay-000010","occurred_at":"2026-12-02T09:00:00+01:00",'
-    '"currency":"EUR"}',
+    ("2026-12-02T09:00:00+01:00",
+     '{"id":"rfd-900015","type":"refund","original_id":"pay-000010","occurred_at":"2026-12-02T09:00:00+01:00",'
+     '"currency":"EUR"}'),
 ]
-for text, where in zip(broken, [150, 420, 640, 880, 881, 500, 1100]):
-    lines.insert(where, text)
+for occurred_at, text in broken:
+    insert_at_time(text, occurred_at)
+# A line cut off in transit, followed by a blank line (ignored, but it counts
+# in the line numbers that dry-run reports).
+where = insert_at_time(
+    '{"id":"pay-900013","account":"C200201","occurred_at":"2026-11-24T16:40:00+01:00","amount":"19.9',
+    "2026-11-24T16:40:00+01:00")
+lines.insert(where + 1, "")
 
 OUTPUT.parent.mkdir(parents=True, exist_ok=True)
 OUTPUT.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -20,7 +20,7 @@ struct TablePrinter: DecisionPrinter {
     private var totals: [SummaryKey: Totals] = [:]
     private var statusCounts: [Decision.Status: Int] = [:]
     private var wroteHeader = false
-    private static let widths = [14, 9, 12, 10, 14, 8, 12]
+    private static let widths = [16, 9, 12, 10, 18, 9, 12]
 
     private static func row(_ cells: [String]) -> String {
         zip(cells, widths).map { cell, width in

@@ -121,3 +121,14 @@ import Testing
         #expect(one == RuleLoaderTests.load([("program.yaml", "rounding: down\n")]).rules?.version)
     }
 }
+
+@Suite struct GlobTests {
+    @Test(arguments: [
+        ("SHOP*", "shop two", true), ("SHOP", "SHOP ONE", false), ("S?OP", "stop", true), ("S?OP", "sop", false),
+        ("PAYPAL *", "PAYPAL *SHOP", true), ("PAYPAL *", "PAYPAL X", true), ("*BOUTIQUE*", "la boutique fr", true),
+        ("A*B*C", "aXbYc", true), ("A*B*C", "aXbY", false), ("[AB]", "a", false), ("[AB]", "[ab]", true), ("", "", true),
+    ])
+    func matchesWholeNamesCaseInsensitively(pattern: String, name: String, matches: Bool) {
+        #expect(Glob(pattern).matches(name) == matches)
+    }
+}

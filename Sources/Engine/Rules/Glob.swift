@@ -16,13 +16,13 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         var starP = -1
         var starN = 0
         while n < name.count {
-            if p < characters.count, characters[p] == "?" || characters[p] == name[n] {
-                p += 1
-                n += 1
-            } else if p < characters.count, characters[p] == "*" {
+            if p < characters.count, characters[p] == "*" {
                 starP = p
                 starN = n
                 p += 1
+            } else if p < characters.count, characters[p] == "?" || characters[p] == name[n] {
+                p += 1
+                n += 1
             } else if starP >= 0 {
                 p = starP + 1
                 starN += 1
