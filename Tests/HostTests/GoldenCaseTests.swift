@@ -22,9 +22,11 @@ import Testing
     @Test(arguments: GoldenCaseTests.caseNames)
     func dryRunMatchesExpectedDecisions(caseName: String) throws {
         let folder = GoldenCaseTests.casesFolder.appendingPathComponent(caseName)
-        let result = try CashbackBinary.run(
-            ["dry-run", "--format", "json", "--rules", folder.appendingPathComponent("rules").path,
-             folder.appendingPathComponent("events.jsonl").path])
+        // Events come from events.jsonl, then events2.jsonl… when a case has several files; it
+        // runs from the case folder so that decisions name the files as given.
+        let eventFiles = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasPrefix("events") && $0.hasSuffix(".jsonl") }.sorted()
+        let result = try CashbackBinary.run(["dry-run", "--format", "json", "--rules", "rules"] + eventFiles, in: folder)
         #expect(result.status == 0, "\(result.stderr)")
         let expected = try String(contentsOf: folder.appendingPathComponent("expected.jsonl"), encoding: .utf8)
             .split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }

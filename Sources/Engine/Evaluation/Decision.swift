@@ -40,11 +40,14 @@ public struct Decision: Sendable, Equatable {
     public var trace: Trace?
     /// The payment amount, for summaries (spend).
     public var paymentAmount: Int?
+    /// When the event occurred, for decisions with lines: the ledger confirms them from it.
+    public var occurredAt: Timestamp?
 
     public init(
         status: Status, eventID: String?, kind: Event.Kind?, account: String?, partner: String? = nil,
         currency: Currency? = nil, lines: [Line] = [], warning: String? = nil, error: String? = nil,
-        deferred: Bool = false, origin: EventOrigin = .none, trace: Trace? = nil, paymentAmount: Int? = nil
+        deferred: Bool = false, origin: EventOrigin = .none, trace: Trace? = nil, paymentAmount: Int? = nil,
+        occurredAt: Timestamp? = nil
     ) {
         self.status = status
         self.eventID = eventID
@@ -60,6 +63,7 @@ public struct Decision: Sendable, Equatable {
         self.origin = origin
         self.trace = trace
         self.paymentAmount = paymentAmount
+        self.occurredAt = occurredAt
     }
 
     /// The decision for an event a plugin failed on.

@@ -54,14 +54,18 @@ public struct Orphan: Sendable {
     }
 }
 
-/// Where an event came from: its file and physical line, when it came from a file.
+/// Where an event came from: its file and physical line when it came from a file, its position
+/// when it came through the durable queue.
 public struct EventOrigin: Sendable, Equatable {
     public let file: String?
     public let line: Int?
+    /// The queue position, for events read from the queue.
+    public let sequence: Int64?
 
-    public init(file: String? = nil, line: Int? = nil) {
+    public init(file: String? = nil, line: Int? = nil, sequence: Int64? = nil) {
         self.file = file
         self.line = line
+        self.sequence = sequence
     }
 
     public static let none = EventOrigin()

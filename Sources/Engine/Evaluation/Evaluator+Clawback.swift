@@ -55,6 +55,7 @@ extension Evaluator {
         }
         return Decision(
             status: .clawback, eventID: event.id, kind: event.kind, account: record.account, partner: record.partner,
-            currency: record.currency, lines: lines, warning: warning, deferred: deferred, origin: origin, trace: trace)
+            currency: record.currency, lines: lines, warning: warning, deferred: deferred, origin: origin, trace: trace,
+            occurredAt: event.occurredAt)
     }
 }

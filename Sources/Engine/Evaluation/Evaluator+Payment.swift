@@ -93,7 +93,7 @@ extension Evaluator {
             Decision(
                 status: decisionLines.isEmpty ? .noReward : .rewarded, eventID: event.id, kind: .payment, account: account,
                 partner: partner?.id, currency: currency, lines: decisionLines, origin: origin, trace: trace,
-                paymentAmount: event.amount)
+                paymentAmount: event.amount, occurredAt: event.occurredAt)
         ]
         for orphan in state.takeOrphans(waitingFor: event.id) {
             decisions.append(processClawback(orphan.event, origin: orphan.origin, deferred: true, state: state))

@@ -43,6 +43,19 @@ extension Decision {
     }
 }
 
+extension Decision {
+    /// The `--explain` trace alone as a JSON object, for storing beside the decision.
+    public var traceJSON: String? {
+        guard let trace, let currency else { return nil }
+        var writer = JSONWriter()
+        writer.beginObject()
+        trace.write(to: &writer, currency: currency)
+        writer.endObject()
+        // {"trace":{…}} → {…}
+        return String(writer.text.dropFirst(#"{"trace":"#.count).dropLast())
+    }
+}
+
 extension Trace {
     func write(to writer: inout JSONWriter, currency: Currency) {
         func limitSteps(_ key: String, _ steps: [LimitStep]) {

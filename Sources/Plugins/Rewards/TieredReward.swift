@@ -49,7 +49,7 @@ public struct TieredReward: RewardPlugin {
         for item in try fields.required("tiers").list() {
             let tier = try item.mapping(allowed: ["from", "rate"])
             let fromNode = try tier.required("from")
-            let from = try fromNode.string() == "0" ? 0 : try fromNode.money(context.currency)
+            let from = try fromNode.money(context.currency)
             if tiers.isEmpty && from != 0 { throw fromNode.error("the first tier must start at from: 0") }
             if let previous = tiers.last, from <= previous.from {
                 throw fromNode.error("tiers must have strictly increasing from")

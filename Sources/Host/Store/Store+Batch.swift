@@ -1,0 +1,80 @@
+import Engine
+import Foundation
+import GRDB
+
+/// What one committed batch did.
+struct BatchSummary: Sendable, Equatable {
+    /// Queue entries claimed (0: the queue was empty).
+    var claimed = 0
+    var decisions = 0
+    var dead = 0
+}
+
+extension Store {
+    /// Records the rules version in force with a snapshot of its files (once per version).
+    func recordRulesVersion(_ version: String, files: [RuleSource], now: Timestamp) throws {
+        let snapshot = files.map { ["path": $0.relativePath, "text": $0.text] }
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: snapshot, options: [.sortedKeys]), as: UTF8.self)
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO rules_versions (version, recorded_at, files) VALUES (?, ?, ?)",
+                arguments: [version, now.epochSeconds, json])
+        }
+    }
+
+    /// Claims up to `limit` queued events, evaluates them and commits their decisions, ledger
+    /// lines, state and the queue position in one transaction: after a crash, a batch is either
+    /// wholly applied or not at all.
+    func processBatch(
+        limit: Int, evaluator: BatchEvaluator, rulesVersion: String, confirmAfter: Int64, now: Timestamp
+    ) throws -> BatchSummary {
+        try pool.write { db in
+            let batch = try Store.claim(db, limit: limit)
+            guard let last = batch.last else { return BatchSummary() }
+            let state = StoreState(db: db)
+            let outcomes = evaluator.evaluate(batch, state: state)
+            if let failure = state.failure { throw failure }
+            var summary = BatchSummary(claimed: batch.count)
+            let insertDecision = try db.cachedStatement(
+                sql: """
+                    INSERT INTO decisions (queue_seq, event_id, status, json, trace, payment_amount, rules_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let insertLine = try db.cachedStatement(
+                sql: """
+                    INSERT INTO ledger (decision_position, event_id, account, partner, rule, currency, amount,
+                                        occurred_at, confirm_at, status, rules_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+                    """)
+            for (queued, outcome) in zip(batch, outcomes) {
+                switch outcome {
+                case .decided(let decisions):
+                    for decision in decisions {
+                        try insertDecision.execute(arguments: [
+                            decision.origin.sequence ?? queued.sequence, decision.eventID, decision.status.rawValue,
+                            decision.jsonLine(includeTrace: false), decision.traceJSON, decision.paymentAmount, rulesVersion,
+                        ])
+                        summary.decisions += 1
+                        guard decision.carriesAmounts, let currency = decision.currency, let occurredAt = decision.occurredAt
+                        else { continue }
+                        let position = db.lastInsertedRowID
+                        for line in decision.lines {
+                            try insertLine.execute(arguments: [
+                                position, decision.eventID, decision.account, decision.partner, line.rule, currency.code,
+                                line.amount, occurredAt.epochSeconds, occurredAt.epochSeconds + confirmAfter, rulesVersion,
+                            ])
+                        }
+                    }
+                case .dead(let failure):
+                    guard case .event(let event, _) = queued.input else { continue }
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO dead (queue_seq, event_id, error, attempts, failed_at) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [queued.sequence, event.id, failure.description, evaluator.attempts, now.epochSeconds])
+                    summary.dead += 1
+                }
+            }
+            try db.execute(sql: "UPDATE progress SET processed_through = ?", arguments: [last.sequence])
+            return summary
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Engine
+import GRDB
+
+/// One entry of the credits feed: a ledger line the core banking system applies exactly once.
+struct Credit: Sendable, Equatable {
+    let cursor: Int64
+    let eventID: String
+    let account: String
+    let partner: String?
+    let rule: String
+    let currency: String
+    /// Minor units; negative for a clawback.
+    let amount: Int
+}
+
+extension Store {
+    /// Confirms every pending ledger line whose `occurred_at + confirm_after` is at or before
+    /// `now`, appending each to the credits feed once, in ledger order. Positive lines and
+    /// clawbacks alike wait their confirmation time. Returns how many were confirmed.
+    @discardableResult
+    func confirmDue(now: Timestamp) throws -> Int {
+        try pool.write { db in
+            let due = try Int64.fetchAll(
+                db, sql: "SELECT id FROM ledger WHERE status = 'pending' AND confirm_at <= ? ORDER BY id",
+                arguments: [now.epochSeconds])
+            for id in due {
+                try db.execute(sql: "UPDATE ledger SET status = 'confirmed' WHERE id = ?", arguments: [id])
+                try db.execute(sql: "INSERT INTO credits (ledger_id) VALUES (?)", arguments: [id])
+            }
+            return due.count
+        }
+    }
+
+    /// The credits feed after `cursor`, at most `limit` entries, in cursor order.
+    func credits(after cursor: Int64, limit: Int) throws -> [Credit] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.cursor, l.event_id, l.account, l.partner, l.rule, l.currency, l.amount
+                    FROM credits c JOIN ledger l ON l.id = c.ledger_id
+                    WHERE c.cursor > ? ORDER BY c.cursor LIMIT ?
+                    """,
+                arguments: [cursor, limit]
+            ).map { row in
+                Credit(
+                    cursor: row["cursor"], eventID: row["event_id"], account: row["account"], partner: row["partner"],
+                    rule: row["rule"], currency: row["currency"], amount: row["amount"])
+            }
+        }
+    }
+}

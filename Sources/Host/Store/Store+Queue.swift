@@ -1,0 +1,108 @@
+import Engine
+import Foundation
+import GRDB
+
+/// An event accepted into the queue: its body as received and where it came from.
+struct IncomingEvent: Sendable {
+    let event: Event
+    let body: String
+    let origin: EventOrigin
+}
+
+/// What an all-or-nothing enqueue did.
+struct EnqueueResult: Sendable, Equatable {
+    /// Events new to the store.
+    var accepted = 0
+    /// Events identical to one accepted before (queued too: they get a `duplicate` decision).
+    var duplicates = 0
+}
+
+/// Why an enqueue stored nothing: an event whose id was accepted before with other content.
+struct EnqueueConflict: Error, CustomStringConvertible {
+    let eventID: String
+    let origin: EventOrigin
+    /// The index of the event in the request.
+    let index: Int
+
+    var description: String {
+        let place = origin.line.map { "\(origin.file.map { "\($0):" } ?? "")\($0): " } ?? "event \(index): "
+        return "\(place)id: \(eventID) was accepted before with other content (conflict)"
+    }
+}
+
+extension Store {
+    /// Stores valid events in the durable queue in one transaction, all or nothing: an id seen
+    /// before with other content is a conflict and nothing is stored. Returns once the
+    /// transaction is durable.
+    func enqueue(_ events: [IncomingEvent], now: Timestamp) throws -> Result<EnqueueResult, EnqueueConflict> {
+        do {
+            return try pool.write { db in
+            var result = EnqueueResult()
+            var inRequest: [String: String] = [:]
+            let lookup = try db.cachedStatement(sql: "SELECT fingerprint FROM accepted WHERE event_id = ?")
+            let accept = try db.cachedStatement(sql: "INSERT INTO accepted (event_id, fingerprint) VALUES (?, ?)")
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO queue (event_id, body, file, line, accepted_at) VALUES (?, ?, ?, ?, ?)")
+            for (index, incoming) in events.enumerated() {
+                let id = incoming.event.id
+                let fingerprint = incoming.event.fingerprint
+                let earlier: String?
+                if let known = inRequest[id] {
+                    earlier = known
+                } else {
+                    earlier = try String.fetchOne(lookup, arguments: [id])
+                }
+                if let earlier {
+                    guard earlier == fingerprint else {
+                        throw Rollback(conflict: EnqueueConflict(eventID: id, origin: incoming.origin, index: index))
+                    }
+                    result.duplicates += 1
+                } else {
+                    try accept.execute(arguments: [id, fingerprint])
+                    inRequest[id] = fingerprint
+                    result.accepted += 1
+                }
+                try insert.execute(
+                    arguments: [id, incoming.body, incoming.origin.file, incoming.origin.line, now.epochSeconds])
+            }
+            return .success(result)
+            }
+        } catch let rollback as Rollback {
+            return .failure(rollback.conflict)
+        }
+    }
+
+    /// Thrown inside a transaction to roll it back on a conflict.
+    private struct Rollback: Error {
+        let conflict: EnqueueConflict
+    }
+
+    /// How many accepted events are not processed yet.
+    func queueDepth() throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM queue WHERE seq > (SELECT processed_through FROM progress)") ?? 0
+        }
+    }
+
+    /// The next unprocessed events, in acceptance order.
+    static func claim(_ db: Database, limit: Int) throws -> [QueuedEvent] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT seq, body, file, line FROM queue
+                WHERE seq > (SELECT processed_through FROM progress) ORDER BY seq LIMIT ?
+                """,
+            arguments: [limit])
+        return rows.map { row in
+            let origin = EventOrigin(file: row["file"], line: row["line"], sequence: row["seq"])
+            let body: String = row["body"]
+            let input: EventInput
+            switch EventParser.parse(line: Array(body.utf8)) {
+            case .success(let event): input = .event(event, origin)
+            case .failure(let error): input = .invalid(error, origin)
+            }
+            return QueuedEvent(sequence: row["seq"], input: input)
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+
+/// The SQLite database of a cashback host: the durable queue, the evaluation state, decisions,
+/// the ledger and the credits feed. WAL with `synchronous=FULL`: a commit that returned
+/// survives a crash or power loss.
+final class Store: Sendable {
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Store.migrator.migrate(pool)
+    }
+
+    /// Named migrations; a shipped migration is never edited, only followed by new ones.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-25 queue, state, decisions, ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE queue (
+                  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                  event_id TEXT NOT NULL,
+                  body TEXT NOT NULL,
+                  file TEXT,
+                  line INTEGER,
+                  accepted_at INTEGER NOT NULL
+                );
+                CREATE INDEX queue_event ON queue(event_id);
+                CREATE TABLE accepted (
+                  event_id TEXT PRIMARY KEY,
+                  fingerprint TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE progress (
+                  id INTEGER PRIMARY KEY CHECK (id = 1),
+                  processed_through INTEGER NOT NULL
+                );
+                INSERT INTO progress VALUES (1, 0);
+                CREATE TABLE rules_versions (
+                  version TEXT PRIMARY KEY,
+                  recorded_at INTEGER NOT NULL,
+                  files TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE decisions (
+                  position INTEGER PRIMARY KEY AUTOINCREMENT,
+                  queue_seq INTEGER NOT NULL REFERENCES queue(seq),
+                  event_id TEXT,
+                  status TEXT NOT NULL,
+                  json TEXT NOT NULL,
+                  trace TEXT,
+                  payment_amount INTEGER,
+                  rules_version TEXT NOT NULL REFERENCES rules_versions(version)
+                );
+                CREATE INDEX decisions_event ON decisions(event_id);
+                CREATE TABLE dead (
+                  queue_seq INTEGER PRIMARY KEY REFERENCES queue(seq),
+                  event_id TEXT NOT NULL,
+                  error TEXT NOT NULL,
+                  attempts INTEGER NOT NULL,
+                  failed_at INTEGER NOT NULL
+                );
+                CREATE TABLE seen (
+                  event_id TEXT PRIMARY KEY,
+                  kind TEXT NOT NULL,
+                  fingerprint TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE payments (
+                  event_id TEXT PRIMARY KEY,
+                  record TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE usage (
+                  limit_id TEXT NOT NULL,
+                  account TEXT NOT NULL,
+                  period TEXT NOT NULL,
+                  period_index INTEGER NOT NULL,
+                  amount INTEGER NOT NULL,
+                  count INTEGER NOT NULL,
+                  PRIMARY KEY (limit_id, account, period, period_index)
+                ) WITHOUT ROWID;
+                CREATE TABLE purchases (
+                  account TEXT NOT NULL,
+                  partner TEXT NOT NULL,
+                  PRIMARY KEY (account, partner)
+                ) WITHOUT ROWID;
+                CREATE TABLE spend (
+                  account TEXT NOT NULL,
+                  partner TEXT NOT NULL,
+                  currency TEXT NOT NULL,
+                  period TEXT NOT NULL,
+                  period_index INTEGER NOT NULL,
+                  amount INTEGER NOT NULL,
+                  PRIMARY KEY (account, partner, currency, period, period_index)
+                ) WITHOUT ROWID;
+                CREATE TABLE orphans (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  original_id TEXT NOT NULL,
+                  event_id TEXT NOT NULL,
+                  queue_seq INTEGER NOT NULL REFERENCES queue(seq)
+                );
+                CREATE INDEX orphans_original ON orphans(original_id);
+                CREATE TABLE ledger (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  decision_position INTEGER NOT NULL REFERENCES decisions(position),
+                  event_id TEXT NOT NULL,
+                  account TEXT NOT NULL,
+                  partner TEXT,
+                  rule TEXT NOT NULL,
+                  currency TEXT NOT NULL,
+                  amount INTEGER NOT NULL CHECK (amount != 0),
+                  occurred_at INTEGER NOT NULL,
+                  confirm_at INTEGER NOT NULL,
+                  status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed')),
+                  rules_version TEXT NOT NULL REFERENCES rules_versions(version)
+                );
+                CREATE INDEX ledger_pending ON ledger(confirm_at) WHERE status = 'pending';
+                CREATE INDEX ledger_account ON ledger(account, id);
+                CREATE TABLE credits (
+                  cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+                  ledger_id INTEGER NOT NULL UNIQUE REFERENCES ledger(id)
+                );
+                """)
+        }
+        return migrator
+    }
+}
+
+/// A store operation that cannot be done, with what the caller should know.
+struct StoreError: Error, CustomStringConvertible {
+    let description: String
+}

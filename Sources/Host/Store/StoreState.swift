@@ -1,0 +1,181 @@
+import Engine
+import Foundation
+import GRDB
+
+/// The evaluation state in the database, inside the write transaction of one batch. Reads are
+/// cached for the batch; writes go straight into the transaction, so they commit or roll back
+/// together with the batch's decisions and queue position.
+final class StoreState: EvaluationState {
+    private let db: Database
+    private var seenCache: [String: SeenEvent?] = [:]
+    private var paymentCache: [String: PaymentRecord?] = [:]
+    private var usageCache: [UsageKey: Usage] = [:]
+    private var purchaseCache: [PurchaseKey: Bool] = [:]
+    private let encoder = JSONEncoder()
+    private let decoder = JSONDecoder()
+
+    init(db: Database) { self.db = db }
+
+    func seenEvent(_ id: String) -> SeenEvent? {
+        if let cached = seenCache[id] { return cached }
+        let row = read { try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, fingerprint FROM seen WHERE event_id = ?"), arguments: [id]) }
+        let seen = row.flatMap { row -> SeenEvent? in
+            guard let kind = Event.Kind(rawValue: row["kind"]) else { return nil }
+            return SeenEvent(kind: kind, fingerprint: row["fingerprint"])
+        }
+        seenCache[id] = seen
+        return seen
+    }
+
+    func recordSeen(_ id: String, _ seen: SeenEvent) {
+        seenCache[id] = seen
+        execute("INSERT INTO seen (event_id, kind, fingerprint) VALUES (?, ?, ?)", [id, seen.kind.rawValue, seen.fingerprint])
+    }
+
+    func payment(_ id: String) -> PaymentRecord? {
+        if let cached = paymentCache[id] { return cached }
+        let json = read { try String.fetchOne(db.cachedStatement(sql: "SELECT record FROM payments WHERE event_id = ?"), arguments: [id]) }
+        let record = json.flatMap { json in read { try decoder.decode(PaymentRecord.self, from: Data(json.utf8)) } }
+        paymentCache[id] = record
+        return record
+    }
+
+    func savePayment(_ record: PaymentRecord) {
+        paymentCache[record.id] = record
+        let json = String(decoding: (try? encoder.encode(record)) ?? Data(), as: UTF8.self)
+        execute("INSERT OR REPLACE INTO payments (event_id, record) VALUES (?, ?)", [record.id, json])
+    }
+
+    func usage(_ key: UsageKey) -> Usage {
+        if let cached = usageCache[key] { return cached }
+        let row = read {
+            try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT amount, count FROM usage WHERE limit_id = ? AND account = ? AND period = ? AND period_index = ?"),
+                arguments: [key.limit, key.account ?? "", key.period.period.rawValue, key.period.index])
+        }
+        let usage = row.map { Usage(amount: $0["amount"], count: $0["count"]) } ?? .zero
+        usageCache[key] = usage
+        return usage
+    }
+
+    func addUsage(_ key: UsageKey, amount: Int, count: Int) {
+        var usage = self.usage(key)
+        usage.amount += amount
+        usage.count += count
+        usageCache[key] = usage
+        execute(
+            """
+            INSERT INTO usage (limit_id, account, period, period_index, amount, count) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO UPDATE SET amount = excluded.amount, count = excluded.count
+            """,
+            [key.limit, key.account ?? "", key.period.period.rawValue, key.period.index, usage.amount, usage.count])
+    }
+
+    func hasEarlierPayment(account: String, at partner: String?) -> Bool {
+        let key = PurchaseKey(account: account, partner: partner)
+        if let cached = purchaseCache[key] { return cached }
+        let found = read {
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM purchases WHERE account = ? AND partner = ?"), arguments: [account, partner ?? ""])
+        } != nil
+        purchaseCache[key] = found
+        return found
+    }
+
+    func spend(account: String, at partner: String?, currency: Currency, period: PeriodKey) -> Int {
+        read {
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT amount FROM spend
+                        WHERE account = ? AND partner = ? AND currency = ? AND period = ? AND period_index = ?
+                        """),
+                arguments: [account, partner ?? "", currency.code, period.period.rawValue, period.index])
+        } ?? 0
+    }
+
+    func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, periods: [PeriodKey]) {
+        purchaseCache[PurchaseKey(account: account, partner: partner)] = true
+        execute("INSERT OR IGNORE INTO purchases (account, partner) VALUES (?, ?)", [account, partner ?? ""])
+        for period in periods {
+            execute(
+                """
+                INSERT INTO spend (account, partner, currency, period, period_index, amount) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET amount = amount + excluded.amount
+                """,
+                [account, partner ?? "", currency.code, period.period.rawValue, period.index, amount])
+        }
+    }
+
+    func historySnapshot(accounts: Set<String>) -> HistorySnapshot {
+        var snapshot = HistorySnapshot()
+        let list = Array(accounts)
+        for start in stride(from: 0, to: list.count, by: 500) {
+            let chunk = Array(list[start..<min(start + 500, list.count)])
+            let marks = databaseQuestionMarks(count: chunk.count)
+            let arguments = StatementArguments(chunk)
+            for row in read({ try Row.fetchAll(db, sql: "SELECT account, partner FROM purchases WHERE account IN (\(marks))", arguments: arguments) }) ?? [] {
+                let partner: String = row["partner"]
+                snapshot.purchases.insert(PurchaseKey(account: row["account"], partner: partner.isEmpty ? nil : partner))
+            }
+            let sql = "SELECT account, partner, currency, period, period_index, amount FROM spend WHERE account IN (\(marks))"
+            for row in read({ try Row.fetchAll(db, sql: sql, arguments: arguments) }) ?? [] {
+                let partner: String = row["partner"]
+                guard let period = Period(rawValue: row["period"]) else { continue }
+                let key = SpendKey(
+                    account: row["account"], partner: partner.isEmpty ? nil : partner, currency: row["currency"],
+                    period: PeriodKey(period: period, index: row["period_index"]))
+                snapshot.spends[key] = row["amount"]
+            }
+        }
+        return snapshot
+    }
+
+    func addOrphan(_ orphan: Orphan) {
+        execute(
+            "INSERT INTO orphans (original_id, event_id, queue_seq) VALUES (?, ?, ?)",
+            [orphan.event.originalID ?? "", orphan.event.id, orphan.origin.sequence])
+    }
+
+    func takeOrphans(waitingFor paymentID: String) -> [Orphan] {
+        let rows = read {
+            try Row.fetchAll(
+            db,
+            sql: """
+                SELECT q.seq, q.body, q.file, q.line FROM orphans o JOIN queue q ON q.seq = o.queue_seq
+                WHERE o.original_id = ? ORDER BY o.id
+                """,
+            arguments: [paymentID])
+        } ?? []
+        guard !rows.isEmpty else { return [] }
+        execute("DELETE FROM orphans WHERE original_id = ?", [paymentID])
+        return rows.compactMap { row in
+            let body: String = row["body"]
+            guard case .success(let event) = EventParser.parse(line: Array(body.utf8)) else { return nil }
+            return Orphan(event: event, origin: EventOrigin(file: row["file"], line: row["line"], sequence: row["seq"]))
+        }
+    }
+
+    /// Runs a read; a failure is kept like a write failure.
+    private func read<T>(_ body: () throws -> T?) -> T? {
+        do {
+            return try body()
+        } catch {
+            failure = failure ?? error
+            return nil
+        }
+    }
+
+    /// Runs a write; a failure here means the database is unusable, and the batch must not commit.
+    private func execute(_ sql: String, _ arguments: StatementArguments) {
+        do {
+            try db.cachedStatement(sql: sql).execute(arguments: arguments)
+        } catch {
+            failure = failure ?? error
+        }
+    }
+
+    /// The first write error of the batch; the caller checks it before committing.
+    private(set) var failure: (any Error)?
+}
