@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "cashback", targets: ["Host"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "BuiltinPlugins", targets: ["BuiltinPlugins"]),
+        .library(name: "Workload", targets: ["Workload"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -37,22 +38,24 @@ let package = Package(
             dependencies: ["Engine", "CalendarConditions", "MerchantConditions", "PaymentConditions", "HistoryConditions", "StandardRewards"],
             path: "Sources/Plugins/All"
         ),
+        .target(name: "Workload"),
         .executableTarget(
             name: "Host",
             dependencies: [
                 "Engine",
                 "BuiltinPlugins",
+                "Workload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "BuiltinPlugins"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "BuiltinPlugins", "Workload"]),
         pluginTests("CalendarConditions", folder: "Calendar"),
         pluginTests("MerchantConditions", folder: "Merchant"),
         pluginTests("PaymentConditions", folder: "Payment"),
         pluginTests("HistoryConditions", folder: "History"),
         pluginTests("StandardRewards", folder: "Rewards"),
-        .testTarget(name: "HostTests", dependencies: ["Host", "Engine", "BuiltinPlugins"]),
+        .testTarget(name: "HostTests", dependencies: ["Host", "Engine", "BuiltinPlugins", "Workload"]),
     ]
 )

@@ -1,11 +1,14 @@
 import ArgumentParser
 import Engine
 
-/// The `cashback` command: lint rules, dry-run events, list plugins.
+/// The `cashback` command: lint rules, dry-run events, list plugins, run the durable queue.
 struct Cashback: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cashback",
         abstract: "A cashback rules engine: YAML partner and programme rules, exact to the cent.",
-        subcommands: [LintCommand.self, DryRunCommand.self, PluginsCommand.self]
+        subcommands: [
+            LintCommand.self, DryRunCommand.self, PluginsCommand.self, EnqueueCommand.self, ProcessCommand.self,
+            DecisionsCommand.self, GenerateCommand.self,
+        ]
     )
 }

@@ -38,7 +38,7 @@ struct DryRunCommand: ParsableCommand {
         var progress = Progress()
         var invalidCount = 0
         do {
-            try EventSource(paths: files).forEach { input in
+            try EventSource(paths: files).forEach { input, _ in
                 let decisions: [Decision]
                 do throws(PluginFailure) {
                     decisions = try evaluator.process(input, state: state)
@@ -68,13 +68,16 @@ struct DryRunCommand: ParsableCommand {
 /// Loading a rules directory for a command: diagnostics go to standard error and the command
 /// exits 1 when the rules are invalid.
 enum RulesDirectory {
-    static func load(_ directory: String) throws -> RuleSet {
+    static func load(_ directory: String) throws -> RuleSet { try loadOutcome(directory).rules }
+
+    /// The rules and the files they came from (for the stored snapshot of their version).
+    static func loadOutcome(_ directory: String) throws -> (rules: RuleSet, sources: [RuleSource]) {
         let outcome = RuleLoader(registry: .builtin).load(directory: directory)
         guard let rules = outcome.rules else {
             let text = outcome.diagnostics.map(\.description).joined(separator: "\n")
             FileHandle.standardError.write(Data((text + "\n").utf8))
             throw ExitCode(ExitStatus.rulesInvalid)
         }
-        return rules
+        return (rules, outcome.sources)
     }
 }

@@ -11,7 +11,14 @@ struct Progress {
     /// Counts one more item and redraws at most a few times a second.
     mutating func tick(_ label: String) {
         count += 1
-        guard enabled, count % 1024 == 0 else { return }
+        guard count % 1024 == 0 else { return }
+        show(label, count: count)
+    }
+
+    /// Shows a running total, at most a few times a second.
+    mutating func show(_ label: String, count: Int) {
+        self.count = count
+        guard enabled else { return }
         let now = Date()
         guard now.timeIntervalSince(lastShown) > 0.25 else { return }
         lastShown = now

@@ -1,20 +1,20 @@
 import BuiltinPlugins
 import Engine
 import Testing
+import Workload
 
 /// The master/slave evaluation must equal sequential processing exactly (SPEC §4), whatever
 /// the number of evaluators and the batch size.
 @Suite struct BatchEvaluatorTests {
     static let rules: RuleSet = {
         let outcome = RuleLoader(registry: .builtin).load(
-            sources: StreamGenerator.rules.map { RuleSource(relativePath: $0.0, displayPath: $0.0, text: $0.1) })
+            sources: Workload().ruleFiles.map { RuleSource(relativePath: $0.path, displayPath: $0.path, text: $0.text) })
         precondition(outcome.diagnostics.isEmpty, "\(outcome.diagnostics)")
         return outcome.rules!
     }()
 
     static let inputs: [EventInput] = {
-        var generator = StreamGenerator(seed: 42)
-        return generator.lines(count: 3000).enumerated().map { index, line in
+        return Workload().events(count: 3000, seed: 42).enumerated().map { index, line in
             switch EventParser.parse(line: Array(line.utf8)) {
             case .success(let event): return .event(event, EventOrigin(line: index + 1))
             case .failure(let error): return .invalid(error, EventOrigin(line: index + 1))

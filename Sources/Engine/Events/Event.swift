@@ -44,21 +44,23 @@ public struct Event: Sendable, Equatable {
 
     /// The event's content for duplicate detection: its known fields after defaults, amounts by
     /// value and `occurred_at` by instant (SPEC §8). Two events with one id and equal
-    /// fingerprints are duplicates; unequal ones conflict.
+    /// fingerprints are duplicates; unequal ones conflict. Each field is written with its length
+    /// (absent fields as `-`), so the text is unambiguous whatever the fields contain.
     public var fingerprint: String {
-        var parts: [String] = [kind.rawValue, account ?? "", "\(occurredAt.epochSeconds).\(occurredAt.nanoseconds)"]
-        parts.append(amount.map(String.init) ?? "")
-        parts.append(currency?.code ?? "")
-        if let merchant {
-            parts.append(
-                [merchant.mid, merchant.siret, merchant.name, merchant.mcc, merchant.country, merchant.channel?.rawValue]
-                    .map { $0 ?? "\u{1}" }.joined(separator: "\u{2}"))
-        } else {
-            parts.append("")
+        let fields: [String?] = [
+            kind.rawValue, account, "\(occurredAt.epochSeconds).\(occurredAt.nanoseconds)", amount.map(String.init),
+            currency?.code, merchant?.mid, merchant?.siret, merchant?.name, merchant?.mcc, merchant?.country,
+            merchant?.channel?.rawValue, merchant == nil ? nil : "m", originalAmount.map(String.init), originalCurrency?.code,
+            originalID,
+        ]
+        var text = ""
+        for field in fields {
+            if let field {
+                text += "\(field.utf8.count):\(field)"
+            } else {
+                text += "-"
+            }
         }
-        parts.append(originalAmount.map(String.init) ?? "")
-        parts.append(originalCurrency?.code ?? "")
-        parts.append(originalID ?? "")
-        return parts.joined(separator: "\u{0}")
+        return text
     }
 }

@@ -12,8 +12,11 @@ public struct RuleLoader: Sendable {
     public struct Outcome: Sendable {
         public let rules: RuleSet?
         public let diagnostics: [Diagnostic]
-        /// The files read, relative to the directory, in load order.
-        public let files: [String]
+        /// The files read, in load order.
+        public let sources: [RuleSource]
+
+        /// The files' paths relative to the directory, in load order.
+        public var files: [String] { sources.map(\.relativePath) }
     }
 
     /// Loads `directory`. I/O problems (a missing directory, an unreadable file) are diagnostics too.
@@ -25,7 +28,7 @@ public struct RuleLoader: Sendable {
             return Outcome(
                 rules: nil,
                 diagnostics: [Diagnostic(file: directory, line: 1, column: 1, context: nil, message: "not a rules directory")],
-                files: [])
+                sources: [])
         }
         for relative in RuleLoader.ruleFiles(in: directory) {
             let path = RuleLoader.join(directory, relative)
@@ -36,7 +39,9 @@ public struct RuleLoader: Sendable {
             sources.append(RuleSource(relativePath: relative, displayPath: path, text: text))
         }
         let outcome = load(sources: sources)
-        return Outcome(rules: diagnostics.isEmpty ? outcome.rules : nil, diagnostics: diagnostics + outcome.diagnostics, files: outcome.files)
+        return Outcome(
+            rules: diagnostics.isEmpty ? outcome.rules : nil, diagnostics: diagnostics + outcome.diagnostics,
+            sources: outcome.sources)
     }
 
     /// Loads rule files already read into memory (a stored snapshot, or tests).
@@ -69,7 +74,7 @@ public struct RuleLoader: Sendable {
         diagnostics += RuleLoader.crossFileProblems(partners)
         let version = RuleLoader.contentHash(sorted)
         let rules = diagnostics.isEmpty ? RuleSet(program: program, partners: partners, version: version) : nil
-        return Outcome(rules: rules, diagnostics: diagnostics, files: sorted.map(\.relativePath))
+        return Outcome(rules: rules, diagnostics: diagnostics, sources: sorted)
     }
 
     /// `program.yaml` (if present) and every `*.yaml`/`*.yml` under `partners/`, relative paths.
