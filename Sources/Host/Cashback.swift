@@ -8,7 +8,7 @@ struct Cashback: ParsableCommand {
         abstract: "A cashback rules engine: YAML partner and programme rules, exact to the cent.",
         subcommands: [
             LintCommand.self, DryRunCommand.self, PluginsCommand.self, EnqueueCommand.self, ProcessCommand.self,
-            DecisionsCommand.self, GenerateCommand.self,
+            DecisionsCommand.self, DeadCommand.self, GenerateCommand.self,
         ]
     )
 }

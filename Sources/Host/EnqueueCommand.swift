@@ -44,7 +44,9 @@ struct EnqueueCommand: ParsableCommand {
         case .success(let result):
             print("enqueued \(result.accepted + result.duplicates) events: \(result.accepted) new, \(result.duplicates) duplicates")
         case .failure(let conflict):
-            FileHandle.standardError.write(Data("\(conflict)\nnothing enqueued\n".utf8))
+            let place = "\(conflict.origin.file ?? files[0]):\(conflict.origin.line ?? 0)"
+            let message = "\(place): error: id: \(conflict.eventID) was accepted before with other content (conflict)"
+            FileHandle.standardError.write(Data("\(message)\nnothing enqueued\n".utf8))
             throw ExitCode(ExitStatus.rulesInvalid)
         }
     }

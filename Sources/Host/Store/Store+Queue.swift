@@ -24,10 +24,7 @@ struct EnqueueConflict: Error, CustomStringConvertible {
     /// The index of the event in the request.
     let index: Int
 
-    var description: String {
-        let place = origin.line.map { "\(origin.file.map { "\($0):" } ?? "")\($0): " } ?? "event \(index): "
-        return "\(place)id: \(eventID) was accepted before with other content (conflict)"
-    }
+    var description: String { "event \(index): id: \(eventID) was accepted before with other content (conflict)" }
 }
 
 extension Store {

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// `enqueue`, `process` and `decisions` through the binary: the durable queue must give exactly
+/// what `dry-run` gives, for any number of evaluators and batch size, and refuse bad input whole.
+@Suite struct QueueCommandTests {
+    /// A generated workload (rules and events) in a fresh directory.
+    static func workload(events: Int, rejects: Bool = false) throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        var arguments = ["generate", "--out", directory.url.path, "--events", "\(events)", "--seed", "7"]
+        if rejects { arguments.append("--rejects") }
+        let result = try CashbackBinary.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        return directory
+    }
+
+    @Test(arguments: [(1, 512), (4, 512), (2, 7)])
+    func processedDecisionsEqualDryRun(workers: Int, batchSize: Int) throws {
+        let directory = try QueueCommandTests.workload(events: 20_000)
+        defer { directory.remove() }
+        let enqueue = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "events.jsonl"], in: directory.url)
+        #expect(enqueue.status == 0, "\(enqueue.stderr)")
+        let process = try CashbackBinary.run(
+            ["process", "--db", "q.sqlite", "--rules", "rules", "--workers", "\(workers)", "--batch-size", "\(batchSize)"],
+            in: directory.url)
+        #expect(process.status == 0, "\(process.stderr)")
+        let decisions = try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url)
+        let dryRun = try CashbackBinary.run(["dry-run", "--format", "json", "--rules", "rules", "events.jsonl"], in: directory.url)
+        #expect(decisions.lines.count == dryRun.lines.count)
+        #expect(decisions.stdout == dryRun.stdout, "decisions must be byte for byte what dry-run prints")
+        // Processing again finds nothing to do and changes nothing.
+        #expect(try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules"], in: directory.url).status == 0)
+        #expect(try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url).stdout == dryRun.stdout)
+    }
+
+    @Test func explainedDecisionsCarryTheDryRunTrace() throws {
+        let directory = try QueueCommandTests.workload(events: 500)
+        defer { directory.remove() }
+        _ = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "events.jsonl"], in: directory.url)
+        _ = try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules", "--workers", "2"], in: directory.url)
+        let decisions = try CashbackBinary.run(["decisions", "--db", "q.sqlite", "--explain"], in: directory.url)
+        let dryRun = try CashbackBinary.run(["dry-run", "--explain", "--format", "json", "--rules", "rules", "events.jsonl"], in: directory.url)
+        #expect(decisions.stdout == dryRun.stdout)
+        let table = try CashbackBinary.run(["decisions", "--db", "q.sqlite", "--format", "table"], in: directory.url)
+        #expect(table.stdout.contains("Summary by partner and currency"))
+    }
+
+    @Test func aBadEventFileChangesNothing() throws {
+        let directory = try QueueCommandTests.workload(events: 2_000, rejects: true)
+        defer { directory.remove() }
+        let rejected = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "events.jsonl"], in: directory.url)
+        #expect(rejected.status != 0)
+        #expect(rejected.stderr.contains("events.jsonl:"), "names the file and line")
+        #expect(rejected.stderr.contains("amount: 1.001 has more fraction digits"), "names the field")
+        #expect(rejected.stderr.contains("nothing enqueued"))
+        #expect(try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url).stdout.isEmpty)
+
+        // A conflict with an already accepted event also stores nothing of its file.
+        try directory.write("first.jsonl", #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"B1"}}"# + "\n")
+        try directory.write("second.jsonl", #"{"id":"p2","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"B1"}}"# + "\n" + #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"11.00","currency":"EUR","merchant":{"mid":"B1"}}"# + "\n")
+        #expect(try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "first.jsonl"], in: directory.url).status == 0)
+        let conflict = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "second.jsonl"], in: directory.url)
+        #expect(conflict.status != 0)
+        #expect(conflict.stderr.contains("second.jsonl:2") || conflict.stderr.contains(":2: id: p1"), "\(conflict.stderr)")
+        _ = try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules"], in: directory.url)
+        let decisions = try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url)
+        #expect(decisions.lines.count == 1, "only first.jsonl was enqueued: \(decisions.stdout)")
+    }
+}

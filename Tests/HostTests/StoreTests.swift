@@ -1,0 +1,116 @@
+import BuiltinPlugins
+import Engine
+import Foundation
+@testable import Host
+import Testing
+import Workload
+
+/// A condition that fails (throws) on payments of exactly 6.66, as a plugin calling a service
+/// that is down would.
+struct FlakyCondition: ConditionPlugin {
+    static let kind = "flaky"
+    static let summary = "fails on 6.66"
+    static let example = "flaky: true"
+
+    struct Unavailable: Error, CustomStringConvertible {
+        var description: String { "lookup service unavailable" }
+    }
+
+    init(configuration: ConfigNode, context: PluginContext) throws(ConfigError) {}
+
+    func holds(for payment: Payment) throws -> Bool {
+        if payment.amount == 666 { throw Unavailable() }
+        return true
+    }
+
+    func explainFailure(for payment: Payment) -> String { "" }
+}
+
+/// The store on a temporary file: batches, dead events, confirmation and the credits feed.
+@Suite struct StoreTests {
+    static func rules(flaky: Bool = false) throws -> RuleSet {
+        var registry = PluginRegistry.builtin
+        registry.register(FlakyCondition.self)
+        let text = """
+            partner: shop
+            match: { mid: [M1] }
+            rules:
+              - id: base
+            \(flaky ? "    when: [{ flaky: true }]\n" : "")    reward: { percentage: 10% }
+            """
+        let outcome = RuleLoader(registry: registry).load(sources: [
+            RuleSource(relativePath: "program.yaml", displayPath: "program.yaml", text: "confirm_after: 30d\n"),
+            RuleSource(relativePath: "partners/shop.yaml", displayPath: "shop.yaml", text: text),
+        ])
+        return try #require(outcome.rules, "\(outcome.diagnostics)")
+    }
+
+    static func payment(_ id: String, _ amount: String, day: Int = 2) -> IncomingEvent {
+        let line = #"{"id":"\#(id)","account":"a1","occurred_at":"2026-11-\#(day < 10 ? "0" : "")\#(day)T10:00:00Z","amount":"\#(amount)","currency":"EUR","merchant":{"mid":"M1"}}"#
+        return IncomingEvent(event: try! EventParser.parse(line: Array(line.utf8)).get(), body: line, origin: EventOrigin())
+    }
+
+    static func refund(_ id: String, of original: String, _ amount: String, day: Int) -> IncomingEvent {
+        let line = #"{"id":"\#(id)","type":"refund","original_id":"\#(original)","occurred_at":"2026-11-\#(day < 10 ? "0" : "")\#(day)T10:00:00Z","amount":"\#(amount)","currency":"EUR"}"#
+        return IncomingEvent(event: try! EventParser.parse(line: Array(line.utf8)).get(), body: line, origin: EventOrigin())
+    }
+
+    static let now = Timestamp(epochSeconds: 1_800_000_000)
+
+    func drain(_ store: Store, _ rules: RuleSet) throws -> QueueProcessor.Totals {
+        let processor = QueueProcessor(
+            store: store, evaluator: BatchEvaluator(evaluator: Evaluator(rules: rules), workers: 2), rules: rules,
+            logger: .init(label: "test"))
+        try store.recordRulesVersion(rules.version, files: [], now: StoreTests.now)
+        return try processor.drain(batchSize: 3, now: { StoreTests.now })
+    }
+
+    @Test func aFailingPluginSetsItsEventAsideAndTheOthersFlow() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try Store(path: directory.path("s.sqlite"))
+        let rules = try StoreTests.rules(flaky: true)
+        _ = try store.enqueue(
+            [StoreTests.payment("p1", "10.00"), StoreTests.payment("p2", "6.66"), StoreTests.payment("p3", "20.00")],
+            now: StoreTests.now)
+        let totals = try drain(store, rules)
+        #expect(totals.dead == 1)
+        #expect(try store.deadEvents().map(\.eventID) == ["p2"])
+        #expect(try store.deadEvents().first?.error.contains("[shop/base] flaky: lookup service unavailable") == true)
+        var lines: [String] = []
+        try store.forEachDecision { lines.append($0.json) }
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { !$0.contains(#""event":"p2""#) })
+
+        // Once the plugin works again, the retried event is processed like any other.
+        #expect(try store.retryDead(now: StoreTests.now) == 1)
+        #expect(try store.deadEvents().isEmpty)
+        #expect(try drain(store, try StoreTests.rules(flaky: false)).events == 1)
+        lines = []
+        try store.forEachDecision { lines.append($0.json) }
+        #expect(lines.last?.contains(#""event":"p2","type":"payment","account":"a1","status":"rewarded""#) == true)
+    }
+
+    @Test func linesConfirmAfterTheirDelayAndReachTheCreditsFeedOnce() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try Store(path: directory.path("s.sqlite"))
+        let rules = try StoreTests.rules()
+        _ = try store.enqueue(
+            [StoreTests.payment("p1", "10.00", day: 2), StoreTests.payment("p2", "20.00", day: 10),
+             StoreTests.refund("r1", of: "p1", "10.00", day: 3)],
+            now: StoreTests.now)
+        _ = try drain(store, rules)
+        // 30 days after 2 Nov 10:00Z: p1's line; r1's clawback waits for 3 Dec; p2 for 10 Dec.
+        #expect(try store.confirmDue(now: try Timestamp.parse("2026-12-02T09:59:59Z").get()) == 0)
+        #expect(try store.confirmDue(now: try Timestamp.parse("2026-12-02T10:00:00Z").get()) == 1)
+        #expect(try store.confirmDue(now: try Timestamp.parse("2026-12-03T10:00:00Z").get()) == 1)
+        #expect(try store.confirmDue(now: try Timestamp.parse("2026-12-03T10:00:00Z").get()) == 0, "nothing twice")
+        #expect(try store.confirmDue(now: try Timestamp.parse("2027-01-01T00:00:00Z").get()) == 1)
+        let feed = try store.credits(after: 0, limit: 100)
+        #expect(feed.map(\.eventID) == ["p1", "r1", "p2"])
+        #expect(feed.map(\.amount) == [100, -100, 200])
+        #expect(feed.map(\.cursor) == feed.map(\.cursor).sorted() && Set(feed.map(\.cursor)).count == 3)
+        #expect(try store.credits(after: feed[1].cursor, limit: 100).map(\.eventID) == ["p2"])
+    }
+}
