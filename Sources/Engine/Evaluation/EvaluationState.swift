@@ -15,8 +15,9 @@ public protocol EvaluationState: PaymentHistoryRecorder {
     /// Adds to a limit's usage (negative amounts and counts give usage back).
     func addUsage(_ key: UsageKey, amount: Int, count: Int)
 
-    /// A copy of the history of some accounts, for evaluators that assess them in parallel.
-    func historySnapshot(accounts: Set<String>) -> HistorySnapshot
+    /// A copy of the history of some accounts, for evaluators that assess them in parallel;
+    /// spend only when `includingSpend` (the rules read it).
+    func historySnapshot(accounts: Set<String>, includingSpend: Bool) -> HistorySnapshot
 
     /// Keeps a refund or reversal whose original is unknown.
     func addOrphan(_ orphan: Orphan)
@@ -28,8 +29,8 @@ public protocol EvaluationState: PaymentHistoryRecorder {
 /// assessment keeps per account.
 public protocol PaymentHistoryRecorder: PaymentHistory {
     /// Records a processed payment in the account's history at `partner` (`nil`: anywhere), its
-    /// spend counted in each of `periods`.
-    func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, periods: [PeriodKey])
+    /// spend counted on its local `day` (days since the epoch).
+    func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int)
 }
 
 /// What is remembered of an id: the kind of event and its content fingerprint.

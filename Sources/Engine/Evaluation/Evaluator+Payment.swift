@@ -101,20 +101,18 @@ extension Evaluator {
         return decisions
     }
 
-    /// Adds a processed payment to the account's history: at its partner (in the partner's
-    /// zone) and anywhere (in the programme's zone).
+    /// Adds a processed payment to the account's history: at its partner (on its local day in
+    /// the partner's zone) and anywhere (in the programme's zone).
     func recordPurchase(_ event: Event, partner: Partner?, state: some PaymentHistoryRecorder) {
         let account = event.account ?? ""
         if let partner {
-            let local = partner.zone.localTime(event.occurredAt).date
             state.recordPurchase(
                 account: account, at: partner.id, currency: event.currency!, amount: event.amount!,
-                periods: Period.allCases.map { $0.key(for: local) })
+                day: partner.zone.localTime(event.occurredAt).date.daysSinceEpoch)
         }
-        let programLocal = rules.program.zone.localTime(event.occurredAt).date
         state.recordPurchase(
             account: account, at: nil, currency: event.currency!, amount: event.amount!,
-            periods: Period.allCases.map { $0.key(for: programLocal) })
+            day: rules.program.zone.localTime(event.occurredAt).date.daysSinceEpoch)
     }
 
     /// A matched rule's reward cut by its own limits, in declared order; `nil` for a rule

@@ -1,5 +1,5 @@
 /// Accounts' payment history in memory: which accounts paid where, and their gross spend per
-/// period. The in-memory state keeps one for every account; the scheduler gives each
+/// local day. The in-memory state keeps one for every account; the scheduler gives each
 /// evaluator one for the accounts of its partition.
 public final class InMemoryHistory: PaymentHistoryRecorder {
     private var snapshot: HistorySnapshot
@@ -10,31 +10,38 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
         snapshot.purchases.contains(PurchaseKey(account: account, partner: partner))
     }
 
-    public func spend(account: String, at partner: String?, currency: Currency, period: PeriodKey) -> Int {
-        snapshot.spends[SpendKey(account: account, partner: partner, currency: currency.code, period: period)] ?? 0
+    public func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) -> Int {
+        guard let byDay = snapshot.spends[SpendScope(account: account, partner: partner, currency: currency.code)] else {
+            return 0
+        }
+        // Look the days up one by one when there are fewer of them than recorded days.
+        let (span, overflow) = days.upperBound.subtractingReportingOverflow(days.lowerBound)
+        if !overflow && span < byDay.count {
+            return days.reduce(0) { $0 + (byDay[$1] ?? 0) }
+        }
+        return byDay.reduce(0) { days.contains($1.key) ? $0 + $1.value : $0 }
     }
 
-    public func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, periods: [PeriodKey]) {
+    public func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int) {
         snapshot.purchases.insert(PurchaseKey(account: account, partner: partner))
-        for period in periods {
-            snapshot.spends[SpendKey(account: account, partner: partner, currency: currency.code, period: period), default: 0] += amount
-        }
+        snapshot.spends[SpendScope(account: account, partner: partner, currency: currency.code), default: [:]][day, default: 0] += amount
     }
 
     /// The part of the history that concerns `accounts`.
-    public func snapshot(accounts: Set<String>) -> HistorySnapshot {
+    public func snapshot(accounts: Set<String>, includingSpend: Bool) -> HistorySnapshot {
         HistorySnapshot(
             purchases: snapshot.purchases.filter { accounts.contains($0.account) },
-            spends: snapshot.spends.filter { accounts.contains($0.key.account) })
+            spends: includingSpend ? snapshot.spends.filter { accounts.contains($0.key.account) } : [:])
     }
 }
 
 /// A copy of some accounts' history, handed to a parallel evaluator.
 public struct HistorySnapshot: Sendable {
     public var purchases: Set<PurchaseKey>
-    public var spends: [SpendKey: Int]
+    /// Gross spend by local day (days since the epoch).
+    public var spends: [SpendScope: [Int: Int]]
 
-    public init(purchases: Set<PurchaseKey> = [], spends: [SpendKey: Int] = [:]) {
+    public init(purchases: Set<PurchaseKey> = [], spends: [SpendScope: [Int: Int]] = [:]) {
         self.purchases = purchases
         self.spends = spends
     }
@@ -51,17 +58,15 @@ public struct PurchaseKey: Hashable, Sendable {
     }
 }
 
-/// An account's gross spend at a partner (`nil`: anywhere) in a currency and period.
-public struct SpendKey: Hashable, Sendable {
+/// Whose spend: an account at a partner (`nil`: anywhere) in a currency.
+public struct SpendScope: Hashable, Sendable {
     public let account: String
     public let partner: String?
     public let currency: String
-    public let period: PeriodKey
 
-    public init(account: String, partner: String?, currency: String, period: PeriodKey) {
+    public init(account: String, partner: String?, currency: String) {
         self.account = account
         self.partner = partner
         self.currency = currency
-        self.period = period
     }
 }

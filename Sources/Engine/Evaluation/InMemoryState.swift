@@ -27,15 +27,17 @@ public final class InMemoryState: EvaluationState {
         history.hasEarlierPayment(account: account, at: partner)
     }
 
-    public func spend(account: String, at partner: String?, currency: Currency, period: PeriodKey) -> Int {
-        history.spend(account: account, at: partner, currency: currency, period: period)
+    public func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) -> Int {
+        history.spend(account: account, at: partner, currency: currency, days: days)
     }
 
-    public func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, periods: [PeriodKey]) {
-        history.recordPurchase(account: account, at: partner, currency: currency, amount: amount, periods: periods)
+    public func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int) {
+        history.recordPurchase(account: account, at: partner, currency: currency, amount: amount, day: day)
     }
 
-    public func historySnapshot(accounts: Set<String>) -> HistorySnapshot { history.snapshot(accounts: accounts) }
+    public func historySnapshot(accounts: Set<String>, includingSpend: Bool) -> HistorySnapshot {
+        history.snapshot(accounts: accounts, includingSpend: includingSpend)
+    }
 
     public func addOrphan(_ orphan: Orphan) {
         orphans[orphan.event.originalID ?? "", default: []].append(orphan)

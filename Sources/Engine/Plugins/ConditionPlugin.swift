@@ -19,6 +19,10 @@ public protocol ConditionPlugin: Sendable {
 
     /// Why the condition does not hold, in words: `weekday is wed; rule wants sat, sun`.
     func explainFailure(for payment: Payment) -> String
+
+    /// Whether it calls `Payment.earlierSpend(in:)`, so the scheduler hands the accounts' spend
+    /// history to parallel evaluators (false by default).
+    var readsSpendHistory: Bool { get }
 }
 
 /// A kind of `reward:`: it reads its configuration once, then computes an exact amount per payment.
@@ -36,4 +40,16 @@ public protocol RewardPlugin: Sendable {
     /// The exact reward before rounding, in minor units of the payment's currency. Throws, like
     /// a condition, when it cannot compute it.
     func reward(for payment: Payment) throws -> ExactAmount
+
+    /// Whether it calls `Payment.earlierSpend(in:)`, so the scheduler hands the accounts' spend
+    /// history to parallel evaluators (false by default).
+    var readsSpendHistory: Bool { get }
+}
+
+extension ConditionPlugin {
+    public var readsSpendHistory: Bool { false }
+}
+
+extension RewardPlugin {
+    public var readsSpendHistory: Bool { false }
 }

@@ -37,7 +37,7 @@ public struct Payment {
     /// The account's gross spend before this payment at the rule's partner (programme rules:
     /// anywhere), in this payment's currency, in the `period` that holds this payment.
     public func earlierSpend(in period: Period) -> Int {
-        history.spend(account: account, at: scope.partnerID, currency: currency, period: period.key(for: local.date))
+        history.spend(account: account, at: scope.partnerID, currency: currency, days: period.key(for: local.date).days)
     }
 }
 
@@ -46,7 +46,7 @@ public struct Payment {
 public protocol PaymentHistory: AnyObject {
     /// Whether the account has an earlier payment at `partner` (`nil`: anywhere).
     func hasEarlierPayment(account: String, at partner: String?) -> Bool
-    /// The account's gross spend at `partner` (`nil`: anywhere) in `currency` within a period,
-    /// keyed in the zone of the partner's file (`nil`: the programme's).
-    func spend(account: String, at partner: String?, currency: Currency, period: PeriodKey) -> Int
+    /// The account's gross spend at `partner` (`nil`: anywhere) in `currency` on the local days
+    /// `days` (days since the epoch in the zone of the partner's file; `nil`: the programme's).
+    func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) -> Int
 }

@@ -5,12 +5,17 @@ public struct RuleSet: Sendable {
     public let index: PartnerIndex
     /// The content hash of the files that produced it: every decision records it.
     public let version: String
+    /// Whether any rule reads accounts' spend history (a spend tier).
+    public let readsSpendHistory: Bool
 
     public init(program: Program, partners: [Partner], version: String) {
         self.program = program
         self.partners = partners
         self.index = PartnerIndex(partners: partners)
         self.version = version
+        self.readsSpendHistory = (program.rules + partners.flatMap(\.rules)).contains { rule in
+            rule.reward.readsSpendHistory || rule.conditions.contains { $0.plugin.readsSpendHistory }
+        }
     }
 
     /// The partner a payment is attributed to, if any (SPEC §3.2, §8).

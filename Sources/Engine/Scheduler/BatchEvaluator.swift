@@ -27,7 +27,8 @@ public struct BatchEvaluator: Sendable {
     /// Evaluates a batch against `state`, returning one outcome per queued event, in order.
     public func evaluate(_ batch: [QueuedEvent], state: some EvaluationState) -> [EventOutcome] {
         let plan = partition(batch, state: state)
-        let assessments = assessInParallel(batch, plan: plan, snapshot: state.historySnapshot(accounts: plan.accounts))
+        let snapshot = state.historySnapshot(accounts: plan.accounts, includingSpend: evaluator.rules.readsSpendHistory)
+        let assessments = assessInParallel(batch, plan: plan, snapshot: snapshot)
         return apply(batch, plan: plan, assessments: assessments, state: state)
     }
 

@@ -30,6 +30,20 @@ public struct PeriodKey: Hashable, Sendable, Codable, CustomStringConvertible {
         self.index = index
     }
 
+    /// The local days (days since the epoch) the period spans.
+    public var days: ClosedRange<Int> {
+        switch period {
+        case .day: return index...index
+        case .week: return index...(index + 6)
+        case .month:
+            let first = CivilDate(year: index / 12, month: index % 12 + 1, day: 1)!
+            return first.daysSinceEpoch...(first.daysSinceEpoch + CivilDate.daysIn(month: first.month, year: first.year) - 1)
+        case .year:
+            return CivilDate(year: index, month: 1, day: 1)!.daysSinceEpoch...CivilDate(year: index, month: 12, day: 31)!.daysSinceEpoch
+        case .lifetime: return Int.min...Int.max
+        }
+    }
+
     /// `2026-11-03`, `week of 2026-11-02`, `2026-11`, `2026`, `lifetime`.
     public var description: String {
         switch period {

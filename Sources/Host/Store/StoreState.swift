@@ -83,50 +83,56 @@ final class StoreState: EvaluationState {
         return found
     }
 
-    func spend(account: String, at partner: String?, currency: Currency, period: PeriodKey) -> Int {
+    func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) -> Int {
         read {
             try Int.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT amount FROM spend
-                        WHERE account = ? AND partner = ? AND currency = ? AND period = ? AND period_index = ?
+                        SELECT COALESCE(SUM(amount), 0) FROM spend
+                        WHERE account = ? AND partner = ? AND currency = ? AND day BETWEEN ? AND ?
                         """),
-                arguments: [account, partner ?? "", currency.code, period.period.rawValue, period.index])
+                arguments: [account, partner ?? "", currency.code, days.lowerBound, days.upperBound])
         } ?? 0
     }
 
-    func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, periods: [PeriodKey]) {
-        purchaseCache[PurchaseKey(account: account, partner: partner)] = true
-        execute("INSERT OR IGNORE INTO purchases (account, partner) VALUES (?, ?)", [account, partner ?? ""])
-        for period in periods {
-            execute(
-                """
-                INSERT INTO spend (account, partner, currency, period, period_index, amount) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET amount = amount + excluded.amount
-                """,
-                [account, partner ?? "", currency.code, period.period.rawValue, period.index, amount])
+    func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int) {
+        let key = PurchaseKey(account: account, partner: partner)
+        if purchaseCache[key] != true {
+            purchaseCache[key] = true
+            execute("INSERT OR IGNORE INTO purchases (account, partner) VALUES (?, ?)", [account, partner ?? ""])
         }
+        execute(
+            """
+            INSERT INTO spend (account, partner, currency, day, amount) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT DO UPDATE SET amount = amount + excluded.amount
+            """,
+            [account, partner ?? "", currency.code, day, amount])
     }
 
-    func historySnapshot(accounts: Set<String>) -> HistorySnapshot {
+    func historySnapshot(accounts: Set<String>, includingSpend: Bool) -> HistorySnapshot {
         var snapshot = HistorySnapshot()
         let list = Array(accounts)
         for start in stride(from: 0, to: list.count, by: 500) {
             let chunk = Array(list[start..<min(start + 500, list.count)])
             let marks = databaseQuestionMarks(count: chunk.count)
             let arguments = StatementArguments(chunk)
-            for row in read({ try Row.fetchAll(db, sql: "SELECT account, partner FROM purchases WHERE account IN (\(marks))", arguments: arguments) }) ?? [] {
+            let purchases = read {
+                try Row.fetchAll(db, sql: "SELECT account, partner FROM purchases WHERE account IN (\(marks))", arguments: arguments)
+            } ?? []
+            for row in purchases {
                 let partner: String = row["partner"]
                 snapshot.purchases.insert(PurchaseKey(account: row["account"], partner: partner.isEmpty ? nil : partner))
             }
-            let sql = "SELECT account, partner, currency, period, period_index, amount FROM spend WHERE account IN (\(marks))"
-            for row in read({ try Row.fetchAll(db, sql: sql, arguments: arguments) }) ?? [] {
+            guard includingSpend else { continue }
+            let spends = read {
+                try Row.fetchAll(
+                    db, sql: "SELECT account, partner, currency, day, amount FROM spend WHERE account IN (\(marks))",
+                    arguments: arguments)
+            } ?? []
+            for row in spends {
                 let partner: String = row["partner"]
-                guard let period = Period(rawValue: row["period"]) else { continue }
-                let key = SpendKey(
-                    account: row["account"], partner: partner.isEmpty ? nil : partner, currency: row["currency"],
-                    period: PeriodKey(period: period, index: row["period_index"]))
-                snapshot.spends[key] = row["amount"]
+                let scope = SpendScope(account: row["account"], partner: partner.isEmpty ? nil : partner, currency: row["currency"])
+                snapshot.spends[scope, default: [:]][row["day"]] = row["amount"]
             }
         }
         return snapshot

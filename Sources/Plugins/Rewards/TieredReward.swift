@@ -76,6 +76,8 @@ public struct TieredReward: RewardPlugin {
         }
     }
 
+    public var readsSpendHistory: Bool { basis == .spend }
+
     /// The rate of the highest tier whose `from` is at most `value`.
     func rate(at value: Int) -> Rate {
         tiers.last(where: { $0.from <= value })?.rate ?? tiers[0].rate
