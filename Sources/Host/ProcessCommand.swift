@@ -21,7 +21,7 @@ struct ProcessCommand: ParsableCommand {
     var workers = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Events per batch (one transaction each).")
-    var batchSize = 512
+    var batchSize = 2048
 
     @Option(help: "Confirm ledger lines due at this RFC 3339 time instead of now (for tests and replays).")
     var now: String?

@@ -73,3 +73,20 @@ import Testing
         }
     }
 }
+
+@Suite struct PaymentRecordTests {
+    @Test func compactJSONRoundTrips() {
+        let key = UsageKey(limit: "shop/base#limit1", account: "a \"1\"", period: PeriodKey(period: .month, index: 24_310))
+        let record = PaymentRecord(
+            id: "p1", account: "a \"1\"", partner: "shop", currency: Currency(code: "KWD")!, amount: 12_345,
+            occurredAt: Timestamp(epochSeconds: 1_790_000_000, nanoseconds: 5),
+            lines: [RecordedLine(rule: "shop/base", amount: 617, clawedBack: 100, usageKeys: [key, UsageKey(limit: "shop#budget", account: nil, period: PeriodKey(period: .lifetime, index: 0))])],
+            countKeys: [key], refunded: 2_000, countsReleased: false)
+        #expect(PaymentRecord(jsonText: record.jsonText) == record)
+        let bare = PaymentRecord(
+            id: "p2", account: "b", partner: nil, currency: Currency(code: "EUR")!, amount: 1, occurredAt: Timestamp(epochSeconds: 0),
+            lines: [], countKeys: [], refunded: 0, countsReleased: true)
+        #expect(PaymentRecord(jsonText: bare.jsonText) == bare)
+        #expect(PaymentRecord(jsonText: "{}") == nil)
+    }
+}

@@ -1,4 +1,4 @@
-/// Accounts' payment history in memory: which accounts paid where, and their gross spend per
+/// Accounts' payment history in memory: how often accounts paid where, and their gross spend per
 /// local day. The in-memory state keeps one for every account; the scheduler gives each
 /// evaluator one for the accounts of its partition.
 public final class InMemoryHistory: PaymentHistoryRecorder {
@@ -6,8 +6,8 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
 
     public init(_ snapshot: HistorySnapshot = HistorySnapshot()) { self.snapshot = snapshot }
 
-    public func hasEarlierPayment(account: String, at partner: String?) -> Bool {
-        snapshot.purchases.contains(PurchaseKey(account: account, partner: partner))
+    public func earlierPaymentCount(account: String, at partner: String?) -> Int {
+        snapshot.purchases[PurchaseKey(account: account, partner: partner)] ?? 0
     }
 
     public func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) -> Int {
@@ -23,25 +23,26 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
     }
 
     public func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int) {
-        snapshot.purchases.insert(PurchaseKey(account: account, partner: partner))
+        snapshot.purchases[PurchaseKey(account: account, partner: partner), default: 0] += 1
         snapshot.spends[SpendScope(account: account, partner: partner, currency: currency.code), default: [:]][day, default: 0] += amount
     }
 
     /// The part of the history that concerns `accounts`.
     public func snapshot(accounts: Set<String>, includingSpend: Bool) -> HistorySnapshot {
         HistorySnapshot(
-            purchases: snapshot.purchases.filter { accounts.contains($0.account) },
+            purchases: snapshot.purchases.filter { accounts.contains($0.key.account) },
             spends: includingSpend ? snapshot.spends.filter { accounts.contains($0.key.account) } : [:])
     }
 }
 
 /// A copy of some accounts' history, handed to a parallel evaluator.
 public struct HistorySnapshot: Sendable {
-    public var purchases: Set<PurchaseKey>
+    /// How many payments each account made at each partner (`nil`: anywhere).
+    public var purchases: [PurchaseKey: Int]
     /// Gross spend by local day (days since the epoch).
     public var spends: [SpendScope: [Int: Int]]
 
-    public init(purchases: Set<PurchaseKey> = [], spends: [SpendScope: [Int: Int]] = [:]) {
+    public init(purchases: [PurchaseKey: Int] = [:], spends: [SpendScope: [Int: Int]] = [:]) {
         self.purchases = purchases
         self.spends = spends
     }

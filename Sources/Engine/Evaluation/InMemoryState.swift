@@ -23,8 +23,8 @@ public final class InMemoryState: EvaluationState {
         usages[key] = usage
     }
 
-    public func hasEarlierPayment(account: String, at partner: String?) -> Bool {
-        history.hasEarlierPayment(account: account, at: partner)
+    public func earlierPaymentCount(account: String, at partner: String?) -> Int {
+        history.earlierPaymentCount(account: account, at: partner)
     }
 
     public func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) -> Int {

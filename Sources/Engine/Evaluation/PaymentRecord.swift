@@ -1,6 +1,6 @@
 /// A processed payment as refunds need it: its lines, the usage they took, and what was
 /// refunded and clawed back so far.
-public struct PaymentRecord: Sendable, Equatable, Codable {
+public struct PaymentRecord: Sendable, Equatable {
     public let id: String
     public let account: String
     public let partner: String?
@@ -34,7 +34,7 @@ public struct PaymentRecord: Sendable, Equatable, Codable {
 }
 
 /// One awarded line of a payment.
-public struct RecordedLine: Sendable, Equatable, Codable {
+public struct RecordedLine: Sendable, Equatable {
     /// `partner/rule` or `program/rule`.
     public let rule: String
     /// Minor units awarded.

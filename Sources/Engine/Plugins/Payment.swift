@@ -30,8 +30,12 @@ public struct Payment {
 
     /// No earlier-processed payment of this account at the rule's partner (programme rules:
     /// no earlier payment at all), refunded or not.
-    public var isFirstPurchase: Bool {
-        !history.hasEarlierPayment(account: account, at: scope.partnerID)
+    public var isFirstPurchase: Bool { earlierPaymentCount == 0 }
+
+    /// How many payments of this account were processed before this one at the rule's partner
+    /// (programme rules: anywhere), refunded or not.
+    public var earlierPaymentCount: Int {
+        history.earlierPaymentCount(account: account, at: scope.partnerID)
     }
 
     /// The account's gross spend before this payment at the rule's partner (programme rules:
@@ -44,8 +48,8 @@ public struct Payment {
 /// Read-only facts about the payments processed so far, the part of the evaluation state that
 /// plugins may consult.
 public protocol PaymentHistory: AnyObject {
-    /// Whether the account has an earlier payment at `partner` (`nil`: anywhere).
-    func hasEarlierPayment(account: String, at partner: String?) -> Bool
+    /// How many earlier payments the account made at `partner` (`nil`: anywhere).
+    func earlierPaymentCount(account: String, at partner: String?) -> Int
     /// The account's gross spend at `partner` (`nil`: anywhere) in `currency` on the local days
     /// `days` (days since the epoch in the zone of the partner's file; `nil`: the programme's).
     func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) -> Int

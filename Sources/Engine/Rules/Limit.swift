@@ -45,7 +45,7 @@ public struct Limit: Sendable {
 }
 
 /// The key of one limit's usage: the limit, the account (for `per: account`), the period.
-public struct UsageKey: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct UsageKey: Hashable, Sendable, CustomStringConvertible {
     public let limit: String
     public let account: String?
     public let period: PeriodKey

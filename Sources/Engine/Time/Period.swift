@@ -1,5 +1,5 @@
 /// A calendar period that limits and spend tiers count in.
-public enum Period: String, Sendable, CaseIterable, Hashable, Codable {
+public enum Period: String, Sendable, CaseIterable, Hashable {
     case day, week, month, year, lifetime
 
     /// The period of this kind that holds a local date, as a compact key.
@@ -19,7 +19,7 @@ public enum Period: String, Sendable, CaseIterable, Hashable, Codable {
 }
 
 /// One concrete period: November 2026, the ISO week starting 2026-11-02, forever.
-public struct PeriodKey: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct PeriodKey: Hashable, Sendable, CustomStringConvertible {
     public let period: Period
     /// Days since the epoch for days and weeks (the Monday), `year × 12 + month − 1` for months,
     /// the year for years, 0 for lifetime.

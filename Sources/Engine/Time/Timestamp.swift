@@ -1,6 +1,6 @@
 /// An instant, as RFC 3339 text with an offset names it: seconds since the Unix epoch plus
 /// nanoseconds. Two timestamps are equal when they name the same instant, whatever their offsets.
-public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let epochSeconds: Int64
     public let nanoseconds: Int32
 

@@ -35,7 +35,6 @@ final class Store: Sendable {
                   line INTEGER,
                   accepted_at INTEGER NOT NULL
                 );
-                CREATE INDEX queue_event ON queue(event_id);
                 CREATE TABLE accepted (
                   event_id TEXT PRIMARY KEY,
                   fingerprint TEXT NOT NULL
@@ -74,9 +73,10 @@ final class Store: Sendable {
                   fingerprint TEXT NOT NULL
                 ) WITHOUT ROWID;
                 CREATE TABLE payments (
-                  event_id TEXT PRIMARY KEY,
+                  id INTEGER PRIMARY KEY,
+                  event_id TEXT NOT NULL UNIQUE,
                   record TEXT NOT NULL
-                ) WITHOUT ROWID;
+                );
                 CREATE TABLE usage (
                   limit_id TEXT NOT NULL,
                   account TEXT NOT NULL,
@@ -89,6 +89,7 @@ final class Store: Sendable {
                 CREATE TABLE purchases (
                   account TEXT NOT NULL,
                   partner TEXT NOT NULL,
+                  count INTEGER NOT NULL,
                   PRIMARY KEY (account, partner)
                 ) WITHOUT ROWID;
                 CREATE TABLE spend (

@@ -10,9 +10,7 @@ final class StoreState: EvaluationState {
     private var seenCache: [String: SeenEvent?] = [:]
     private var paymentCache: [String: PaymentRecord?] = [:]
     private var usageCache: [UsageKey: Usage] = [:]
-    private var purchaseCache: [PurchaseKey: Bool] = [:]
-    private let encoder = JSONEncoder()
-    private let decoder = JSONDecoder()
+    private var purchaseCache: [PurchaseKey: Int] = [:]
 
     init(db: Database) { self.db = db }
 
@@ -35,15 +33,16 @@ final class StoreState: EvaluationState {
     func payment(_ id: String) -> PaymentRecord? {
         if let cached = paymentCache[id] { return cached }
         let json = read { try String.fetchOne(db.cachedStatement(sql: "SELECT record FROM payments WHERE event_id = ?"), arguments: [id]) }
-        let record = json.flatMap { json in read { try decoder.decode(PaymentRecord.self, from: Data(json.utf8)) } }
+        let record = json.flatMap(PaymentRecord.init(jsonText:))
         paymentCache[id] = record
         return record
     }
 
     func savePayment(_ record: PaymentRecord) {
         paymentCache[record.id] = record
-        let json = String(decoding: (try? encoder.encode(record)) ?? Data(), as: UTF8.self)
-        execute("INSERT OR REPLACE INTO payments (event_id, record) VALUES (?, ?)", [record.id, json])
+        execute(
+            "INSERT INTO payments (event_id, record) VALUES (?, ?) ON CONFLICT (event_id) DO UPDATE SET record = excluded.record",
+            [record.id, record.jsonText])
     }
 
     func usage(_ key: UsageKey) -> Usage {
@@ -72,15 +71,16 @@ final class StoreState: EvaluationState {
             [key.limit, key.account ?? "", key.period.period.rawValue, key.period.index, usage.amount, usage.count])
     }
 
-    func hasEarlierPayment(account: String, at partner: String?) -> Bool {
+    func earlierPaymentCount(account: String, at partner: String?) -> Int {
         let key = PurchaseKey(account: account, partner: partner)
         if let cached = purchaseCache[key] { return cached }
-        let found = read {
-            try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT 1 FROM purchases WHERE account = ? AND partner = ?"), arguments: [account, partner ?? ""])
-        } != nil
-        purchaseCache[key] = found
-        return found
+        let count = read {
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT count FROM purchases WHERE account = ? AND partner = ?"),
+                arguments: [account, partner ?? ""])
+        } ?? 0
+        purchaseCache[key] = count
+        return count
     }
 
     func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) -> Int {
@@ -97,10 +97,11 @@ final class StoreState: EvaluationState {
 
     func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int) {
         let key = PurchaseKey(account: account, partner: partner)
-        if purchaseCache[key] != true {
-            purchaseCache[key] = true
-            execute("INSERT OR IGNORE INTO purchases (account, partner) VALUES (?, ?)", [account, partner ?? ""])
-        }
+        let count = earlierPaymentCount(account: account, at: partner) + 1
+        purchaseCache[key] = count
+        execute(
+            "INSERT INTO purchases (account, partner, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = excluded.count",
+            [account, partner ?? "", count])
         execute(
             """
             INSERT INTO spend (account, partner, currency, day, amount) VALUES (?, ?, ?, ?, ?)
@@ -117,11 +118,11 @@ final class StoreState: EvaluationState {
             let marks = databaseQuestionMarks(count: chunk.count)
             let arguments = StatementArguments(chunk)
             let purchases = read {
-                try Row.fetchAll(db, sql: "SELECT account, partner FROM purchases WHERE account IN (\(marks))", arguments: arguments)
+                try Row.fetchAll(db, sql: "SELECT account, partner, count FROM purchases WHERE account IN (\(marks))", arguments: arguments)
             } ?? []
             for row in purchases {
                 let partner: String = row["partner"]
-                snapshot.purchases.insert(PurchaseKey(account: row["account"], partner: partner.isEmpty ? nil : partner))
+                snapshot.purchases[PurchaseKey(account: row["account"], partner: partner.isEmpty ? nil : partner)] = row["count"]
             }
             guard includingSpend else { continue }
             let spends = read {
@@ -147,12 +148,12 @@ final class StoreState: EvaluationState {
     func takeOrphans(waitingFor paymentID: String) -> [Orphan] {
         let rows = read {
             try Row.fetchAll(
-            db,
-            sql: """
-                SELECT q.seq, q.body, q.file, q.line FROM orphans o JOIN queue q ON q.seq = o.queue_seq
-                WHERE o.original_id = ? ORDER BY o.id
-                """,
-            arguments: [paymentID])
+                db.cachedStatement(
+                    sql: """
+                        SELECT q.seq, q.body, q.file, q.line FROM orphans o JOIN queue q ON q.seq = o.queue_seq
+                        WHERE o.original_id = ? ORDER BY o.id
+                        """),
+                arguments: [paymentID])
         } ?? []
         guard !rows.isEmpty else { return [] }
         execute("DELETE FROM orphans WHERE original_id = ?", [paymentID])
