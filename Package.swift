@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(name: "Engine", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -33,9 +37,10 @@ let package = Package(
         pluginTarget("PaymentConditions", folder: "Payment"),
         pluginTarget("HistoryConditions", folder: "History"),
         pluginTarget("StandardRewards", folder: "Rewards"),
+        pluginTarget("NthPurchaseCondition", folder: "NthPurchase"),
         .target(
             name: "BuiltinPlugins",
-            dependencies: ["Engine", "CalendarConditions", "MerchantConditions", "PaymentConditions", "HistoryConditions", "StandardRewards"],
+            dependencies: ["Engine", "CalendarConditions", "MerchantConditions", "PaymentConditions", "HistoryConditions", "StandardRewards", "NthPurchaseCondition"],
             path: "Sources/Plugins/All"
         ),
         .target(name: "Workload"),
@@ -48,6 +53,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "BuiltinPlugins", "Workload"]),
@@ -56,6 +66,7 @@ let package = Package(
         pluginTests("PaymentConditions", folder: "Payment"),
         pluginTests("HistoryConditions", folder: "History"),
         pluginTests("StandardRewards", folder: "Rewards"),
+        pluginTests("NthPurchaseCondition", folder: "NthPurchase"),
         .testTarget(name: "HostTests", dependencies: ["Host", "Engine", "BuiltinPlugins", "Workload"]),
     ]
 )

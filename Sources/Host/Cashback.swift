@@ -2,13 +2,13 @@ import ArgumentParser
 import Engine
 
 /// The `cashback` command: lint rules, dry-run events, list plugins, run the durable queue.
-struct Cashback: ParsableCommand {
+struct Cashback: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cashback",
         abstract: "A cashback rules engine: YAML partner and programme rules, exact to the cent.",
         subcommands: [
             LintCommand.self, DryRunCommand.self, PluginsCommand.self, EnqueueCommand.self, ProcessCommand.self,
-            DecisionsCommand.self, DeadCommand.self, GenerateCommand.self,
+            DecisionsCommand.self, DeadCommand.self, GenerateCommand.self, ServeCommand.self,
         ]
     )
 }

@@ -3,7 +3,7 @@ import Engine
 import Foundation
 
 /// `cashback enqueue --db FILE FILE…`: puts events into the durable queue, all or nothing.
-struct EnqueueCommand: ParsableCommand {
+struct EnqueueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enqueue",
         abstract: "Put events from JSON Lines files into the durable queue, all or nothing.")
@@ -18,7 +18,7 @@ struct EnqueueCommand: ParsableCommand {
         guard !files.isEmpty else { throw ValidationError("name at least one events file (or - for standard input)") }
     }
 
-    func run() throws {
+    func run() async throws {
         var incoming: [IncomingEvent] = []
         var problems: [String] = []
         do {
@@ -40,7 +40,7 @@ struct EnqueueCommand: ParsableCommand {
             throw ExitCode(ExitStatus.rulesInvalid)
         }
         let store = try Store(path: db)
-        switch try store.enqueue(incoming, now: Clock.now) {
+        switch try await store.enqueue(incoming, now: Clock.now) {
         case .success(let result):
             print("enqueued \(result.accepted + result.duplicates) events: \(result.accepted) new, \(result.duplicates) duplicates")
         case .failure(let conflict):

@@ -6,7 +6,7 @@ import Logging
 /// (usage errors exit 2, not ArgumentParser's 64).
 @main
 enum Main {
-    static func main() {
+    static func main() async {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["CASHBACK_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .notice
@@ -14,7 +14,11 @@ enum Main {
         }
         do {
             var command = try Cashback.parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = Cashback.exitCode(for: error)
             let message = Cashback.fullMessage(for: error)

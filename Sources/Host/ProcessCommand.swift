@@ -6,7 +6,7 @@ import Logging
 
 /// `cashback process --db FILE [--rules DIR] [--workers N]`: drains the queue with the
 /// master/slave scheduler, confirms what is due, then exits.
-struct ProcessCommand: ParsableCommand {
+struct ProcessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "process",
         abstract: "Process everything queued with the master/slave scheduler, then exit.")
@@ -32,20 +32,20 @@ struct ProcessCommand: ParsableCommand {
         if let now, case .failure = Timestamp.parse(now) { throw ValidationError("--now must be RFC 3339 with an offset") }
     }
 
-    func run() throws {
+    func run() async throws {
         let logger = Logger(label: "cashback.process")
         let outcome = try RulesDirectory.loadOutcome(rules)
         let ruleSet = outcome.rules
         let store = try Store(path: db)
         let clock = { now.flatMap { try? Timestamp.parse($0).get() } ?? Clock.now }
-        try store.recordRulesVersion(ruleSet.version, files: outcome.sources, now: clock())
+        try await store.recordRulesVersion(ruleSet.version, files: outcome.sources, now: clock())
         let processor = QueueProcessor(
             store: store, evaluator: BatchEvaluator(evaluator: Evaluator(rules: ruleSet, explain: true), workers: workers),
             rules: ruleSet, logger: logger)
         var progress = Progress()
-        let totals = try processor.drain(batchSize: batchSize, now: clock) { progress.show("process", count: $0.events) }
+        let totals = try await processor.drain(batchSize: batchSize, now: clock) { progress.show("process", count: $0.events) }
         progress.finish()
-        let confirmed = try store.confirmDue(now: clock())
+        let confirmed = try await store.confirmDue(now: clock())
         logger.notice(
             "queue drained",
             metadata: [

@@ -19,7 +19,7 @@ struct QueueProcessor {
     }
 
     /// Processes everything queued, then returns. `onBatch` sees the running totals.
-    func drain(batchSize: Int, now: () -> Timestamp, onBatch: (Totals) -> Void = { _ in }) throws -> Totals {
+    func drain(batchSize: Int, now: () -> Timestamp, onBatch: (Totals) -> Void = { _ in }) async throws -> Totals {
         var machine = SchedulerStateMachine(mode: .drain, batchLimit: batchSize)
         var totals = Totals()
         var action = machine.start()
@@ -27,7 +27,7 @@ struct QueueProcessor {
             switch action {
             case .processBatch(let limit):
                 do {
-                    let summary = try store.processBatch(
+                    let summary = try await store.processBatch(
                         limit: limit, evaluator: evaluator, rulesVersion: rules.version,
                         confirmAfter: rules.program.confirmAfterSeconds, now: now())
                     totals.events += summary.claimed
@@ -44,7 +44,7 @@ struct QueueProcessor {
                     action = machine.batchFailed()
                 }
             case .backOff(let attempt):
-                Thread.sleep(forTimeInterval: min(5, 0.1 * Double(1 << attempt)))
+                try await Task.sleep(for: .milliseconds(min(5_000, 100 << attempt)))
                 action = machine.backOffElapsed()
             case .waitForEvents, .stop:
                 return totals

@@ -57,23 +57,23 @@ struct FlakyCondition: ConditionPlugin {
 
     static let now = Timestamp(epochSeconds: 1_800_000_000)
 
-    func drain(_ store: Store, _ rules: RuleSet) throws -> QueueProcessor.Totals {
+    func drain(_ store: Store, _ rules: RuleSet) async throws -> QueueProcessor.Totals {
         let processor = QueueProcessor(
             store: store, evaluator: BatchEvaluator(evaluator: Evaluator(rules: rules), workers: 2), rules: rules,
             logger: .init(label: "test"))
-        try store.recordRulesVersion(rules.version, files: [], now: StoreTests.now)
-        return try processor.drain(batchSize: 3, now: { StoreTests.now })
+        try await store.recordRulesVersion(rules.version, files: [], now: StoreTests.now)
+        return try await processor.drain(batchSize: 3, now: { StoreTests.now })
     }
 
-    @Test func aFailingPluginSetsItsEventAsideAndTheOthersFlow() throws {
+    @Test func aFailingPluginSetsItsEventAsideAndTheOthersFlow() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try Store(path: directory.path("s.sqlite"))
         let rules = try StoreTests.rules(flaky: true)
-        _ = try store.enqueue(
+        _ = try await store.enqueue(
             [StoreTests.payment("p1", "10.00"), StoreTests.payment("p2", "6.66"), StoreTests.payment("p3", "20.00")],
             now: StoreTests.now)
-        let totals = try drain(store, rules)
+        let totals = try await drain(store, rules)
         #expect(totals.dead == 1)
         #expect(try store.deadEvents().map(\.eventID) == ["p2"])
         #expect(try store.deadEvents().first?.error.contains("[shop/base] flaky: lookup service unavailable") == true)
@@ -85,32 +85,32 @@ struct FlakyCondition: ConditionPlugin {
         // Once the plugin works again, the retried event is processed like any other.
         #expect(try store.retryDead(now: StoreTests.now) == 1)
         #expect(try store.deadEvents().isEmpty)
-        #expect(try drain(store, try StoreTests.rules(flaky: false)).events == 1)
+        #expect(try await drain(store, try StoreTests.rules(flaky: false)).events == 1)
         lines = []
         try store.forEachDecision { lines.append($0.json) }
         #expect(lines.last?.contains(#""event":"p2","type":"payment","account":"a1","status":"rewarded""#) == true)
     }
 
-    @Test func linesConfirmAfterTheirDelayAndReachTheCreditsFeedOnce() throws {
+    @Test func linesConfirmAfterTheirDelayAndReachTheCreditsFeedOnce() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try Store(path: directory.path("s.sqlite"))
         let rules = try StoreTests.rules()
-        _ = try store.enqueue(
+        _ = try await store.enqueue(
             [StoreTests.payment("p1", "10.00", day: 2), StoreTests.payment("p2", "20.00", day: 10),
              StoreTests.refund("r1", of: "p1", "10.00", day: 3)],
             now: StoreTests.now)
-        _ = try drain(store, rules)
+        _ = try await drain(store, rules)
         // 30 days after 2 Nov 10:00Z: p1's line; r1's clawback waits for 3 Dec; p2 for 10 Dec.
-        #expect(try store.confirmDue(now: try Timestamp.parse("2026-12-02T09:59:59Z").get()) == 0)
-        #expect(try store.confirmDue(now: try Timestamp.parse("2026-12-02T10:00:00Z").get()) == 1)
-        #expect(try store.confirmDue(now: try Timestamp.parse("2026-12-03T10:00:00Z").get()) == 1)
-        #expect(try store.confirmDue(now: try Timestamp.parse("2026-12-03T10:00:00Z").get()) == 0, "nothing twice")
-        #expect(try store.confirmDue(now: try Timestamp.parse("2027-01-01T00:00:00Z").get()) == 1)
-        let feed = try store.credits(after: 0, limit: 100)
+        #expect(try await store.confirmDue(now: try Timestamp.parse("2026-12-02T09:59:59Z").get()) == 0)
+        #expect(try await store.confirmDue(now: try Timestamp.parse("2026-12-02T10:00:00Z").get()) == 1)
+        #expect(try await store.confirmDue(now: try Timestamp.parse("2026-12-03T10:00:00Z").get()) == 1)
+        #expect(try await store.confirmDue(now: try Timestamp.parse("2026-12-03T10:00:00Z").get()) == 0, "nothing twice")
+        #expect(try await store.confirmDue(now: try Timestamp.parse("2027-01-01T00:00:00Z").get()) == 1)
+        let feed = try await store.credits(after: 0, limit: 100)
         #expect(feed.map(\.eventID) == ["p1", "r1", "p2"])
         #expect(feed.map(\.amount) == [100, -100, 200])
         #expect(feed.map(\.cursor) == feed.map(\.cursor).sorted() && Set(feed.map(\.cursor)).count == 3)
-        #expect(try store.credits(after: feed[1].cursor, limit: 100).map(\.eventID) == ["p2"])
+        #expect(try await store.credits(after: feed[1].cursor, limit: 100).map(\.eventID) == ["p2"])
     }
 }

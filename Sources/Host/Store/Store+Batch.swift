@@ -8,14 +8,18 @@ struct BatchSummary: Sendable, Equatable {
     var claimed = 0
     var decisions = 0
     var dead = 0
+    /// Decisions by status.
+    var statuses: [String: Int] = [:]
+    /// Positive cashback by currency, in minor units.
+    var awarded: [String: Int] = [:]
 }
 
 extension Store {
     /// Records the rules version in force with a snapshot of its files (once per version).
-    func recordRulesVersion(_ version: String, files: [RuleSource], now: Timestamp) throws {
+    func recordRulesVersion(_ version: String, files: [RuleSource], now: Timestamp) async throws {
         let snapshot = files.map { ["path": $0.relativePath, "text": $0.text] }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: snapshot, options: [.sortedKeys]), as: UTF8.self)
-        try pool.write { db in
+        try await pool.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO rules_versions (version, recorded_at, files) VALUES (?, ?, ?)",
                 arguments: [version, now.epochSeconds, json])
@@ -27,8 +31,8 @@ extension Store {
     /// wholly applied or not at all.
     func processBatch(
         limit: Int, evaluator: BatchEvaluator, rulesVersion: String, confirmAfter: Int64, now: Timestamp
-    ) throws -> BatchSummary {
-        try pool.write { db in
+    ) async throws -> BatchSummary {
+        try await pool.write { db in
             let batch = try Store.claim(db, limit: limit)
             guard let last = batch.last else { return BatchSummary() }
             let state = StoreState(db: db)
@@ -37,8 +41,9 @@ extension Store {
             var summary = BatchSummary(claimed: batch.count)
             let insertDecision = try db.cachedStatement(
                 sql: """
-                    INSERT INTO decisions (queue_seq, event_id, status, json, trace, payment_amount, rules_version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO decisions (queue_seq, event_id, status, partner, currency, json, trace, payment_amount,
+                                           rules_version, processed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let insertLine = try db.cachedStatement(
                 sql: """
@@ -52,9 +57,15 @@ extension Store {
                     for decision in decisions {
                         try insertDecision.execute(arguments: [
                             decision.origin.sequence ?? queued.sequence, decision.eventID, decision.status.rawValue,
+                            decision.carriesAmounts ? decision.partner : nil, decision.currency?.code,
                             decision.jsonLine(includeTrace: false), decision.traceJSON, decision.paymentAmount, rulesVersion,
+                            now.epochSeconds,
                         ])
                         summary.decisions += 1
+                        summary.statuses[decision.status.rawValue, default: 0] += 1
+                        if decision.cashback > 0, let currency = decision.currency {
+                            summary.awarded[currency.code, default: 0] += decision.cashback
+                        }
                         guard decision.carriesAmounts, let currency = decision.currency, let occurredAt = decision.occurredAt
                         else { continue }
                         let position = db.lastInsertedRowID
@@ -71,6 +82,7 @@ extension Store {
                         sql: "INSERT OR REPLACE INTO dead (queue_seq, event_id, error, attempts, failed_at) VALUES (?, ?, ?, ?, ?)",
                         arguments: [queued.sequence, event.id, failure.description, evaluator.attempts, now.epochSeconds])
                     summary.dead += 1
+                    summary.statuses["dead", default: 0] += 1
                 }
             }
             try db.execute(sql: "UPDATE progress SET processed_through = ?", arguments: [last.sequence])

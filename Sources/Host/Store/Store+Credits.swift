@@ -18,8 +18,8 @@ extension Store {
     /// `now`, appending each to the credits feed once, in ledger order. Positive lines and
     /// clawbacks alike wait their confirmation time. Returns how many were confirmed.
     @discardableResult
-    func confirmDue(now: Timestamp) throws -> Int {
-        try pool.write { db in
+    func confirmDue(now: Timestamp) async throws -> Int {
+        try await pool.write { db in
             let due = try Int64.fetchAll(
                 db, sql: "SELECT id FROM ledger WHERE status = 'pending' AND confirm_at <= ? ORDER BY id",
                 arguments: [now.epochSeconds])
@@ -32,8 +32,8 @@ extension Store {
     }
 
     /// The credits feed after `cursor`, at most `limit` entries, in cursor order.
-    func credits(after cursor: Int64, limit: Int) throws -> [Credit] {
-        try pool.read { db in
+    func credits(after cursor: Int64, limit: Int) async throws -> [Credit] {
+        try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """

@@ -31,47 +31,52 @@ extension Store {
     /// Stores valid events in the durable queue in one transaction, all or nothing: an id seen
     /// before with other content is a conflict and nothing is stored. Returns once the
     /// transaction is durable.
-    func enqueue(_ events: [IncomingEvent], now: Timestamp) throws -> Result<EnqueueResult, EnqueueConflict> {
-        do {
-            return try pool.write { db in
-            var result = EnqueueResult()
-            var inRequest: [String: String] = [:]
-            let lookup = try db.cachedStatement(sql: "SELECT fingerprint FROM accepted WHERE event_id = ?")
-            let accept = try db.cachedStatement(sql: "INSERT INTO accepted (event_id, fingerprint) VALUES (?, ?)")
-            let insert = try db.cachedStatement(
-                sql: "INSERT INTO queue (event_id, body, file, line, accepted_at) VALUES (?, ?, ?, ?, ?)")
-            for (index, incoming) in events.enumerated() {
-                let id = incoming.event.id
-                let fingerprint = incoming.event.fingerprint
-                let earlier: String?
-                if let known = inRequest[id] {
-                    earlier = known
-                } else {
-                    earlier = try String.fetchOne(lookup, arguments: [id])
+    func enqueue(_ events: [IncomingEvent], now: Timestamp) async throws -> Result<EnqueueResult, EnqueueConflict> {
+        try await enqueue(groups: [events], now: now)[0]
+    }
+
+    /// Group commit: stores several requests' events in one transaction (one fsync), each
+    /// request all or nothing on its own (a savepoint each), and returns each one's result.
+    func enqueue(groups: [[IncomingEvent]], now: Timestamp) async throws -> [Result<EnqueueResult, EnqueueConflict>] {
+        try await pool.write { db in
+            try groups.map { events in
+                var outcome: Result<EnqueueResult, EnqueueConflict> = .success(EnqueueResult())
+                try db.inSavepoint {
+                    outcome = try Store.enqueue(events, in: db, now: now)
+                    if case .failure = outcome { return .rollback }
+                    return .commit
                 }
-                if let earlier {
-                    guard earlier == fingerprint else {
-                        throw Rollback(conflict: EnqueueConflict(eventID: id, origin: incoming.origin, index: index))
-                    }
-                    result.duplicates += 1
-                } else {
-                    try accept.execute(arguments: [id, fingerprint])
-                    inRequest[id] = fingerprint
-                    result.accepted += 1
-                }
-                try insert.execute(
-                    arguments: [id, incoming.body, incoming.origin.file, incoming.origin.line, now.epochSeconds])
+                return outcome
             }
-            return .success(result)
-            }
-        } catch let rollback as Rollback {
-            return .failure(rollback.conflict)
         }
     }
 
-    /// Thrown inside a transaction to roll it back on a conflict.
-    private struct Rollback: Error {
-        let conflict: EnqueueConflict
+    private static func enqueue(_ events: [IncomingEvent], in db: Database, now: Timestamp) throws
+        -> Result<EnqueueResult, EnqueueConflict>
+    {
+        var result = EnqueueResult()
+        var inRequest: [String: String] = [:]
+        let lookup = try db.cachedStatement(sql: "SELECT fingerprint FROM accepted WHERE event_id = ?")
+        let accept = try db.cachedStatement(sql: "INSERT INTO accepted (event_id, fingerprint) VALUES (?, ?)")
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO queue (event_id, body, file, line, accepted_at) VALUES (?, ?, ?, ?, ?)")
+        for (index, incoming) in events.enumerated() {
+            let id = incoming.event.id
+            let fingerprint = incoming.event.fingerprint
+            let earlier = try inRequest[id] ?? String.fetchOne(lookup, arguments: [id])
+            if let earlier {
+                guard earlier == fingerprint else {
+                    return .failure(EnqueueConflict(eventID: id, origin: incoming.origin, index: index))
+                }
+                result.duplicates += 1
+            } else {
+                try accept.execute(arguments: [id, fingerprint])
+                inRequest[id] = fingerprint
+                result.accepted += 1
+            }
+            try insert.execute(arguments: [id, incoming.body, incoming.origin.file, incoming.origin.line, now.epochSeconds])
+        }
+        return .success(result)
     }
 
     /// How many accepted events are not processed yet.

@@ -54,11 +54,15 @@ final class Store: Sendable {
                   queue_seq INTEGER NOT NULL REFERENCES queue(seq),
                   event_id TEXT,
                   status TEXT NOT NULL,
+                  partner TEXT,
+                  currency TEXT,
                   json TEXT NOT NULL,
                   trace TEXT,
                   payment_amount INTEGER,
-                  rules_version TEXT NOT NULL REFERENCES rules_versions(version)
+                  rules_version TEXT NOT NULL REFERENCES rules_versions(version),
+                  processed_at INTEGER NOT NULL
                 );
+                CREATE INDEX decisions_partner ON decisions(partner, currency) WHERE partner IS NOT NULL;
                 CREATE INDEX decisions_event ON decisions(event_id);
                 CREATE TABLE dead (
                   queue_seq INTEGER PRIMARY KEY REFERENCES queue(seq),
@@ -123,6 +127,7 @@ final class Store: Sendable {
                 );
                 CREATE INDEX ledger_pending ON ledger(confirm_at) WHERE status = 'pending';
                 CREATE INDEX ledger_account ON ledger(account, id);
+                CREATE INDEX ledger_partner_rule ON ledger(partner, rule);
                 CREATE TABLE credits (
                   cursor INTEGER PRIMARY KEY AUTOINCREMENT,
                   ledger_id INTEGER NOT NULL UNIQUE REFERENCES ledger(id)

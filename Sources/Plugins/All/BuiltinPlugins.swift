@@ -2,6 +2,7 @@ import CalendarConditions
 import Engine
 import HistoryConditions
 import MerchantConditions
+import NthPurchaseCondition
 import PaymentConditions
 import StandardRewards
 
@@ -19,6 +20,7 @@ extension PluginRegistry {
         registry.register(ForeignCondition.self)
         registry.register(PartnerCondition.self)
         registry.register(FirstPurchaseCondition.self)
+        registry.register(NthPurchaseCondition.self)
         registry.register(PercentageReward.self)
         registry.register(FlatReward.self)
         registry.register(TieredReward.self)

@@ -1,0 +1,237 @@
+import Engine
+import Hummingbird
+import Logging
+
+/// The HTTP API of SPEC §7 over the store, the rules, ingest and the scheduler.
+struct APIRoutes: Sendable {
+    let store: Store
+    let rules: RulesHolder
+    let ingest: IngestService
+    let metrics: ServiceMetrics
+    let settings: ServeSettings
+    let logger: Logger
+
+    static let reloadPath = "/v1/rules/reload"
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.middlewares.add(
+            BearerAuthMiddleware(token: settings.token, adminToken: settings.adminToken, adminPaths: [APIRoutes.reloadPath]))
+        router.post("v1/events") { request, _ in try await postEvents(request) }
+        router.get("v1/events/:id") { _, context in try await event(try context.parameters.require("id")) }
+        router.get("v1/accounts/:id") { _, context in try await account(try context.parameters.require("id")) }
+        router.get("v1/partners") { _, _ in partners() }
+        router.get("v1/partners/:id/stats") { _, context in try await partnerStats(try context.parameters.require("id")) }
+        router.get("v1/credits") { request, _ in try await credits(request) }
+        router.post("v1/rules/reload") { _, _ in try await reload() }
+        router.get("healthz") { _, _ in Response.json(#"{"status":"ok"}"#) }
+        router.get("readyz") { _, _ in await ready() }
+        router.get("metrics") { _, _ in await metricsText() }
+        return router
+    }
+
+    // MARK: ingest
+
+    func postEvents(_ request: Request) async throws -> Response {
+        guard metrics.queueDepth < settings.maxQueue else {
+            throw APIError(
+                status: .serviceUnavailable, message: "the queue holds \(metrics.queueDepth) events, its bound; retry later",
+                headers: [.retryAfter: "5"])
+        }
+        let body = try await request.body.collect(upTo: settings.maxBodyBytes)
+        let events = try EventsRequestBody.events(from: Array(buffer: body), contentType: request.headers[.contentType])
+        let result: Result<EnqueueResult, EnqueueConflict>
+        do {
+            result = try await ingest.submit(events)
+        } catch is ServiceStopping {
+            throw APIError(status: .serviceUnavailable, message: "shutting down", headers: [.retryAfter: "5"])
+        }
+        switch result {
+        case .success(let counts):
+            return Response.json(#"{"accepted":\#(counts.accepted),"duplicates":\#(counts.duplicates)}"#, status: .accepted)
+        case .failure(let conflict):
+            throw APIError(
+                status: .conflict, message: "event \(conflict.index): id \(conflict.eventID) was accepted before with other content",
+                index: conflict.index, field: "id", event: conflict.eventID)
+        }
+    }
+
+    // MARK: queries
+
+    func event(_ id: String) async throws -> Response {
+        guard let status = try await store.status(ofEvent: id) else {
+            throw APIError(status: .notFound, message: "no event \(id) was accepted")
+        }
+        var text = #"{"event":"# + quoted(id) + #","status":"#
+        switch status {
+        case .queued: text += #""queued""#
+        case .processed(let decision, let version):
+            text += #""processed","rules_version":"# + quoted(version) + #","decision":"# + decision
+        case .orphan(let decision): text += #""orphan","decision":"# + decision
+        case .dead(let error): text += #""dead","error":"# + quoted(error)
+        }
+        return Response.json(text + "}")
+    }
+
+    func account(_ id: String) async throws -> Response {
+        let (balances, lines) = try await store.account(id, recent: 50)
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string("account", id)
+        writer.beginArray("balances")
+        for balance in balances {
+            let currency = Currency(code: balance.currency)
+            writer.beginObject()
+            writer.string("currency", balance.currency)
+            writer.string("pending", currency?.format(balance.pending) ?? String(balance.pending))
+            writer.string("confirmed", currency?.format(balance.confirmed) ?? String(balance.confirmed))
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.beginArray("recent")
+        for line in lines {
+            writer.beginObject()
+            writer.string("event", line.eventID)
+            writer.optionalString("partner", line.partner)
+            writer.string("rule", line.rule)
+            writer.string("currency", line.currency)
+            writer.string("amount", Currency(code: line.currency)?.format(line.amount) ?? String(line.amount))
+            writer.string("status", line.status)
+            writer.string("occurred_at", Timestamp(epochSeconds: line.occurredAt).description)
+            writer.string("rules_version", line.rulesVersion)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return Response.json(writer.text)
+    }
+
+    func partners() -> Response {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.beginArray("partners")
+        for partner in rules.rules.partners {
+            writer.beginObject()
+            writer.string("id", partner.id)
+            writer.string("name", partner.name)
+            writer.string("currency", partner.currency?.code ?? "any")
+            if let budget = partner.budget, let currency = partner.currency {
+                writer.string("budget", currency.format(budget))
+            } else {
+                writer.null("budget")
+            }
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return Response.json(writer.text)
+    }
+
+    func partnerStats(_ id: String) async throws -> Response {
+        guard let partner = rules.rules.partners.first(where: { $0.id == id }) else {
+            throw APIError(status: .notFound, message: "no partner \(id) in the rules in force")
+        }
+        let (stats, budgetUsed) = try await store.stats(ofPartner: id)
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string("partner", id)
+        writer.beginArray("currencies")
+        for entry in stats {
+            let currency = Currency(code: entry.currency)
+            let format = { (units: Int) in currency?.format(units) ?? String(units) }
+            writer.beginObject()
+            writer.string("currency", entry.currency)
+            writer.int("payments", entry.payments)
+            writer.int("rewarded", entry.rewarded)
+            writer.string("spend", format(entry.spend))
+            writer.string("cashback", format(entry.cashback))
+            writer.string("clawbacks", format(entry.clawbacks))
+            writer.endObject()
+        }
+        writer.endArray()
+        if let budget = partner.budget, let currency = partner.currency {
+            writer.beginObject("budget")
+            writer.string("total", currency.format(budget))
+            writer.string("used", currency.format(budgetUsed))
+            writer.string("left", currency.format(max(0, budget - budgetUsed)))
+            writer.endObject()
+        } else {
+            writer.null("budget")
+        }
+        writer.endObject()
+        return Response.json(writer.text)
+    }
+
+    func credits(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        let after = try query["after"].map { text throws(APIError) -> Int64 in
+            guard let value = Int64(text), value >= 0 else {
+                throw APIError(status: .badRequest, message: "after: expected a cursor (a whole number)", field: "after")
+            }
+            return value
+        } ?? 0
+        let limit = try query["limit"].map { text throws(APIError) -> Int in
+            guard let value = Int(text), (1...10_000).contains(value) else {
+                throw APIError(status: .badRequest, message: "limit: expected 1-10000", field: "limit")
+            }
+            return value
+        } ?? 100
+        let credits = try await store.credits(after: after, limit: limit)
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.beginArray("credits")
+        for credit in credits {
+            writer.beginObject()
+            writer.int("cursor", Int(credit.cursor))
+            writer.string("event", credit.eventID)
+            writer.string("account", credit.account)
+            writer.optionalString("partner", credit.partner)
+            writer.string("rule", credit.rule)
+            writer.string("currency", credit.currency)
+            writer.string("amount", Currency(code: credit.currency)?.format(credit.amount) ?? String(credit.amount))
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.int("next", Int(credits.last?.cursor ?? after))
+        writer.endObject()
+        return Response.json(writer.text)
+    }
+
+    // MARK: administration and health
+
+    func reload() async throws -> Response {
+        switch try await rules.reload(now: Clock.now, logger: logger) {
+        case .success(let ruleSet):
+            return Response.json(#"{"version":"# + quoted(ruleSet.version) + "}")
+        case .failure(let failure):
+            throw APIError(
+                status: .unprocessableContent, message: "the rules have \(failure.diagnostics.count) errors; the old rules keep serving",
+                diagnostics: failure.diagnostics.map(\.description))
+        }
+    }
+
+    func ready() async -> Response {
+        let writable = await store.isWritable()
+        let belowBound = metrics.queueDepth < settings.maxQueue
+        let ready = writable && belowBound
+        let text = #"{"ready":\#(ready),"rules_version":"\#(rules.rules.version)","store_writable":\#(writable),"queue_depth":\#(metrics.queueDepth),"queue_bound":\#(settings.maxQueue)}"#
+        return Response.json(text, status: ready ? .ok : .serviceUnavailable)
+    }
+
+    func metricsText() async -> Response {
+        if let oldest = try? await store.oldestQueuedAcceptance() {
+            metrics.lag(seconds: max(0, Clock.now.epochSeconds - oldest))
+        } else {
+            metrics.lag(seconds: 0)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+    }
+
+    private func quoted(_ text: String) -> String {
+        var result = ""
+        JSONWriter.appendString(text, to: &result)
+        return result
+    }
+}

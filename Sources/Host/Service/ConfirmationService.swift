@@ -1,0 +1,22 @@
+import Engine
+import Logging
+import ServiceLifecycle
+
+/// Confirms due ledger lines into the credits feed every `interval`.
+struct ConfirmationService: Service {
+    let store: Store
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            do {
+                let confirmed = try await store.confirmDue(now: Clock.now)
+                if confirmed > 0 { logger.info("ledger lines confirmed", metadata: ["ledger.confirmed": "\(confirmed)"]) }
+            } catch {
+                logger.error("confirmation sweep failed", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}

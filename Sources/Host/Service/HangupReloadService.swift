@@ -1,0 +1,16 @@
+import Engine
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Reloads the rules on SIGHUP, like `POST /v1/rules/reload`.
+struct HangupReloadService: Service {
+    let rules: RulesHolder
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            _ = try? await rules.reload(now: Clock.now, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import BuiltinPlugins
+import Engine
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// `cashback serve`: the 24/7 service — HTTP ingest into the durable queue, the master/slave
+/// scheduler running continuously, queries, reload, health and metrics.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the service (SPEC §7).")
+
+    @Option(help: "The rules directory.")
+    var rules = "rules"
+
+    @Option(help: "The SQLite database.")
+    var db = "cashback.sqlite"
+
+    @Option(help: "HOST:PORT to listen on (port 0 picks a free one).")
+    var listen = "127.0.0.1:8080"
+
+    @Option(help: "Slave evaluators (default: the number of cores).")
+    var workers = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Most events per scheduler batch.")
+    var batchSize = 2048
+
+    @Option(help: "File holding the bearer token every /v1 call needs (or CASHBACK_TOKEN).")
+    var tokenFile: String?
+
+    @Option(help: "File holding the admin token that reload needs (or CASHBACK_ADMIN_TOKEN).")
+    var adminTokenFile: String?
+
+    @Option(help: "Largest request body in bytes (larger: 413).")
+    var maxBody = 16 << 20
+
+    @Option(help: "Queue depth at which ingest answers 503 with Retry-After.")
+    var maxQueue = 1_000_000
+
+    @Option(help: "Seconds between confirmation sweeps of the ledger.")
+    var confirmEvery = 60
+
+    func validate() throws {
+        guard ServeCommand.address(listen) != nil else { throw ValidationError("--listen expects HOST:PORT, e.g. 127.0.0.1:8080") }
+        guard workers >= 1, batchSize >= 1, maxBody >= 1, maxQueue >= 1, confirmEvery >= 1 else {
+            throw ValidationError("--workers, --batch-size, --max-body, --max-queue and --confirm-every must be positive")
+        }
+    }
+
+    static func address(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
+    }
+
+    func run() async throws {
+        let logger = Logger(label: "cashback.serve")
+        let (host, port) = ServeCommand.address(listen)!
+        let settings = ServeSettings(
+            host: host, port: port, token: try ServeCommand.secret(file: tokenFile, environment: "CASHBACK_TOKEN"),
+            adminToken: try ServeCommand.secret(file: adminTokenFile, environment: "CASHBACK_ADMIN_TOKEN"),
+            maxBodyBytes: maxBody, maxQueue: maxQueue)
+        if !settings.isLoopback && settings.token == nil {
+            logger.critical(
+                "LISTENING BEYOND LOOPBACK WITHOUT A TOKEN: anyone who reaches this port can post events and read accounts",
+                metadata: ["listen": "\(listen)"])
+        }
+
+        let outcome = try RulesDirectory.loadOutcome(rules)
+        let store = try Store(path: db)
+        try await store.recordRulesVersion(outcome.rules.version, files: outcome.sources, now: Clock.now)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let metrics = ServiceMetrics(registry: registry, queueDepth: try store.queueDepth())
+        let holder = RulesHolder(rules: outcome.rules, directory: rules, registry: .builtin, store: store)
+        let scheduler = SchedulerService(
+            store: store, rules: holder, workers: workers, batchSize: batchSize, metrics: metrics, logger: logger)
+        let ingest = IngestService(store: store, logger: logger) { queued in
+            metrics.ingested(queued)
+            scheduler.eventsArrived()
+        }
+        let routes = APIRoutes(store: store, rules: holder, ingest: ingest, metrics: metrics, settings: settings, logger: logger)
+        // Services start in this order and stop in the reverse one: the server stops taking
+        // requests, ingest commits what it holds, then the scheduler commits its batch.
+        let app = Application(
+            router: routes.router(),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "cashback"),
+            services: [
+                scheduler, ConfirmationService(store: store, interval: .seconds(confirmEvery), logger: logger), ingest,
+                HangupReloadService(rules: holder, logger: logger),
+            ],
+            onServerRunning: { channel in
+                // Tests and scripts that ask for port 0 read the real one from this line.
+                let line = "listening on \(settings.host):\(channel.localAddress?.port ?? settings.port)\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            },
+            logger: logger)
+        logger.notice(
+            "starting", metadata: ["rules.version": "\(outcome.rules.version)", "db": "\(db)", "workers": "\(workers)"])
+        try await app.runService()
+        logger.notice("stopped cleanly")
+    }
+
+    /// A token from a file (trimmed) or an environment variable; `nil` when neither is set.
+    static func secret(file: String?, environment: String) throws -> String? {
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ValidationError("cannot read \(file)")
+            }
+            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else { throw ValidationError("\(file) is empty") }
+            return token
+        }
+        return ProcessInfo.processInfo.environment[environment].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

@@ -1,0 +1,51 @@
+import Engine
+import Metrics
+import Prometheus
+import Synchronization
+
+/// The service's metrics (swift-metrics, exported in Prometheus format at `/metrics`), and the
+/// queue depth it keeps for the ingest bound.
+final class ServiceMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    private let ingested = Counter(label: "cashback_events_ingested_total")
+    private let batchSize = Recorder(label: "cashback_batch_size")
+    private let commitDuration = Timer(label: "cashback_batch_commit_seconds", preferredDisplayUnit: .seconds)
+    private let depthGauge = Gauge(label: "cashback_queue_depth")
+    private let lagGauge = Gauge(label: "cashback_processing_lag_seconds")
+    private let depth: Atomic<Int>
+
+    init(registry: PrometheusCollectorRegistry, queueDepth: Int) {
+        self.registry = registry
+        self.depth = Atomic(queueDepth)
+        depthGauge.record(queueDepth)
+    }
+
+    /// Events accepted but not processed yet.
+    var queueDepth: Int { depth.load(ordering: .relaxed) }
+
+    /// A group commit queued `count` events.
+    func ingested(_ count: Int) {
+        ingested.increment(by: count)
+        depthGauge.record(depth.add(count, ordering: .relaxed).newValue)
+    }
+
+    /// A batch was committed.
+    func batchCommitted(_ summary: BatchSummary, duration: Duration) {
+        guard summary.claimed > 0 else { return }
+        batchSize.record(summary.claimed)
+        commitDuration.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        depthGauge.record(depth.subtract(summary.claimed, ordering: .relaxed).newValue)
+        for (status, count) in summary.statuses {
+            Counter(label: "cashback_events_processed_total", dimensions: [("status", status)]).increment(by: count)
+        }
+        for (currency, minorUnits) in summary.awarded {
+            Counter(label: "cashback_awarded_minor_units_total", dimensions: [("currency", currency)]).increment(by: minorUnits)
+        }
+    }
+
+    /// How long the oldest queued event has waited.
+    func lag(seconds: Int64) { lagGauge.record(seconds) }
+
+    /// The Prometheus text exposition.
+    func exposition() -> [UInt8] { registry.emitToBuffer() }
+}
