@@ -105,7 +105,8 @@ import Testing
             let lines = block.text.split(separator: "\n").map(String.init)
             let body: [String]
             if block.firstLine.hasPrefix("when:") || block.firstLine.hasPrefix("reward:") {
-                body = lines.map { "    " + $0 } + (lines.contains { $0.hasPrefix("reward:") } ? [] : ["    reward: { percentage: 1% }"])
+                let hasReward = lines.contains { $0.hasPrefix("reward:") }
+                body = lines.map { "    " + $0 } + (hasReward ? [] : ["    reward: { percentage: 1% }"])
             } else if block.firstLine.hasPrefix("- { per:") {
                 body = ["    reward: { percentage: 1% }", "    limits:"] + lines.map { "      " + $0 }
             } else {
@@ -115,19 +116,38 @@ import Testing
             rules.append((["  - id: doc\(rules.count + 1)"] + body).joined(separator: "\n"))
             origins.append("doc\(rules.count) is docs/rules.md:\(block.line)")
         }
-        #expect(rules.count >= 20)
+        // Every kind `cashback plugins` lists has an example here.
+        let listing = try CashbackBinary.run(["plugins"])
+        let kinds = listing.lines.compactMap { line -> String? in
+            guard line.hasPrefix("  "), let word = line.split(separator: " ").first, !line.contains("e.g.") else { return nil }
+            return String(word)
+        }
+        #expect(kinds.count >= 14, "\(listing.stdout)")
+        let snippets = rules.joined(separator: "\n")
+        for kind in kinds {
+            let shown = ["- \(kind): ", "reward: { \(kind): ", "  \(kind):"].contains { snippets.contains($0) }
+            #expect(shown, "docs/rules.md has no example of \(kind)")
+        }
 
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try directory.write("rules/program.yaml", "rules:\n" + rules.joined(separator: "\n") + "\n")
         let partnerIDs = Set(
             blocks.filter { $0.filePath?.hasPrefix("partners/") == true }.flatMap { block in
-                block.text.split(separator: "\n").filter { $0.hasPrefix("partner: ") }.map { String($0.dropFirst("partner: ".count)) }
+                block.text.split(separator: "\n").filter { $0.hasPrefix("partner: ") }
+                    .map { $0.dropFirst("partner: ".count).split(separator: "#")[0].trimmingCharacters(in: .whitespaces) }
             })
         for id in partnerIDs {
             try directory.write(
                 "rules/partners/\(id).yaml",
-                "partner: \(id)\nmatch: { name: [\"STUB \(id.uppercased())*\"] }\nrules:\n  - id: base\n    reward: { percentage: 1% }\n")
+                """
+                partner: \(id)
+                match: { name: ["STUB \(id.uppercased())*"] }
+                rules:
+                  - id: base
+                    reward: { percentage: 1% }
+
+                """)
         }
         let result = try CashbackBinary.run(["lint", "rules"], in: directory.url)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)\n\(origins.joined(separator: "\n"))")

@@ -91,7 +91,9 @@ import Testing
     }
 
     @Test func onlyPaymentsAtThisPartnerCount() throws {
-        let run = try DryRun(RulesFixture(partner: RulesFixture.partner(when: "nth_purchase: { every: 2 }"), otherFiles: ["partners/cafe.yaml": Self.cafe]))
+        let fixture = RulesFixture(
+            partner: RulesFixture.partner(when: "nth_purchase: { every: 2 }"), otherFiles: ["partners/cafe.yaml": Self.cafe])
+        let run = try DryRun(fixture)
         try run.process(EventJSON.payment("c1", name: "CAFE CENTRAL"))  // another partner
         try run.process(EventJSON.payment("b1", name: "BAKERY"))  // no partner
         try run.process(EventJSON.payment("u1", currency: "USD"))  // not in shop's currency: not shop's
@@ -112,7 +114,9 @@ import Testing
             """
         let run = try DryRun(RulesFixture(partner: shop))
         let amounts = ["100.00", "10.00", "100.00", "100.00"]
-        let statuses = try amounts.enumerated().map { try run.process(EventJSON.payment("p\($0.offset + 1)", amount: $0.element)).status }
+        let statuses = try amounts.enumerated().map {
+            try run.process(EventJSON.payment("p\($0.offset + 1)", amount: $0.element)).status
+        }
         #expect(statuses == [.noReward, .noReward, .noReward, .rewarded])
     }
 
@@ -140,7 +144,8 @@ import Testing
 
     @Test func programRulesCountPaymentsAnywhere() throws {
         let fixture = RulesFixture(
-            partner: RulesFixture.partner(reward: "percentage: 10%"), program: RulesFixture.program(when: "nth_purchase: { every: 3 }"),
+            partner: RulesFixture.partner(reward: "percentage: 10%"),
+            program: RulesFixture.program(when: "nth_purchase: { every: 3 }"),
             otherFiles: ["partners/cafe.yaml": Self.cafe])
         let run = try DryRun(fixture)
         try run.process(EventJSON.payment("p1", name: "CAFE CENTRAL"))
@@ -148,14 +153,16 @@ import Testing
         #expect(try run.process(EventJSON.payment("p3")).lines.map(\.rule) == ["shop/r", "program/r"])
         try run.process(EventJSON.payment("p4", currency: "USD", name: "BAKERY"))  // counts, though it earns nothing
         try run.process(EventJSON.payment("p5", name: "BAKERY"))
-        #expect(try run.process(EventJSON.payment("p6", name: "BAKERY")).lines == [Decision.Line(rule: "program/r", amount: 1_00)])
+        #expect(
+            try run.process(EventJSON.payment("p6", name: "BAKERY")).lines == [Decision.Line(rule: "program/r", amount: 1_00)])
         #expect(try run.process(EventJSON.payment("p7", account: "a2", name: "BAKERY")).lines == [])
     }
 
     @Test(arguments: [1, 4], [1, 3, 64])
     func theParallelSchedulerCountsLikeSequentialProcessing(workers: Int, batchSize: Int) throws {
         let fixture = RulesFixture(
-            partner: RulesFixture.partner(when: "nth_purchase: { every: 2 }"), program: RulesFixture.program(when: "nth_purchase: { every: 3 }"),
+            partner: RulesFixture.partner(when: "nth_purchase: { every: 2 }"),
+            program: RulesFixture.program(when: "nth_purchase: { every: 3 }"),
             otherFiles: ["partners/cafe.yaml": Self.cafe])
         let rules = try fixture.rules()
         var lines: [String] = []
@@ -193,8 +200,10 @@ import Testing
         let run = try DryRun(Self.everyNth(5), explain: true)
         try run.process(EventJSON.payment("p1"))
         try run.process(EventJSON.payment("p2"))
-        #expect(try run.failure(of: "shop/r", EventJSON.payment("p3")) == "this is the account's 3rd payment at shop; rule wants every 5th")
-        #expect(try run.failure(of: "shop/r", EventJSON.payment("p4")) == "this is the account's 4th payment at shop; rule wants every 5th")
+        #expect(
+            try run.failure(of: "shop/r", EventJSON.payment("p3")) == "this is the account's 3rd payment at shop; rule wants every 5th")
+        #expect(
+            try run.failure(of: "shop/r", EventJSON.payment("p4")) == "this is the account's 4th payment at shop; rule wants every 5th")
         #expect(try run.failure(of: "shop/r", EventJSON.payment("p5")) == nil)
     }
 
