@@ -132,3 +132,20 @@ import Testing
         #expect(Glob(pattern).matches(name) == matches)
     }
 }
+
+@Suite struct HostileRuleFileTests {
+    @Test func anAliasBombIsRefusedBeforeItIsWalked() {
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...8 {
+            yaml += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        yaml += "partner: bomb\nmatch: { mid: [M] }\nrules: []\n"
+        let outcome = RuleLoaderTests.load([("partners/bomb.yaml", yaml)])
+        #expect(outcome.diagnostics.map(\.description).contains { $0.contains("holds more than 100000 values") })
+    }
+
+    @Test func oversizedFilesAreRefused() {
+        let outcome = RuleLoaderTests.load([("partners/big.yaml", "partner: big\n# " + String(repeating: "x", count: 2 << 20) + "\n")])
+        #expect(outcome.diagnostics.map(\.description).contains { $0.contains("larger than 1 MiB") })
+    }
+}

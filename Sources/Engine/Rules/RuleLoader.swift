@@ -100,14 +100,31 @@ public struct RuleLoader: Sendable {
         directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
     }
 
+    /// The largest rule file read, in bytes.
+    public static let maximumFileBytes = 1 << 20
+    /// The most YAML values a rule file may hold once aliases are expanded, and the deepest
+    /// nesting: a hostile file (an alias bomb) is refused before it is walked.
+    static let maximumValues = 100_000
+    static let maximumDepth = 32
+
     /// Parses YAML without resolving scalar types: values are read later by their declared type.
     static func compose(_ source: RuleSource) -> Result<ConfigNode, Diagnostic> {
         func diagnostic(_ mark: Mark?, _ message: String) -> Diagnostic {
             Diagnostic(file: source.displayPath, line: mark?.line ?? 1, column: mark?.column ?? 1, context: nil, message: message)
         }
+        guard source.text.utf8.count <= maximumFileBytes else {
+            return .failure(diagnostic(nil, "the file is larger than \(maximumFileBytes >> 20) MiB; rule files are small"))
+        }
         do {
             guard let node = try Yams.compose(yaml: source.text, .basic) else {
                 return .failure(diagnostic(nil, "the file is empty"))
+            }
+            var budget = maximumValues
+            guard fitsLimits(node, depth: 0, budget: &budget) else {
+                return .failure(
+                    diagnostic(
+                        node.mark,
+                        "the file holds more than \(maximumValues) values or nests deeper than \(maximumDepth) (aliases count as copies)"))
             }
             return .success(ConfigNode(node))
         } catch let error as YamlError {
@@ -122,6 +139,24 @@ public struct RuleLoader: Sendable {
             }
         } catch {
             return .failure(diagnostic(nil, "YAML: \(error)"))
+        }
+    }
+
+    /// Whether a node tree stays within the value budget and depth limit.
+    static func fitsLimits(_ node: Node, depth: Int, budget: inout Int) -> Bool {
+        budget -= 1
+        guard budget >= 0, depth <= maximumDepth else { return false }
+        switch node {
+        case .scalar, .alias: return true
+        case .sequence(let sequence):
+            for item in sequence where !fitsLimits(item, depth: depth + 1, budget: &budget) { return false }
+            return true
+        case .mapping(let mapping):
+            for (key, value) in mapping
+            where !fitsLimits(key, depth: depth + 1, budget: &budget) || !fitsLimits(value, depth: depth + 1, budget: &budget) {
+                return false
+            }
+            return true
         }
     }
 
