@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Testing
 
@@ -65,5 +66,44 @@ import Testing
         _ = try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules"], in: directory.url)
         let decisions = try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url)
         #expect(decisions.lines.count == 1, "only first.jsonl was enqueued: \(decisions.stdout)")
+    }
+}
+
+/// `cashback explain` re-evaluates stored events with the rules of their time.
+@Suite struct ExplainCommandTests {
+    @Test func explainAgreesWithStoredDecisionsAfterARulesChange() throws {
+        let directory = try QueueCommandTests.workload(events: 600)
+        defer { directory.remove() }
+        let events = try String(contentsOf: directory.url.appendingPathComponent("events.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        try directory.write("first.jsonl", events[..<300].joined(separator: "\n") + "\n")
+        try directory.write("second.jsonl", events[300...].joined(separator: "\n") + "\n")
+        _ = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "first.jsonl"], in: directory.url)
+        _ = try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules"], in: directory.url)
+        // The budgeted partner's rate changes between the two halves.
+        let path = directory.path("rules/partners/budgeted.yaml")
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "percentage: 4%", with: "percentage: 7%")
+        try directory.write("rules/partners/budgeted.yaml", text)
+        _ = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "second.jsonl"], in: directory.url)
+        _ = try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules"], in: directory.url)
+
+        let stored = try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url).lines
+        let early = try #require(stored.first { $0.contains(#""rule":"budgeted/base""#) })
+        let late = try #require(stored.last { $0.contains(#""rule":"budgeted/base""#) })
+        for decision in [early, late] {
+            let id = try #require(try JSONParser.parse(decision)["event"]).stringValue
+            let explained = try CashbackBinary.run(["explain", id, "--db", "q.sqlite"], in: directory.url)
+            #expect(explained.status == 0, "\(explained.stderr)")
+            #expect(explained.stderr.contains("agrees with the stored decision"))
+            #expect(explained.stdout.hasPrefix(String(decision.dropLast()) + #","trace":"#), "\(explained.stdout)")
+        }
+        #expect(try CashbackBinary.run(["explain", "nope", "--db", "q.sqlite"], in: directory.url).status != 0)
+    }
+}
+
+private extension JSONValue {
+    var stringValue: String {
+        if case .string(let text) = self { return text }
+        return ""
     }
 }
