@@ -7,8 +7,6 @@ import GRDB
 struct ProcessedEntry: Sendable {
     let queued: QueuedEvent
     let rulesVersion: String
-    /// How many decisions processing it stored.
-    let decisionCount: Int
 }
 
 extension Store {
@@ -21,7 +19,6 @@ extension Store {
                 sql: """
                     SELECT q.seq, q.body, q.file, q.line,
                            (SELECT rules_version FROM decisions WHERE queue_seq = q.seq ORDER BY position LIMIT 1) AS version,
-                           (SELECT COUNT(*) FROM decisions WHERE queue_seq = q.seq) AS decisions,
                            (SELECT MIN(position) FROM decisions WHERE queue_seq = q.seq) AS first
                     FROM queue q
                     WHERE q.seq <= (SELECT processed_through FROM progress)
@@ -32,17 +29,8 @@ extension Store {
             for row in rows {
                 let first: Int64 = row["first"]
                 if first > lastPosition { break }
-                let body: String = row["body"]
-                let origin = EventOrigin(file: row["file"], line: row["line"], sequence: row["seq"])
-                let input: EventInput
-                switch EventParser.parse(line: Array(body.utf8)) {
-                case .success(let event): input = .event(event, origin)
-                case .failure(let error): input = .invalid(error, origin)
-                }
                 entries.append(
-                    ProcessedEntry(
-                        queued: QueuedEvent(sequence: row["seq"], input: input), rulesVersion: row["version"],
-                        decisionCount: row["decisions"]))
+                    ProcessedEntry(queued: Store.queuedEvent(row), rulesVersion: row["version"]))
             }
             return entries
         }

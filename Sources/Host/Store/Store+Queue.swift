@@ -96,15 +96,27 @@ extension Store {
                 WHERE seq > (SELECT processed_through FROM progress) ORDER BY seq LIMIT ?
                 """,
             arguments: [limit])
-        return rows.map { row in
-            let origin = EventOrigin(file: row["file"], line: row["line"], sequence: row["seq"])
-            let body: String = row["body"]
-            let input: EventInput
-            switch EventParser.parse(line: Array(body.utf8)) {
-            case .success(let event): input = .event(event, origin)
-            case .failure(let error): input = .invalid(error, origin)
-            }
-            return QueuedEvent(sequence: row["seq"], input: input)
+        return rows.map(queuedEvent)
+    }
+
+    /// A queue row (seq, body, file, line) as an event input.
+    static func queuedEvent(_ row: Row) -> QueuedEvent {
+        let origin = EventOrigin(file: row["file"], line: row["line"], sequence: row["seq"])
+        let body: String = row["body"]
+        let input: EventInput
+        switch EventParser.parse(line: Array(body.utf8)) {
+        case .success(let event): input = .event(event, origin)
+        case .failure(let error): input = .invalid(error, origin)
+        }
+        return QueuedEvent(sequence: row["seq"], input: input)
+    }
+}
+
+extension Store {
+    /// Every accepted event in acceptance order, for replays (`diff --db`).
+    func allQueued() async throws -> [QueuedEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, body, file, line FROM queue ORDER BY seq").map(Store.queuedEvent)
         }
     }
 }

@@ -1,0 +1,83 @@
+/// The same events under two rule sets, side by side: per partner and currency totals, and
+/// the events whose decisions changed. `cashback diff` prints it.
+public struct RulesComparison: Sendable {
+    /// Totals of one side for one partner and currency.
+    public struct Totals: Sendable, Equatable {
+        public var events = 0
+        public var rewarded = 0
+        /// Net cashback (awards less clawbacks), in minor units.
+        public var cashback = 0
+    }
+
+    /// One partner and currency under both rule sets.
+    public struct Row: Sendable, Equatable {
+        /// The partner id, `nil` for payments attributed to none.
+        public let partner: String?
+        public let currency: Currency
+        public var base = Totals()
+        public var candidate = Totals()
+
+        /// `candidate − base` cashback, in minor units.
+        public var delta: Int { candidate.cashback - base.cashback }
+
+        /// The delta as a percentage of the base with two decimals (`"+12.50%"`), `nil` when the
+        /// base is zero.
+        public var deltaPercent: String? {
+            guard base.cashback != 0 else { return nil }
+            let hundredths = ExactAmount(numerator: Int128(delta) * 10_000, denominator: Int128(base.cashback.magnitude))
+                .rounded(.halfUp)
+            return (hundredths >= 0 ? "+" : "") + DecimalAmount.format(hundredths, digits: 2) + "%"
+        }
+    }
+
+    /// An event whose decisions differ.
+    public struct Change: Sendable {
+        public let eventID: String
+        public let base: [Decision]
+        public let candidate: [Decision]
+    }
+
+    private struct Key: Hashable {
+        let partner: String?
+        let currency: String
+    }
+
+    private var rows: [Key: Row] = [:]
+    /// The first changes, in event order (at most `keepChanges`).
+    public private(set) var changes: [Change] = []
+    /// How many events changed in all.
+    public private(set) var changedCount = 0
+    public let keepChanges: Int
+
+    public init(keepChanges: Int) { self.keepChanges = keepChanges }
+
+    /// Adds one event's decisions under the base and the candidate rules.
+    public mutating func add(base: [Decision], candidate: [Decision]) {
+        tally(base, into: \.base)
+        tally(candidate, into: \.candidate)
+        let same = base.count == candidate.count
+            && zip(base, candidate).allSatisfy { $0.jsonLine(includeTrace: false) == $1.jsonLine(includeTrace: false) }
+        guard !same else { return }
+        changedCount += 1
+        if changes.count < keepChanges {
+            changes.append(Change(eventID: base.first?.eventID ?? candidate.first?.eventID ?? "", base: base, candidate: candidate))
+        }
+    }
+
+    private mutating func tally(_ decisions: [Decision], into side: WritableKeyPath<Row, Totals>) {
+        for decision in decisions where decision.carriesAmounts {
+            guard let currency = decision.currency else { continue }
+            let key = Key(partner: decision.partner, currency: currency.code)
+            var row = rows[key] ?? Row(partner: decision.partner, currency: currency)
+            if decision.status != .clawback { row[keyPath: side].events += 1 }
+            if decision.status == .rewarded { row[keyPath: side].rewarded += 1 }
+            row[keyPath: side].cashback += decision.cashback
+            rows[key] = row
+        }
+    }
+
+    /// The rows, by partner (none last) then currency.
+    public var sortedRows: [Row] {
+        rows.values.sorted { ($0.partner ?? "\u{10FFFF}", $0.currency.code) < ($1.partner ?? "\u{10FFFF}", $1.currency.code) }
+    }
+}
