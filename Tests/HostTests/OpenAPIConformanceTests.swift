@@ -15,7 +15,7 @@ import Yams
 
     @Test func documentParsesAndEveryReferenceResolves() throws {
         let document = try OpenAPIDocument.load()
-        #expect(document.root["openapi"].flatMap(\.stringValue)?.hasPrefix("3.1") == true)
+        #expect(document.root["openapi"].flatMap(\.asString)?.hasPrefix("3.1") == true)
         let operations = document.operations
         #expect(operations.count == 10, "\(operations)")
         var references = 0
@@ -173,7 +173,7 @@ import Yams
         #expect(reply.json?["error"]?["field"] == .string("amount"))
         #expect(reply.json?["error"]?["event"] == .string("n2"))
         reply = try await run.call(service, "POST", "/v1/events", body: #"{"id":"x","#, token: token, expect: 400)
-        #expect(reply.json?["error"]?["message"]?.stringValue?.contains("not valid JSON") == true)
+        #expect(reply.json?["error"]?["message"]?.asString?.contains("not valid JSON") == true)
         reply = try await run.call(
             service, "POST", "/v1/events", body: n1 + "\n{oops\n", token: token, contentType: "application/x-ndjson", expect: 400)
         #expect(reply.json?["error"]?["index"] == .number("1"))
@@ -212,12 +212,12 @@ import Yams
 
         // Accounts, partners, statistics.
         let account = try await run.call(service, "GET", "/v1/accounts/{id}", "/v1/accounts/a1", token: token, expect: 200)
-        #expect(account.json?["balances"]?.arrayValue?.count == 2, "EUR and JPY")
+        #expect(account.json?["balances"]?.asArray?.count == 2, "EUR and JPY")
         _ = try await run.call(service, "GET", "/v1/accounts/{id}", "/v1/accounts/a2", token: token, expect: 200)
         let nobody = try await run.call(service, "GET", "/v1/accounts/{id}", "/v1/accounts/nobody", token: token, expect: 200)
         #expect(nobody.json?["recent"] == .array([]))
         let partners = try await run.call(service, "GET", "/v1/partners", token: token, expect: 200)
-        #expect(partners.json?["partners"]?.arrayValue?.count == 2)
+        #expect(partners.json?["partners"]?.asArray?.count == 2)
         let shop = try await run.call(service, "GET", "/v1/partners/{id}/stats", "/v1/partners/shop/stats", token: token, expect: 200)
         #expect(shop.json?["budget"]?["total"] == .string("1000.00"))
         let world = try await run.call(service, "GET", "/v1/partners/{id}/stats", "/v1/partners/world/stats", token: token, expect: 200)
@@ -227,15 +227,15 @@ import Yams
         // The credits feed, once the confirmation sweep has run (confirm_after is 0d).
         var feed = try await run.call(service, "GET", "/v1/credits", token: token, expect: 200)
         let deadline = ContinuousClock.now + .seconds(30)
-        while (feed.json?["credits"]?.arrayValue?.count ?? 0) < 11 && ContinuousClock.now < deadline {
+        while (feed.json?["credits"]?.asArray?.count ?? 0) < 11 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(200))
             feed = try await run.call(service, "GET", "/v1/credits", token: token, expect: 200)
         }
-        #expect(feed.json?["credits"]?.arrayValue?.count == 11, "\(feed.reply.body)")
+        #expect(feed.json?["credits"]?.asArray?.count == 11, "\(feed.reply.body)")
         let page = try await run.call(service, "GET", "/v1/credits", "/v1/credits?after=0&limit=2", token: token, expect: 200)
         #expect(page.json?["next"] == .number("2"))
         let rest = try await run.call(service, "GET", "/v1/credits", "/v1/credits?after=2&limit=10000", token: token, expect: 200)
-        #expect(rest.json?["credits"]?.arrayValue?.count == 9)
+        #expect(rest.json?["credits"]?.asArray?.count == 9)
         let empty = try await run.call(service, "GET", "/v1/credits", "/v1/credits?after=999", token: token, expect: 200)
         #expect(empty.json?["next"] == .number("999"))
         for query in ["after=x", "after=-1", "limit=0", "limit=10001", "limit=many"] {
@@ -249,7 +249,7 @@ import Yams
         try directory.write(
             "rules/partners/zz-broken.yaml", "partner: broken\nmatch: { mid: [Z1] }\nrules:\n  - id: x\n    reward: { percentage: 150% }\n")
         let refused = try await run.call(service, "POST", "/v1/rules/reload", token: Self.adminToken, expect: 422)
-        #expect(refused.json?["error"]?["diagnostics"]?.arrayValue?.first?.stringValue?.contains("zz-broken.yaml:5:") == true)
+        #expect(refused.json?["error"]?["diagnostics"]?.asArray?.first?.asString?.contains("zz-broken.yaml:5:") == true)
         try FileManager.default.removeItem(atPath: directory.path("rules/partners/zz-broken.yaml"))
         _ = try await run.call(service, "POST", "/v1/rules/reload", token: Self.adminToken, expect: 200)
         #expect(service.terminate() == 0)
@@ -430,7 +430,7 @@ struct OpenAPIDocument {
     static func json(_ node: Node) throws -> JSONValue {
         switch node {
         case .scalar(let scalar):
-            switch node.tag.name {
+            switch Tag.Name(rawValue: node.tag.rawValue) {
             case .str: return .string(scalar.string)
             case .int: return .number(String(node.int!))
             case .float: return .number(scalar.string)
@@ -646,7 +646,7 @@ struct SchemaValidator {
             let types: [String]
             switch type {
             case .string(let name): types = [name]
-            case .array(let names): types = names.compactMap(\.stringValue)
+            case .array(let names): types = names.compactMap(\.asString)
             default: types = []
             }
             guard types.contains(where: { Self.has(instance, type: $0) }) else {
@@ -664,13 +664,13 @@ struct SchemaValidator {
             if let itemSchema = schema["items"] {
                 for (index, item) in items.enumerated() { errors += self.errors(item, itemSchema, "\(path)[\(index)]") }
             }
-            if let min = schema["minItems"]?.intValue, items.count < min { errors.append("\(path): fewer than \(min) items") }
-            if let max = schema["maxItems"]?.intValue, items.count > max { errors.append("\(path): more than \(max) items") }
+            if let min = schema["minItems"]?.asInt, items.count < min { errors.append("\(path): fewer than \(min) items") }
+            if let max = schema["maxItems"]?.asInt, items.count > max { errors.append("\(path): more than \(max) items") }
         }
         if case .string(let text) = instance {
             let length = text.unicodeScalars.count
-            if let min = schema["minLength"]?.intValue, length < min { errors.append("\(path): shorter than \(min)") }
-            if let max = schema["maxLength"]?.intValue, length > max { errors.append("\(path): longer than \(max)") }
+            if let min = schema["minLength"]?.asInt, length < min { errors.append("\(path): shorter than \(min)") }
+            if let max = schema["maxLength"]?.asInt, length > max { errors.append("\(path): longer than \(max)") }
             if case .string(let pattern)? = schema["pattern"] {
                 if let regex = try? NSRegularExpression(pattern: pattern) {
                     let range = NSRange(text.startIndex..., in: text)
@@ -681,9 +681,9 @@ struct SchemaValidator {
             }
         }
         if case .number(let text) = instance, let number = Double(text) {
-            if let min = schema["minimum"]?.doubleValue, number < min { errors.append("\(path): \(text) < \(min)") }
-            if let max = schema["maximum"]?.doubleValue, number > max { errors.append("\(path): \(text) > \(max)") }
-            if let min = schema["exclusiveMinimum"]?.doubleValue, number <= min { errors.append("\(path): \(text) <= \(min)") }
+            if let min = schema["minimum"]?.asDouble, number < min { errors.append("\(path): \(text) < \(min)") }
+            if let max = schema["maximum"]?.asDouble, number > max { errors.append("\(path): \(text) > \(max)") }
+            if let min = schema["exclusiveMinimum"]?.asDouble, number <= min { errors.append("\(path): \(text) <= \(min)") }
         }
         if case .array(let subs)? = schema["allOf"] {
             for sub in subs { errors += self.errors(instance, sub, path) }
@@ -711,13 +711,13 @@ struct SchemaValidator {
         var errors: [String] = []
         let keys = Set(members.map { $0.key })
         if case .array(let required)? = schema["required"] {
-            for name in required.compactMap(\.stringValue) where !keys.contains(name) {
+            for name in required.compactMap(\.asString) where !keys.contains(name) {
                 errors.append("\(path): missing required \(name)")
             }
         }
         if case .object(let dependencies)? = schema["dependentRequired"] {
             for (name, needed) in dependencies where keys.contains(name) {
-                for other in needed.arrayValue?.compactMap(\.stringValue) ?? [] where !keys.contains(other) {
+                for other in needed.asArray?.compactMap(\.asString) ?? [] where !keys.contains(other) {
                     errors.append("\(path): \(name) needs \(other)")
                 }
             }
@@ -757,23 +757,23 @@ struct SchemaValidator {
     }
 }
 
-extension JSONValue {
-    var stringValue: String? {
+fileprivate extension JSONValue {
+    var asString: String? {
         if case .string(let text) = self { return text }
         return nil
     }
 
-    var arrayValue: [JSONValue]? {
+    var asArray: [JSONValue]? {
         if case .array(let items) = self { return items }
         return nil
     }
 
-    var intValue: Int? {
+    var asInt: Int? {
         if case .number(let text) = self { return Int(text) }
         return nil
     }
 
-    var doubleValue: Double? {
+    var asDouble: Double? {
         if case .number(let text) = self { return Double(text) }
         return nil
     }

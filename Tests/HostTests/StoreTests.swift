@@ -11,6 +11,7 @@ struct FlakyCondition: ConditionPlugin {
     static let kind = "flaky"
     static let summary = "fails on 6.66"
     static let example = "flaky: true"
+    static let configurationSchema = Schema.boolean
 
     struct Unavailable: Error, CustomStringConvertible {
         var description: String { "lookup service unavailable" }

@@ -9,6 +9,9 @@ public protocol ConditionPlugin: Sendable {
     static var summary: String { get }
     /// A `when:` item showing the configuration, e.g. `weekday: [sat, sun]`.
     static var example: String { get }
+    /// The JSON Schema of the configuration (the value under the kind's key), built with
+    /// `Schema`; `cashback schema` assembles the rule files' schema from these.
+    static var configurationSchema: JSONValue { get }
 
     /// Reads and validates the configuration; throws an error located at the offending node.
     init(configuration: ConfigNode, context: PluginContext) throws(ConfigError)
@@ -33,6 +36,9 @@ public protocol RewardPlugin: Sendable {
     static var summary: String { get }
     /// A `reward:` value showing the configuration, e.g. `percentage: 5%`.
     static var example: String { get }
+    /// The JSON Schema of the configuration (the value under the kind's key), built with
+    /// `Schema`; `cashback schema` assembles the rule files' schema from these.
+    static var configurationSchema: JSONValue { get }
 
     /// Reads and validates the configuration; throws an error located at the offending node.
     init(configuration: ConfigNode, context: PluginContext) throws(ConfigError)

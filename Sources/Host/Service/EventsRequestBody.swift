@@ -24,7 +24,7 @@ enum EventsRequestBody {
         for (index, value) in values.enumerated() {
             switch EventParser.parse(json: value) {
             case .success(let event):
-                events.append(IncomingEvent(event: event, body: JSONText.serialize(value), origin: EventOrigin()))
+                events.append(IncomingEvent(event: event, body: value.jsonText, origin: EventOrigin()))
             case .failure(let error):
                 throw APIError(
                     status: .badRequest, message: "event \(index): \(error)", index: index, field: error.field,
@@ -49,39 +49,5 @@ enum EventsRequestBody {
             }
         }
         return values
-    }
-}
-
-/// JSON values back to compact text, numbers exactly as they were written.
-enum JSONText {
-    static func serialize(_ value: JSONValue) -> String {
-        var text = ""
-        append(value, to: &text)
-        return text
-    }
-
-    private static func append(_ value: JSONValue, to text: inout String) {
-        switch value {
-        case .object(let members):
-            text += "{"
-            for (index, member) in members.enumerated() {
-                if index > 0 { text += "," }
-                JSONWriter.appendString(member.key, to: &text)
-                text += ":"
-                append(member.value, to: &text)
-            }
-            text += "}"
-        case .array(let items):
-            text += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { text += "," }
-                append(item, to: &text)
-            }
-            text += "]"
-        case .string(let string): JSONWriter.appendString(string, to: &text)
-        case .number(let number): text += number
-        case .bool(let bool): text += bool ? "true" : "false"
-        case .null: text += "null"
-        }
     }
 }

@@ -10,6 +10,7 @@ public struct DateCondition: ConditionPlugin {
     public static let kind = "date"
     public static let summary = "local date in [from, until); either bound may be omitted"
     public static let example = "date: { from: 2026-12-01, until: 2026-12-25 }"
+    public static let configurationSchema: JSONValue = Schema.object([("from", Schema.date), ("until", Schema.date)])
 
     let from: CivilDate?
     let until: CivilDate?

@@ -10,6 +10,7 @@ public struct TimeOfDayCondition: ConditionPlugin {
     public static let kind = "time"
     public static let summary = "local time of day in [from, until); from > until wraps midnight"
     public static let example = #"time: { from: "18:00", until: "22:00" }"#
+    public static let configurationSchema: JSONValue = Schema.object([("from", Schema.time), ("until", Schema.time)], required: ["from", "until"])
 
     let from: Int
     let until: Int

@@ -10,6 +10,7 @@ public struct WeekdayCondition: ConditionPlugin {
     public static let kind = "weekday"
     public static let summary = "local weekday of occurred_at is one of the list"
     public static let example = "weekday: [sat, sun]"
+    public static let configurationSchema: JSONValue = Schema.oneOrMany(Schema.choice(Weekday.allCases.map(\.rawValue)))
 
     let days: Set<Weekday>
 

@@ -10,6 +10,7 @@ public struct FirstPurchaseCondition: ConditionPlugin {
     public static let kind = "first_purchase"
     public static let summary = "the account's first payment at this partner (program rules: anywhere); false negates"
     public static let example = "first_purchase: true"
+    public static let configurationSchema: JSONValue = Schema.boolean
 
     let wanted: Bool
 

@@ -10,6 +10,7 @@ public struct ChannelCondition: ConditionPlugin {
     public static let kind = "channel"
     public static let summary = "payment channel is online or in_store (a value or a list)"
     public static let example = "channel: online"
+    public static let configurationSchema: JSONValue = Schema.oneOrMany(Schema.choice(Merchant.Channel.allCases.map(\.rawValue)))
 
     let channels: Set<Merchant.Channel>
 

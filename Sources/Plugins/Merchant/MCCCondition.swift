@@ -10,6 +10,7 @@ public struct MCCCondition: ConditionPlugin {
     public static let kind = "mcc"
     public static let summary = "merchant category code is one of the codes or inclusive ranges"
     public static let example = #"mcc: ["5411", "5812-5814"]"#
+    public static let configurationSchema: JSONValue = Schema.oneOrMany(Schema.ref("mcc"))
 
     let ranges: [ClosedRange<Int>]
     let text: String

@@ -11,6 +11,7 @@ public struct NthPurchaseCondition: ConditionPlugin {
     public static let kind = "nth_purchase"
     public static let summary = "every Nth payment of the account at this partner (program rules: anywhere)"
     public static let example = "nth_purchase: { every: 5 }"
+    public static let configurationSchema: JSONValue = Schema.object([("every", Schema.count)], required: ["every"])
 
     /// N, at least 2.
     let every: Int

@@ -10,6 +10,7 @@ public struct AmountCondition: ConditionPlugin {
     public static let kind = "amount"
     public static let summary = "payment amount within [min, max], both inclusive, either optional"
     public static let example = "amount: { min: 50.00, max: 500.00 }"
+    public static let configurationSchema: JSONValue = Schema.object([("min", Schema.money), ("max", Schema.money)])
 
     let min: Int?
     let max: Int?

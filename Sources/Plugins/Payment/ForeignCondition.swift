@@ -11,6 +11,7 @@ public struct ForeignCondition: ConditionPlugin {
     public static let kind = "foreign"
     public static let summary = "original_currency present and different from currency (true), or not (false)"
     public static let example = "foreign: true"
+    public static let configurationSchema: JSONValue = Schema.boolean
 
     let wanted: Bool
 

@@ -9,6 +9,7 @@ public struct FlatReward: RewardPlugin {
     public static let kind = "flat"
     public static let summary = "a fixed amount in the file's currency"
     public static let example = "flat: 2.00"
+    public static let configurationSchema: JSONValue = Schema.money
 
     let amount: Int
 

@@ -9,6 +9,7 @@ public struct PercentageReward: RewardPlugin {
     public static let kind = "percentage"
     public static let summary = "rate × amount; a string with up to 4 decimals, 0% < rate ≤ 100%"
     public static let example = "percentage: 5%"
+    public static let configurationSchema: JSONValue = Schema.percentage
 
     let rate: Rate
 
