@@ -67,6 +67,6 @@ let package = Package(
         pluginTests("HistoryConditions", folder: "History"),
         pluginTests("StandardRewards", folder: "Rewards"),
         pluginTests("NthPurchaseCondition", folder: "NthPurchase"),
-        .testTarget(name: "HostTests", dependencies: ["Host", "Engine", "BuiltinPlugins", "Workload"]),
+        .testTarget(name: "HostTests", dependencies: ["Host", "Engine", "BuiltinPlugins", "Workload", .product(name: "Yams", package: "Yams")]),
     ]
 )
