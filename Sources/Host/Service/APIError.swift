@@ -2,7 +2,7 @@ import Engine
 import Hummingbird
 
 /// An API error that chooses its response: status, headers and a JSON body
-/// `{"error": {"message": …, "index": …, "field": …}}`.
+/// `{"error": {"message": …, "index": …, "field": …, "event": …, "diagnostics": […]}}`.
 struct APIError: HTTPResponseError {
     let status: HTTPResponse.Status
     let message: String

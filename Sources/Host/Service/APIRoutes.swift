@@ -38,7 +38,12 @@ struct APIRoutes: Sendable {
                 status: .serviceUnavailable, message: "the queue holds \(metrics.queueDepth) events, its bound; retry later",
                 headers: [.retryAfter: "5"])
         }
-        let body = try await request.body.collect(upTo: settings.maxBodyBytes)
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: settings.maxBodyBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError(status: .contentTooLarge, message: "the body is larger than \(settings.maxBodyBytes) bytes")
+        }
         let events = try EventsRequestBody.events(from: Array(buffer: body), contentType: request.headers[.contentType])
         let result: Result<EnqueueResult, EnqueueConflict>
         do {

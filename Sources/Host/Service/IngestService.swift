@@ -59,12 +59,13 @@ final class IngestService: Service, Sendable {
         guard !group.isEmpty else { return }
         do {
             let results = try await store.enqueue(groups: group.map(\.events), now: Clock.now)
-            var queued = 0
-            for (request, result) in zip(group, results) {
-                if case .success(let counts) = result { queued += counts.accepted + counts.duplicates }
-                request.continuation.resume(returning: result)
+            // Count the events in before anyone hears of them, so the depth never runs behind.
+            let queued = results.reduce(0) { total, result in
+                guard case .success(let counts) = result else { return total }
+                return total + counts.accepted + counts.duplicates
             }
             onCommitted(queued)
+            for (request, result) in zip(group, results) { request.continuation.resume(returning: result) }
             logger.debug("group commit", metadata: ["batch.requests": "\(group.count)", "batch.size": "\(queued)"])
         } catch {
             logger.error("ingest commit failed", metadata: ["error": "\(error)"])

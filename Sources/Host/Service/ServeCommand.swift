@@ -25,8 +25,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Slave evaluators (default: the number of cores).")
     var workers = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Most events per scheduler batch.")
-    var batchSize = 2048
+    @Option(help: "Most events per scheduler batch (small batches keep ingest commits waiting less for the writer).")
+    var batchSize = 256
 
     @Option(help: "File holding the bearer token every /v1 call needs (or CASHBACK_TOKEN).")
     var tokenFile: String?
