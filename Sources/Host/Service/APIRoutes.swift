@@ -41,7 +41,7 @@ struct APIRoutes: Sendable {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: settings.maxBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
             throw APIError(status: .contentTooLarge, message: "the body is larger than \(settings.maxBodyBytes) bytes")
         }
         let events = try EventsRequestBody.events(from: Array(buffer: body), contentType: request.headers[.contentType])
