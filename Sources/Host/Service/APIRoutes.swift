@@ -1,5 +1,6 @@
 import Engine
 import Hummingbird
+import NIOCore
 import Logging
 
 /// The HTTP API of SPEC §7 over the store, the rules, ingest and the scheduler.
