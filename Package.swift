@@ -8,7 +8,9 @@ func pluginTarget(_ name: String, folder: String) -> Target {
 
 /// The tests of one plugin module.
 func pluginTests(_ name: String, folder: String) -> Target {
-    .testTarget(name: "\(name)Tests", dependencies: [.target(name: name), "Engine", "BuiltinPlugins"], path: "Tests/Plugins/\(folder)")
+    .testTarget(
+        name: "\(name)Tests", dependencies: [.target(name: name), "Engine", "BuiltinPlugins", "PluginTestSupport"],
+        path: "Tests/Plugins/\(folder)")
 }
 
 let package = Package(
@@ -63,6 +65,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "BuiltinPlugins", "Workload"]),
+        .target(name: "PluginTestSupport", dependencies: ["Engine", "BuiltinPlugins"], path: "Tests/PluginTestSupport"),
         pluginTests("CalendarConditions", folder: "Calendar"),
         pluginTests("MerchantConditions", folder: "Merchant"),
         pluginTests("PaymentConditions", folder: "Payment"),

@@ -1,5 +1,6 @@
 import CalendarConditions
 import Engine
+import PluginTestSupport
 import Testing
 
 @Suite struct TimeOfDayConditionTests {

@@ -1,5 +1,6 @@
 import Engine
 import HistoryConditions
+import PluginTestSupport
 import Testing
 
 @Suite struct PartnerConditionTests {

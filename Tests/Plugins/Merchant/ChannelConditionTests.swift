@@ -1,5 +1,6 @@
 import Engine
 import MerchantConditions
+import PluginTestSupport
 import Testing
 
 @Suite struct ChannelConditionTests {

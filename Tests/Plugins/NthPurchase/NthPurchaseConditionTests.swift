@@ -1,6 +1,7 @@
 import BuiltinPlugins
 import Engine
 @testable import NthPurchaseCondition
+import PluginTestSupport
 import Testing
 
 @Suite struct NthPurchaseConditionTests {

@@ -1,5 +1,6 @@
 import Engine
 import PaymentConditions
+import PluginTestSupport
 import Testing
 
 @Suite struct AmountConditionTests {

@@ -1,5 +1,6 @@
 import Engine
 import StandardRewards
+import PluginTestSupport
 import Testing
 
 @Suite struct FlatRewardTests {

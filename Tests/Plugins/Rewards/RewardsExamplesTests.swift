@@ -1,5 +1,6 @@
 import Engine
 import StandardRewards
+import PluginTestSupport
 import Testing
 
 /// The examples that `cashback plugins` prints and the doc comments show must stay loadable.

@@ -1,5 +1,5 @@
-// Test support shared by the plugin test targets. Each target holds an identical copy of this
-// file: a test target cannot import another, and these helpers are too small to deserve a module.
+// Test support shared by the plugin test targets: fixtures that load rules the way `cashback lint`
+// does, a dry-run wrapper, event builders, and the doc-comment example reader.
 
 import BuiltinPlugins
 import Engine
@@ -8,11 +8,11 @@ import Testing
 
 /// A tiny rules directory held in memory and loaded through `RuleLoader`, the way `cashback lint`
 /// loads `rules/`: the same diagnostics, lines and columns a user sees.
-struct RulesFixture {
+public struct RulesFixture {
     /// File texts by path relative to the rules directory, e.g. `partners/shop.yaml`.
-    var files: [String: String]
+    public var files: [String: String]
 
-    init(partner: String? = nil, program: String? = nil, otherFiles: [String: String] = [:]) {
+    public init(partner: String? = nil, program: String? = nil, otherFiles: [String: String] = [:]) {
         var files = otherFiles
         if let partner { files["partners/shop.yaml"] = partner }
         if let program { files["program.yaml"] = program }
@@ -32,7 +32,7 @@ struct RulesFixture {
     ///     reward: { percentage: 10% }
     /// <trailer>
     /// ```
-    static func partner(when condition: String, reward: String = "percentage: 10%", trailer: String = "") -> String {
+    public static func partner(when condition: String, reward: String = "percentage: 10%", trailer: String = "") -> String {
         """
         partner: shop
         match: { name: ["SHOP*"] }
@@ -57,7 +57,7 @@ struct RulesFixture {
     ///       <reward>
     /// <trailer>
     /// ```
-    static func partner(reward: String, trailer: String = "") -> String {
+    public static func partner(reward: String, trailer: String = "") -> String {
         """
         partner: shop
         match: { name: ["SHOP*"] }
@@ -79,7 +79,7 @@ struct RulesFixture {
     ///       - <condition>
     ///     reward: { flat: 1.00 }
     /// ```
-    static func program(when condition: String, reward: String = "flat: 1.00") -> String {
+    public static func program(when condition: String, reward: String = "flat: 1.00") -> String {
         """
         rules:
           - id: r
@@ -90,20 +90,20 @@ struct RulesFixture {
     }
 
     /// Everything the loader says about the directory.
-    var outcome: RuleLoader.Outcome {
+    public var outcome: RuleLoader.Outcome {
         let sources = files.map { path, text in RuleSource(relativePath: path, displayPath: "rules/\(path)", text: text) }
         return RuleLoader(registry: .builtin).load(sources: sources)
     }
 
     /// The loaded rules; the test fails (printing the diagnostics) when there are errors.
-    func rules(sourceLocation: SourceLocation = #_sourceLocation) throws -> RuleSet {
+    public func rules(sourceLocation: SourceLocation = #_sourceLocation) throws -> RuleSet {
         let outcome = self.outcome
         #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics.map(\.description))", sourceLocation: sourceLocation)
         return try #require(outcome.rules, sourceLocation: sourceLocation)
     }
 
     /// The only diagnostic; the test fails when there is none or more than one.
-    func diagnostic(sourceLocation: SourceLocation = #_sourceLocation) throws -> Diagnostic {
+    public func diagnostic(sourceLocation: SourceLocation = #_sourceLocation) throws -> Diagnostic {
         let diagnostics = outcome.diagnostics
         #expect(diagnostics.count == 1, "\(diagnostics.map(\.description))", sourceLocation: sourceLocation)
         return try #require(diagnostics.first, sourceLocation: sourceLocation)
@@ -113,7 +113,7 @@ struct RulesFixture {
 /// Checks a diagnostic as `cashback lint` prints it: its file, its `line:column`, the rule it
 /// belongs to, and a message that starts with the plugin kind and ends with `says` (the key at
 /// fault, when there is one, and what was expected).
-func expectDiagnostic(
+public func expectDiagnostic(
     _ diagnostic: Diagnostic, file: String = "rules/partners/shop.yaml", at position: String, rule: String = "shop/r",
     plugin: String, says: String, sourceLocation: SourceLocation = #_sourceLocation
 ) {
@@ -125,9 +125,9 @@ func expectDiagnostic(
 }
 
 /// The plugin doc comments' YAML examples, read from the plugin sources next to the tests.
-enum DocComment {
+public enum DocComment {
     /// The fenced ```yaml blocks of the `///` comments in `Sources/Plugins/<folder>/<file>`.
-    static func yamlExamples(folder: String, file: String, testFile: String = #filePath) throws -> [String] {
+    public static func yamlExamples(folder: String, file: String, testFile: String = #filePath) throws -> [String] {
         var root = URL(fileURLWithPath: testFile)
         for _ in 0..<4 { root.deleteLastPathComponent() }  // <root>/Tests/Plugins/<folder>/<test>.swift
         let source = try String(
@@ -152,7 +152,7 @@ enum DocComment {
 
     /// A rule `doc` made of a doc example (`when:` and/or `reward:`), indented as a rule's body;
     /// a rule with no reward gets `percentage: 10%`.
-    static func rule(from example: String) -> String {
+    public static func rule(from example: String) -> String {
         var body = example.split(separator: "\n").map { "    " + $0 }
         if !example.contains("reward:") { body.append("    reward: { percentage: 10% }") }
         return (["  - id: doc"] + body).joined(separator: "\n")
@@ -160,41 +160,41 @@ enum DocComment {
 }
 
 /// A fresh `dry-run`: an evaluator over an empty in-memory state, fed event JSON lines in order.
-final class DryRun {
-    let evaluator: Evaluator
-    let state = InMemoryState()
+public final class DryRun {
+    public let evaluator: Evaluator
+    public let state = InMemoryState()
 
     /// With `explain`, decisions carry the `--explain` trace.
-    init(_ rules: RuleSet, explain: Bool = false) { evaluator = Evaluator(rules: rules, explain: explain) }
+    public init(_ rules: RuleSet, explain: Bool = false) { evaluator = Evaluator(rules: rules, explain: explain) }
 
-    convenience init(_ fixture: RulesFixture, explain: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    public convenience init(_ fixture: RulesFixture, explain: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
         self.init(try fixture.rules(sourceLocation: sourceLocation), explain: explain)
     }
 
     /// Parses one JSON line as `EventParser` does for a file, processes it, and returns its
     /// decision (not the deferred ones it may release).
     @discardableResult
-    func process(_ json: String) throws -> Decision {
+    public func process(_ json: String) throws -> Decision {
         let event = try EventParser.parse(line: Array(json.utf8)).get()
         let decisions = try evaluator.process(.event(event, .none), state: state)
         return try #require(decisions.first)
     }
 
     /// The cashback of one payment, in minor units.
-    func cashback(_ json: String) throws -> Int { try process(json).cashback }
+    public func cashback(_ json: String) throws -> Int { try process(json).cashback }
 
     /// Why `rule` did not match the payment, as `--explain` says it (`nil` when it matched).
-    func failure(of rule: String, _ json: String) throws -> String? {
+    public func failure(of rule: String, _ json: String) throws -> String? {
         let trace = try #require(try process(json).trace, "explain is off")
         return try #require(trace.rules.first { $0.rule == rule }).failure
     }
 }
 
 /// JSON lines for events, with defaults for what a test does not care about.
-enum EventJSON {
+public enum EventJSON {
     /// A payment at `SHOP ONE` (the `shop` fixture partner) unless another merchant is given;
     /// `merchant` holds extra merchant members, e.g. `"mcc":"5411","country":"FR"`.
-    static func payment(
+    public static func payment(
         _ id: String = "p1", account: String = "a1", at occurredAt: String = "2026-11-24T12:00:00Z",
         amount: String = "100.00", currency: String = "EUR", name: String = "SHOP ONE", merchant: String = "",
         extra: String = ""
@@ -206,7 +206,7 @@ enum EventJSON {
     }
 
     /// A refund of `amount` of payment `original`.
-    static func refund(
+    public static func refund(
         _ id: String, of original: String, amount: String, currency: String = "EUR",
         at occurredAt: String = "2026-11-25T12:00:00Z"
     ) -> String {
