@@ -16,6 +16,8 @@ let package = Package(
         // trait would pull in ordo-one/swift-runtime-interposer, used only for ARC metrics on
         // Linux with Swift 6.3; these benchmarks measure none, and the package mirror lacks it.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // The same SQLite library as the main package, for the raw-insert ceiling of queue.sh.
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .executableTarget(
@@ -27,6 +29,13 @@ let package = Package(
             ],
             path: "Benchmarks/Evaluation",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        // Not an ordo-one benchmark (the plugin runs only executables directly under Benchmarks/):
+        // a plain executable that Benchmarks/queue.sh runs for the raw SQLite insert ceiling.
+        .executableTarget(
+            name: "RawInsert",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tools/RawInsert"
+        ),
     ]
 )

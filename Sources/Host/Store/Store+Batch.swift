@@ -21,8 +21,10 @@ extension Store {
         let json = String(decoding: try JSONSerialization.data(withJSONObject: snapshot, options: [.sortedKeys]), as: UTF8.self)
         try await pool.write { db in
             try db.execute(
-                sql: "INSERT OR IGNORE INTO rules_versions (version, recorded_at, files) VALUES (?, ?, ?)",
-                arguments: [version, now.epochSeconds, json])
+                sql: "INSERT OR IGNORE INTO rules_versions (version, recorded_at) VALUES (?, ?)",
+                arguments: [version, now.epochSeconds])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO rules_snapshots (version, files) VALUES (?, ?)", arguments: [version, json])
         }
     }
 

@@ -50,7 +50,7 @@ extension Store {
     /// The files of a recorded rules version.
     func rulesSnapshot(_ version: String) async throws -> [RuleSource]? {
         guard let text = try await pool.read({ db in
-            try String.fetchOne(db, sql: "SELECT files FROM rules_versions WHERE version = ?", arguments: [version])
+            try String.fetchOne(db, sql: "SELECT files FROM rules_snapshots WHERE version = ?", arguments: [version])
         }) else { return nil }
         guard case .array(let files) = try JSONParser.parse(text) else { return nil }
         return files.compactMap { file in

@@ -47,7 +47,12 @@ final class Store: Sendable {
                 INSERT INTO progress VALUES (1, 0);
                 CREATE TABLE rules_versions (
                   version TEXT PRIMARY KEY,
-                  recorded_at INTEGER NOT NULL,
+                  recorded_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                -- Snapshots live apart: decisions and ledger lines check their version's row,
+                -- which must stay small (a snapshot of 1,000 partner files is hundreds of KB).
+                CREATE TABLE rules_snapshots (
+                  version TEXT PRIMARY KEY REFERENCES rules_versions(version),
                   files TEXT NOT NULL
                 ) WITHOUT ROWID;
                 CREATE TABLE decisions (
