@@ -19,16 +19,23 @@ struct EnqueueCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var incoming: [IncomingEvent] = []
+        // Standard input is read twice (check, then store), so it is copied to a file first.
+        var source = EventSource(paths: files)
+        var copy: URL?
+        if files.contains("-") {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("cashback-stdin-\(UUID().uuidString)")
+            try FileHandle.standardInput.readDataToEndOfFile().write(to: url)
+            source.standardInputCopy = url.path
+            copy = url
+        }
+        defer { if let copy { try? FileManager.default.removeItem(at: copy) } }
+
+        // Pass 1: every event is checked before anything is stored.
         var problems: [String] = []
         do {
-            try EventSource(paths: files).forEach { input, bytes in
-                switch input {
-                case .event(let event, let origin):
-                    incoming.append(IncomingEvent(event: event, body: String(decoding: bytes, as: UTF8.self), origin: origin))
-                case .invalid(let error, let origin):
-                    let place = "\(origin.file ?? files[0]):\(origin.line ?? 0)"
-                    problems.append("\(place): error: \(error.eventID.map { "[\($0)] " } ?? "")\(error)")
+            try source.forEach { input, _ in
+                if case .invalid(let error, let origin) = input {
+                    problems.append("\(place(origin)): error: \(error.eventID.map { "[\($0)] " } ?? "")\(error)")
                 }
             }
         } catch {
@@ -36,20 +43,40 @@ struct EnqueueCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         guard problems.isEmpty else {
-            FileHandle.standardError.write(Data((problems.joined(separator: "\n") + "\nnothing enqueued: \(problems.count) invalid event\(problems.count == 1 ? "" : "s")\n").utf8))
+            let summary = "nothing enqueued: \(problems.count) invalid event\(problems.count == 1 ? "" : "s")"
+            FileHandle.standardError.write(Data((problems.joined(separator: "\n") + "\n" + summary + "\n").utf8))
             throw ExitCode(ExitStatus.rulesInvalid)
         }
+
+        // Pass 2: stream them into one transaction.
         let store = try Store(path: db)
-        switch try await store.enqueue(incoming, now: Clock.now) {
+        var progress = Progress()
+        let outcome = try store.enqueueStreaming(now: Clock.now) { add in
+            var failure: (any Error)?
+            try source.forEach { input, bytes in
+                guard failure == nil, case .event(let event, let origin) = input else { return }
+                do {
+                    try add(IncomingEvent(event: event, body: String(decoding: bytes, as: UTF8.self), origin: origin))
+                } catch {
+                    failure = error
+                }
+                progress.tick("enqueue")
+            }
+            if let failure { throw failure }
+        }
+        progress.finish()
+        switch outcome {
         case .success(let result):
             print("enqueued \(result.accepted + result.duplicates) events: \(result.accepted) new, \(result.duplicates) duplicates")
         case .failure(let conflict):
-            let place = "\(conflict.origin.file ?? files[0]):\(conflict.origin.line ?? 0)"
-            let message = "\(place): error: id: \(conflict.eventID) was accepted before with other content (conflict)"
+            let message = "\(place(conflict.origin)): error: id: \(conflict.eventID) was accepted before with other content (conflict)"
             FileHandle.standardError.write(Data("\(message)\nnothing enqueued\n".utf8))
             throw ExitCode(ExitStatus.rulesInvalid)
         }
     }
+
+    /// `file:line` of an event, naming the only file when origins leave it out.
+    private func place(_ origin: EventOrigin) -> String { "\(origin.file ?? files[0]):\(origin.line ?? 0)" }
 }
 
 /// The wall clock, read only by commands (the engine takes time as a parameter).

@@ -12,6 +12,8 @@ struct EventSource {
     }
 
     let paths: [String]
+    /// A file to read instead of standard input for `-` (a copy, for a second pass).
+    var standardInputCopy: String?
 
     /// Calls `body` with each event input and the line's bytes, file by file. `file` is set in
     /// origins only when there are several files (SPEC §8).
@@ -19,8 +21,10 @@ struct EventSource {
         let nameFiles = paths.count > 1
         for path in paths {
             let handle: FileHandle
-            if path == "-" {
+            if path == "-", standardInputCopy == nil {
                 handle = FileHandle.standardInput
+            } else if path == "-", let copy = standardInputCopy, let opened = FileHandle(forReadingAtPath: copy) {
+                handle = opened
             } else {
                 guard let opened = FileHandle(forReadingAtPath: path) else {
                     throw ReadError(path: path, reason: "cannot open the file")

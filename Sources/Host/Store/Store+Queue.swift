@@ -40,10 +40,16 @@ extension Store {
     func enqueue(groups: [[IncomingEvent]], now: Timestamp) async throws -> [Result<EnqueueResult, EnqueueConflict>] {
         try await pool.write { db in
             try groups.map { events in
+                var writer = try QueueWriter(db, now: now)
                 var outcome: Result<EnqueueResult, EnqueueConflict> = .success(EnqueueResult())
                 try db.inSavepoint {
-                    outcome = try Store.enqueue(events, in: db, now: now)
-                    if case .failure = outcome { return .rollback }
+                    for (index, incoming) in events.enumerated() {
+                        if let conflict = try writer.add(incoming, index: index) {
+                            outcome = .failure(conflict)
+                            return .rollback
+                        }
+                    }
+                    outcome = .success(writer.result)
                     return .commit
                 }
                 return outcome
@@ -51,32 +57,29 @@ extension Store {
         }
     }
 
-    private static func enqueue(_ events: [IncomingEvent], in db: Database, now: Timestamp) throws
+    /// Streams events into the queue in one transaction, all or nothing, without holding them
+    /// all in memory: `produce` hands each event to the function it is given, in order.
+    func enqueueStreaming(now: Timestamp, _ produce: (_ add: (IncomingEvent) throws -> Void) throws -> Void) throws
         -> Result<EnqueueResult, EnqueueConflict>
     {
-        var result = EnqueueResult()
-        var inRequest: [String: String] = [:]
-        let lookup = try db.cachedStatement(sql: "SELECT fingerprint FROM accepted WHERE event_id = ?")
-        let accept = try db.cachedStatement(sql: "INSERT INTO accepted (event_id, fingerprint) VALUES (?, ?)")
-        let insert = try db.cachedStatement(
-            sql: "INSERT INTO queue (event_id, body, file, line, accepted_at) VALUES (?, ?, ?, ?, ?)")
-        for (index, incoming) in events.enumerated() {
-            let id = incoming.event.id
-            let fingerprint = incoming.event.fingerprint
-            let earlier = try inRequest[id] ?? String.fetchOne(lookup, arguments: [id])
-            if let earlier {
-                guard earlier == fingerprint else {
-                    return .failure(EnqueueConflict(eventID: id, origin: incoming.origin, index: index))
+        do {
+            return try pool.write { db in
+                var writer = try QueueWriter(db, now: now)
+                var index = 0
+                try produce { incoming in
+                    if let conflict = try writer.add(incoming, index: index) { throw Rollback(conflict: conflict) }
+                    index += 1
                 }
-                result.duplicates += 1
-            } else {
-                try accept.execute(arguments: [id, fingerprint])
-                inRequest[id] = fingerprint
-                result.accepted += 1
+                return .success(writer.result)
             }
-            try insert.execute(arguments: [id, incoming.body, incoming.origin.file, incoming.origin.line, now.epochSeconds])
+        } catch let rollback as Rollback {
+            return .failure(rollback.conflict)
         }
-        return .success(result)
+    }
+
+    /// Thrown inside a transaction to roll it back on a conflict.
+    private struct Rollback: Error {
+        let conflict: EnqueueConflict
     }
 
     /// How many accepted events are not processed yet.
@@ -118,5 +121,39 @@ extension Store {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT seq, body, file, line FROM queue ORDER BY seq").map(Store.queuedEvent)
         }
+    }
+}
+
+/// Appends accepted events to the queue inside a transaction: new ids are registered, ids
+/// seen with the same content are duplicates (queued too), other content is a conflict.
+private struct QueueWriter {
+    private(set) var result = EnqueueResult()
+    private var seenHere: [String: String] = [:]
+    private let lookup: Statement
+    private let accept: Statement
+    private let insert: Statement
+    private let now: Timestamp
+
+    init(_ db: Database, now: Timestamp) throws {
+        lookup = try db.cachedStatement(sql: "SELECT fingerprint FROM accepted WHERE event_id = ?")
+        accept = try db.cachedStatement(sql: "INSERT INTO accepted (event_id, fingerprint) VALUES (?, ?)")
+        insert = try db.cachedStatement(sql: "INSERT INTO queue (event_id, body, file, line, accepted_at) VALUES (?, ?, ?, ?, ?)")
+        self.now = now
+    }
+
+    /// Queues one event; returns the conflict instead when its id was accepted with other content.
+    mutating func add(_ incoming: IncomingEvent, index: Int) throws -> EnqueueConflict? {
+        let id = incoming.event.id
+        let fingerprint = incoming.event.fingerprint
+        if let earlier = try seenHere[id] ?? String.fetchOne(lookup, arguments: [id]) {
+            guard earlier == fingerprint else { return EnqueueConflict(eventID: id, origin: incoming.origin, index: index) }
+            result.duplicates += 1
+        } else {
+            try accept.execute(arguments: [id, fingerprint])
+            seenHere[id] = fingerprint
+            result.accepted += 1
+        }
+        try insert.execute(arguments: [id, incoming.body, incoming.origin.file, incoming.origin.line, now.epochSeconds])
+        return nil
     }
 }
