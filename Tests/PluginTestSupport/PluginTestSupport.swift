@@ -214,3 +214,43 @@ public enum EventJSON {
             + #""amount":"\#(amount)","currency":"\#(currency)"}"#
     }
 }
+
+/// The one-line `example` of a plugin must load as a `when:` item (or a `reward:`, for a reward;
+/// as a programme rule with `asProgramRule`) without diagnostics, under its kind.
+public func expectExampleLoads(
+    kind: String, example: String, isReward: Bool = false, asProgramRule: Bool = false,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(example.hasPrefix("\(kind): "), sourceLocation: sourceLocation)
+    #expect(!example.contains("\n"), sourceLocation: sourceLocation)
+    let fixture: RulesFixture
+    switch (isReward, asProgramRule) {
+    case (true, _): fixture = RulesFixture(partner: RulesFixture.partner(reward: example))
+    case (false, true):
+        fixture = RulesFixture(partner: RulesFixture.partner(reward: "percentage: 10%"), program: RulesFixture.program(when: example))
+    case (false, false): fixture = RulesFixture(partner: RulesFixture.partner(when: example))
+    }
+    let outcome = fixture.outcome
+    #expect(outcome.diagnostics.map(\.description) == [], sourceLocation: sourceLocation)
+    let rule = asProgramRule ? outcome.rules?.program.rules.first : outcome.rules?.partners.first?.rules.first
+    #expect((isReward ? rule.map { [$0.rewardKind] } : rule?.conditions.map(\.kind)) == [kind], sourceLocation: sourceLocation)
+}
+
+/// The YAML example in a plugin source file's doc comment must load without diagnostics (as a
+/// partner rule, or a programme rule with `asProgramRule`).
+public func expectDocCommentExampleLoads(
+    folder: String, file: String, asProgramRule: Bool = false, testFile: String = #filePath,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    let examples = try DocComment.yamlExamples(folder: folder, file: file, testFile: testFile)
+    #expect(examples.count == 1, sourceLocation: sourceLocation)
+    for example in examples {
+        let rule = DocComment.rule(from: example)
+        let fixture = asProgramRule
+            ? RulesFixture(partner: RulesFixture.partner(reward: "percentage: 10%"), program: "rules:\n" + rule)
+            : RulesFixture(partner: "partner: shop\nmatch: { name: [\"SHOP*\"] }\nrules:\n" + rule)
+        let outcome = fixture.outcome
+        #expect(outcome.diagnostics.map(\.description) == [], "\(example)", sourceLocation: sourceLocation)
+        #expect(outcome.rules != nil, sourceLocation: sourceLocation)
+    }
+}

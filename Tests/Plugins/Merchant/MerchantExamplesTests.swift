@@ -10,23 +10,12 @@ import Testing
         (CountryCondition.kind, CountryCondition.example),
         (ChannelCondition.kind, ChannelCondition.example),
     ])
-    func exampleLoadsAsAWhenItemWithoutDiagnostics(kind: String, example: String) throws {
-        #expect(example.hasPrefix("\(kind): "))
-        #expect(!example.contains("\n"))
-        let outcome = RulesFixture(partner: RulesFixture.partner(when: example)).outcome
-        #expect(outcome.diagnostics.map(\.description) == [])
-        #expect(outcome.rules?.partners.first?.rules.first?.conditions.map(\.kind) == [kind])
+    func exampleLoadsAsAWhenItemWithoutDiagnostics(kind: String, example: String) {
+        expectExampleLoads(kind: kind, example: example)
     }
 
     @Test(arguments: ["MCCCondition.swift", "CountryCondition.swift", "ChannelCondition.swift"])
     func docCommentExampleLoadsWithoutDiagnostics(file: String) throws {
-        let examples = try DocComment.yamlExamples(folder: "Merchant", file: file)
-        #expect(examples.count == 1)
-        for example in examples {
-            let partner = "partner: shop\nmatch: { name: [\"SHOP*\"] }\nrules:\n" + DocComment.rule(from: example)
-            let outcome = RulesFixture(partner: partner).outcome
-            #expect(outcome.diagnostics.map(\.description) == [], "\(example)")
-            #expect(outcome.rules != nil)
-        }
+        try expectDocCommentExampleLoads(folder: "Merchant", file: file)
     }
 }

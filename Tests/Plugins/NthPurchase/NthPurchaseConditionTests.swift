@@ -225,30 +225,13 @@ import Testing
 
     // MARK: documentation
 
-    @Test func exampleLoadsAsAWhenItemWithoutDiagnostics() throws {
-        let example = NthPurchaseCondition.example
-        #expect(example.hasPrefix("\(NthPurchaseCondition.kind): "))
-        #expect(!example.contains("\n"))
-        for fixture in [
-            RulesFixture(partner: RulesFixture.partner(when: example)),
-            RulesFixture(program: RulesFixture.program(when: example)),
-        ] {
-            let outcome = fixture.outcome
-            #expect(outcome.diagnostics.map(\.description) == [])
-            let kinds = outcome.rules.map { ($0.partners.first?.rules ?? $0.program.rules).first?.conditions.map(\.kind) }
-            #expect(kinds == [NthPurchaseCondition.kind])
-        }
+    @Test(arguments: [false, true])
+    func exampleLoadsAsAWhenItemWithoutDiagnostics(asProgramRule: Bool) {
+        expectExampleLoads(kind: NthPurchaseCondition.kind, example: NthPurchaseCondition.example, asProgramRule: asProgramRule)
     }
 
     @Test func docCommentExampleLoadsWithoutDiagnostics() throws {
-        let examples = try DocComment.yamlExamples(folder: "NthPurchase", file: "NthPurchaseCondition.swift")
-        #expect(examples.count == 1)
-        for example in examples {
-            let partner = "partner: shop\nmatch: { name: [\"SHOP*\"] }\nrules:\n" + DocComment.rule(from: example)
-            let outcome = RulesFixture(partner: partner).outcome
-            #expect(outcome.diagnostics.map(\.description) == [], "\(example)")
-            #expect(outcome.rules?.partners.first?.rules.first?.conditions.map(\.kind) == ["nth_purchase"])
-        }
+        try expectDocCommentExampleLoads(folder: "NthPurchase", file: "NthPurchaseCondition.swift")
     }
 
     @Test func theBuiltinRegistryHasTheKind() {

@@ -10,23 +10,12 @@ import Testing
         (FlatReward.kind, FlatReward.example),
         (TieredReward.kind, TieredReward.example),
     ])
-    func exampleLoadsAsARewardWithoutDiagnostics(kind: String, example: String) throws {
-        #expect(example.hasPrefix("\(kind): "))
-        #expect(!example.contains("\n"))
-        let outcome = RulesFixture(partner: RulesFixture.partner(reward: example)).outcome
-        #expect(outcome.diagnostics.map(\.description) == [])
-        #expect(outcome.rules?.partners.first?.rules.first?.rewardKind == kind)
+    func exampleLoadsAsARewardWithoutDiagnostics(kind: String, example: String) {
+        expectExampleLoads(kind: kind, example: example, isReward: true)
     }
 
     @Test(arguments: ["PercentageReward.swift", "FlatReward.swift", "TieredReward.swift"])
     func docCommentExampleLoadsWithoutDiagnostics(file: String) throws {
-        let examples = try DocComment.yamlExamples(folder: "Rewards", file: file)
-        #expect(examples.count == 1)
-        for example in examples {
-            let partner = "partner: shop\nmatch: { name: [\"SHOP*\"] }\nrules:\n" + DocComment.rule(from: example)
-            let outcome = RulesFixture(partner: partner).outcome
-            #expect(outcome.diagnostics.map(\.description) == [], "\(example)")
-            #expect(outcome.rules != nil)
-        }
+        try expectDocCommentExampleLoads(folder: "Rewards", file: file)
     }
 }
