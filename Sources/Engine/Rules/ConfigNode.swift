@@ -55,10 +55,13 @@ public struct ConfigNode {
         }
     }
 
+    /// What was written, for "expected …, got …" messages: `nothing` for a missing value.
+    private var found: String { isNull ? "nothing" : kindDescription }
+
     /// The scalar's text, as written.
     public func string(expected: String = "a text value") throws(ConfigError) -> String {
         guard case .scalar(let scalar) = node, !isNull else {
-            throw error("expected \(expected), got \(isNull ? "nothing" : kindDescription)")
+            throw error("expected \(expected), got \(found)")
         }
         return scalar.string
     }
@@ -71,7 +74,7 @@ public struct ConfigNode {
         case .scalar where allowingSingle && !isNull:
             return [self]
         default:
-            throw error("expected a list, got \(isNull ? "nothing" : kindDescription)")
+            throw error("expected a list, got \(found)")
         }
     }
 
@@ -80,7 +83,7 @@ public struct ConfigNode {
     /// there and skipped, so that a reader can go on and find the other problems.
     public func mapping(allowed: [String], onUnknownKey: ((ConfigError) -> Void)? = nil) throws(ConfigError) -> ConfigMapping {
         guard case .mapping(let mapping) = node else {
-            throw error("expected a map with keys \(allowed.joined(separator: ", ")), got \(isNull ? "nothing" : kindDescription)")
+            throw error("expected a map with keys \(allowed.joined(separator: ", ")), got \(found)")
         }
         var members: [(key: String, keyNode: ConfigNode, value: ConfigNode)] = []
         for (keyNode, valueNode) in mapping {
@@ -104,7 +107,7 @@ public struct ConfigNode {
     public func singleKeyMapping() throws(ConfigError) -> (key: String, keyNode: ConfigNode, value: ConfigNode) {
         guard case .mapping(let mapping) = node, mapping.count == 1, let (keyNode, valueNode) = mapping.first,
             case .scalar(let scalar) = keyNode
-        else { throw error("expected a one-key map { kind: configuration }, got \(isNull ? "nothing" : kindDescription)") }
+        else { throw error("expected a one-key map { kind: configuration }, got \(found)") }
         return (scalar.string, ConfigNode(keyNode, path: path), ConfigNode(valueNode, path: ""))
     }
 
