@@ -17,7 +17,7 @@ struct DeadCommand: ParsableCommand {
     var sequences: [Int64] = []
 
     func run() throws {
-        let store = try Store(path: db)
+        let store = try Store(path: db, access: retry ? .readWrite : .readOnly)
         var output = OutputBuffer()
         if retry {
             output.line("requeued \(try store.retryDead(sequences, now: Clock.now)) dead events")

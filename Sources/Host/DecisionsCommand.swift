@@ -17,7 +17,9 @@ struct DecisionsCommand: ParsableCommand {
     var explain = false
 
     func run() throws {
-        let store = try Store(path: db)
+        let store = try Store(path: db, access: .readOnly)
+        // Check every page first, so a damaged file fails before a line is printed.
+        try store.check()
         var output = OutputBuffer()
         var printer = format.printer(explain: explain)
         try store.forEachDecision { stored in

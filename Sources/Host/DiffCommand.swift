@@ -53,7 +53,7 @@ struct DiffCommand: AsyncParsableCommand {
             progress.tick("diff")
         }
         if let db {
-            for queued in try await Store(path: db).allQueued() { compare(queued.input) }
+            for queued in try await Store(path: db, access: .readOnly).allQueued() { compare(queued.input) }
         } else {
             do {
                 try EventSource(paths: files).forEach { input, _ in compare(input) }

@@ -18,7 +18,7 @@ struct ExplainCommand: AsyncParsableCommand {
     var db = "cashback.sqlite"
 
     func run() async throws {
-        let store = try Store(path: db)
+        let store = try Store(path: db, access: .readOnly)
         guard let stored = try await store.ownDecision(ofEvent: eventID) else {
             throw ExplainFailure(message: "no processed event \(eventID) in \(db)")
         }

@@ -36,7 +36,10 @@ struct ProcessCommand: AsyncParsableCommand {
         let logger = Logger(label: "cashback.process")
         let outcome = try RulesDirectory.loadOutcome(rules)
         let ruleSet = outcome.rules
+        let lock = try DatabaseLock(path: db)
+        defer { withExtendedLifetime(lock) {} }
         let store = try Store(path: db)
+        try store.check()
         let clock = { now.flatMap { try? Timestamp.parse($0).get() } ?? Clock.now }
         try await store.recordRulesVersion(ruleSet.version, files: outcome.sources, now: clock())
         let processor = QueueProcessor(

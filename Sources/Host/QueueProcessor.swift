@@ -10,6 +10,9 @@ struct QueueProcessor {
     let rules: RuleSet
     let logger: Logger
 
+    /// Consecutive failed commits after which a batch run gives up.
+    static let maximumFailures = 5
+
     /// Totals of a run.
     struct Totals: Equatable {
         var events = 0
@@ -20,7 +23,7 @@ struct QueueProcessor {
 
     /// Processes everything queued, then returns. `onBatch` sees the running totals.
     func drain(batchSize: Int, now: () -> Timestamp, onBatch: (Totals) -> Void = { _ in }) async throws -> Totals {
-        var machine = SchedulerStateMachine(mode: .drain, batchLimit: batchSize)
+        var machine = SchedulerStateMachine(mode: .drain, batchLimit: batchSize, maximumFailures: Self.maximumFailures)
         var totals = Totals()
         var action = machine.start()
         while true {
@@ -49,7 +52,7 @@ struct QueueProcessor {
             case .waitForEvents, .stop:
                 return totals
             case .fail:
-                throw StoreError(description: "the store kept failing to commit; stopped after \(machine.maximumFailures) attempts")
+                throw StoreError(description: "the store kept failing to commit; stopped after \(Self.maximumFailures) attempts")
             }
         }
     }

@@ -19,7 +19,7 @@ public struct SchedulerStateMachine: Sendable, Equatable {
         case backOff(attempt: Int)
         /// Stop: nothing is in hand.
         case stop
-        /// Give up: the store kept failing.
+        /// Give up: the store kept failing (only with a `maximumFailures`).
         case fail
     }
 
@@ -29,13 +29,14 @@ public struct SchedulerStateMachine: Sendable, Equatable {
 
     public let mode: Mode
     public let batchLimit: Int
-    /// Consecutive failed commits after which the scheduler gives up.
-    public let maximumFailures: Int
+    /// Consecutive failed commits after which the scheduler gives up; `nil`: never (a 24/7
+    /// service keeps retrying, so it recovers by itself once the store can commit again).
+    public let maximumFailures: Int?
     private var state: State = .idle
     private var stopRequested = false
     private var consecutiveFailures = 0
 
-    public init(mode: Mode, batchLimit: Int, maximumFailures: Int = 5) {
+    public init(mode: Mode, batchLimit: Int, maximumFailures: Int? = 5) {
         precondition(batchLimit > 0, "a batch holds at least one event")
         self.mode = mode
         self.batchLimit = batchLimit
@@ -65,7 +66,7 @@ public struct SchedulerStateMachine: Sendable, Equatable {
     public mutating func batchFailed() -> Action {
         precondition(state == .processing, "no batch in hand")
         consecutiveFailures += 1
-        if consecutiveFailures >= maximumFailures {
+        if let maximumFailures, consecutiveFailures >= maximumFailures {
             state = .stopped
             return .fail
         }

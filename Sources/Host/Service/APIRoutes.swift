@@ -12,22 +12,33 @@ struct APIRoutes: Sendable {
     let settings: ServeSettings
     let logger: Logger
 
-    static let reloadPath = "/v1/rules/reload"
-
     func router() -> Router<BasicRequestContext> {
-        let router = Router()
-        router.middlewares.add(
-            BearerAuthMiddleware(token: settings.token, adminToken: settings.adminToken, adminPaths: [APIRoutes.reloadPath]))
-        router.post("v1/events") { request, _ in try await postEvents(request) }
-        router.get("v1/events/:id") { _, context in try await event(try context.parameters.require("id")) }
-        router.get("v1/accounts/:id") { _, context in try await account(try context.parameters.require("id")) }
-        router.get("v1/partners") { _, _ in partners() }
-        router.get("v1/partners/:id/stats") { _, context in try await partnerStats(try context.parameters.require("id")) }
-        router.get("v1/credits") { request, _ in try await credits(request) }
-        router.post("v1/rules/reload") { _, _ in try await reload() }
+        let router = Router(options: .autoGenerateHeadEndpoints)
+        router.middlewares.add(APIErrorMiddleware(logger: logger))
+        // Tokens are checked by the groups, so only a request routed to a /v1 route reaches
+        // one, and every spelling of its path that the router accepts is authenticated.
+        let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(access: settings.apiAccess))
+        v1.post("events") { request, _ in try await postEvents(request) }
+            .refuseMethods(otherThan: [.post], on: "events")
+        v1.get("events/:id") { _, context in try await event(try context.decodedParameter("id")) }
+            .refuseMethods(otherThan: [.get], on: "events/:id")
+        v1.get("accounts/:id") { _, context in try await account(try context.decodedParameter("id")) }
+            .refuseMethods(otherThan: [.get], on: "accounts/:id")
+        v1.get("partners") { _, _ in partners() }
+            .refuseMethods(otherThan: [.get], on: "partners")
+        v1.get("partners/:id/stats") { _, context in try await partnerStats(try context.decodedParameter("id")) }
+            .refuseMethods(otherThan: [.get], on: "partners/:id/stats")
+        v1.get("credits") { request, _ in try await credits(request) }
+            .refuseMethods(otherThan: [.get], on: "credits")
+        v1.group("rules").add(middleware: BearerAuthMiddleware(access: settings.adminAccess))
+            .post("reload") { _, _ in try await reload() }
+            .refuseMethods(otherThan: [.post], on: "reload")
         router.get("healthz") { _, _ in Response.json(#"{"status":"ok"}"#) }
+            .refuseMethods(otherThan: [.get], on: "healthz")
         router.get("readyz") { _, _ in await ready() }
+            .refuseMethods(otherThan: [.get], on: "readyz")
         router.get("metrics") { _, _ in await metricsText() }
+            .refuseMethods(otherThan: [.get], on: "metrics")
         return router
     }
 
@@ -39,20 +50,9 @@ struct APIRoutes: Sendable {
                 status: .serviceUnavailable, message: "the queue holds \(metrics.queueDepth) events, its bound; retry later",
                 headers: [.retryAfter: "5"])
         }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: settings.maxBodyBytes)
-        } catch is NIOTooManyBytesError {
-            throw APIError(status: .contentTooLarge, message: "the body is larger than \(settings.maxBodyBytes) bytes")
-        }
+        let body = try await collectBody(request)
         let events = try EventsRequestBody.events(from: Array(buffer: body), contentType: request.headers[.contentType])
-        let result: Result<EnqueueResult, EnqueueConflict>
-        do {
-            result = try await ingest.submit(events)
-        } catch is ServiceStopping {
-            throw APIError(status: .serviceUnavailable, message: "shutting down", headers: [.retryAfter: "5"])
-        }
-        switch result {
+        switch try await ingest.submit(events) {
         case .success(let counts):
             return Response.json(#"{"accepted":\#(counts.accepted),"duplicates":\#(counts.duplicates)}"#, status: .accepted)
         case .failure(let conflict):
@@ -60,6 +60,30 @@ struct APIRoutes: Sendable {
                 status: .conflict, message: "event \(conflict.index): id \(conflict.eventID) was accepted before with other content",
                 index: conflict.index, field: "id", event: conflict.eventID)
         }
+    }
+
+    /// The request's body. One over `maxBodyBytes` is read on to its end and discarded (up to
+    /// a bound), then answered 413 with `Connection: close`: a client that sends its whole body
+    /// before reading (Python's urllib) gets the answer instead of a reset, and the connection
+    /// is closed after it.
+    private func collectBody(_ request: Request) async throws -> ByteBuffer {
+        let limit = settings.maxBodyBytes
+        let discardLimit = limit + max(limit, 64 << 20)
+        var body = ByteBuffer()
+        var received = 0
+        for try await var chunk in request.body {
+            received += chunk.readableBytes
+            if received <= limit {
+                body.writeBuffer(&chunk)
+            } else if received > discardLimit {
+                break
+            }
+        }
+        guard received <= limit else {
+            throw APIError(
+                status: .contentTooLarge, message: "the body is larger than \(limit) bytes", headers: [.connection: "close"])
+        }
+        return body
     }
 
     // MARK: queries

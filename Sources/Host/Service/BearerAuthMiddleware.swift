@@ -1,30 +1,25 @@
 import Hummingbird
 
-/// With a token configured, every `/v1` call needs `Authorization: Bearer …` (the admin token
-/// is accepted too); admin-only routes need the admin token. Tokens compare in constant time.
+/// Guards a route group with bearer tokens. It sits on the group, so it runs for every request
+/// the router matched to one of the group's routes, however the path was spelled (`//v1/…`,
+/// `/v1//…`, a trailing slash): the router's normalisation cannot route around it. Tokens
+/// compare in constant time.
 struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
-    let token: String?
-    let adminToken: String?
-    /// Paths (exact) that need the admin token.
-    let adminPaths: Set<String>
+    let access: RouteAccess
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        guard path.hasPrefix("/v1") else { return try await next(request, context) }
-        let presented = Self.bearer(request.headers[.authorization])
-        if adminPaths.contains(path) {
-            guard token != nil || adminToken != nil else { return try await next(request, context) }
-            guard let adminToken else {
-                throw APIError(status: .forbidden, message: "no admin token is configured; this call is disabled")
-            }
-            guard let presented, Self.constantTimeEquals(presented, adminToken) else { throw Self.unauthorized }
+        switch access {
+        case .open:
+            return try await next(request, context)
+        case .disabled(let reason):
+            throw APIError(status: .forbidden, message: reason)
+        case .tokens(let accepted):
+            // Compare with every accepted token (no short cut), then decide.
+            guard let presented = Self.bearer(request.headers[.authorization]),
+                accepted.map({ Self.constantTimeEquals(presented, $0) }).contains(true)
+            else { throw Self.unauthorized }
             return try await next(request, context)
         }
-        guard token != nil || adminToken != nil else { return try await next(request, context) }
-        // Compare with every configured token (no short cut), then decide.
-        guard let presented, [token, adminToken].compactMap({ $0 }).map({ Self.constantTimeEquals(presented, $0) }).contains(true)
-        else { throw Self.unauthorized }
-        return try await next(request, context)
     }
 
     static var unauthorized: APIError {

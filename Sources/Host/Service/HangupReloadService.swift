@@ -10,7 +10,12 @@ struct HangupReloadService: Service {
 
     func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
-            _ = try? await rules.reload(now: Clock.now, logger: logger)
+            logger.notice("SIGHUP: reloading the rules", metadata: ["rules.directory": "\(rules.directory)"])
+            do {
+                _ = try await rules.reload(now: Clock.now, logger: logger)
+            } catch {
+                logger.error("rules reload failed; the old rules keep serving", metadata: ["error": "\(error)"])
+            }
         }
     }
 }

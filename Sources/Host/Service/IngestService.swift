@@ -13,12 +13,13 @@ final class IngestService: Service, Sendable {
     }
 
     private let store: Store
-    private let pending = Mutex<[Pending]>([])
+    /// Whether requests are still taken, and those waiting for the next group commit: one lock,
+    /// so that no request slips in after the last commit and waits forever.
+    private let state = Mutex<(accepting: Bool, pending: [Pending])>((true, []))
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
     private let onCommitted: @Sendable (Int) -> Void
     private let logger: Logger
-    private let accepting = Atomic<Bool>(true)
 
     /// - Parameter onCommitted: told how many events each group commit queued.
     init(store: Store, logger: Logger, onCommitted: @escaping @Sendable (Int) -> Void) {
@@ -31,30 +32,36 @@ final class IngestService: Service, Sendable {
     /// Queues a request's events durably; returns once they are committed, or the conflict
     /// that made the request store nothing.
     func submit(_ events: [IncomingEvent]) async throws -> Result<EnqueueResult, EnqueueConflict> {
-        guard accepting.load(ordering: .acquiring) else { throw ServiceStopping() }
-        return try await withCheckedThrowingContinuation { continuation in
-            pending.withLock { $0.append(Pending(events: events, continuation: continuation)) }
-            wake.yield()
+        try await withCheckedThrowingContinuation { continuation in
+            let taken = state.withLock { state in
+                guard state.accepting else { return false }
+                state.pending.append(Pending(events: events, continuation: continuation))
+                return true
+            }
+            if taken { wake.yield() } else { continuation.resume(throwing: ServiceStopping()) }
         }
     }
 
     func run() async throws {
         await withGracefulShutdownHandler {
-            for await _ in wakeups {
-                await commitPending()
-                if !accepting.load(ordering: .acquiring) { break }
-            }
+            // Ends when the stream is finished (shutdown) or the task is cancelled.
+            for await _ in wakeups { await commitPending() }
         } onGracefulShutdown: {
-            self.accepting.store(false, ordering: .releasing)
-            self.wake.yield()
+            self.stopAccepting()
         }
+        stopAccepting()
         await commitPending()
     }
 
+    private func stopAccepting() {
+        state.withLock { $0.accepting = false }
+        wake.finish()
+    }
+
     private func commitPending() async {
-        let group = pending.withLock { requests in
-            defer { requests.removeAll() }
-            return requests
+        let group = state.withLock { state in
+            defer { state.pending.removeAll() }
+            return state.pending
         }
         guard !group.isEmpty else { return }
         do {

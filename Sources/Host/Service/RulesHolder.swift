@@ -26,6 +26,7 @@ final class RulesHolder: Sendable {
     func reload(now: Timestamp, logger: Logger) async throws -> Result<RuleSet, RuleLoadFailure> {
         let outcome = RuleLoader(registry: registry).load(directory: directory)
         guard let rules = outcome.rules else {
+            for diagnostic in outcome.diagnostics { logger.error("\(diagnostic)") }
             logger.error("rules reload refused; the old rules keep serving", metadata: ["rules.errors": "\(outcome.diagnostics.count)"])
             return .failure(RuleLoadFailure(diagnostics: outcome.diagnostics))
         }

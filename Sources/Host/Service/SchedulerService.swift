@@ -31,7 +31,9 @@ final class SchedulerService: Service, Sendable {
     func eventsArrived() { wake.yield() }
 
     func run() async throws {
-        var machine = SchedulerStateMachine(mode: .follow, batchLimit: batchSize)
+        // A 24/7 service never gives up on the store: it backs off and retries until the
+        // disk has room again (readiness says not ready meanwhile).
+        var machine = SchedulerStateMachine(mode: .follow, batchLimit: batchSize, maximumFailures: nil)
         var iterator = wakeups.makeAsyncIterator()
         var action = machine.start()
         while true {
@@ -49,6 +51,7 @@ final class SchedulerService: Service, Sendable {
                     action = machine.batchCommitted(count: summary.claimed)
                 } catch {
                     logger.error("batch failed to commit; nothing of it was applied", metadata: ["error": "\(error)"])
+                    metrics.batchFailed()
                     action = machine.batchFailed()
                 }
             case .waitForEvents:
@@ -63,8 +66,15 @@ final class SchedulerService: Service, Sendable {
                     action = machine.eventsArrived() ?? .stop
                 }
             case .backOff(let attempt):
-                try? await Task.sleep(for: .milliseconds(min(5_000, 100 << attempt)))
-                action = Task.isShuttingDownGracefully ? (machine.requestStop() ?? .stop) : machine.backOffElapsed()
+                do {
+                    try await cancelWhenGracefulShutdown {
+                        try await Task.sleep(for: .milliseconds(min(5_000, 100 << min(attempt, 6))))
+                    }
+                    action = machine.backOffElapsed()
+                } catch {
+                    // Shutdown or cancellation while waiting: nothing is in hand.
+                    action = machine.requestStop() ?? .stop
+                }
             case .stop:
                 logger.notice("scheduler stopped; the batch in hand was committed")
                 return

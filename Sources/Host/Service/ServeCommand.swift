@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import NIOCore
 import Prometheus
 import ServiceLifecycle
 
@@ -43,10 +44,25 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between confirmation sweeps of the ledger.")
     var confirmEvery = 60
 
+    @Option(help: "Seconds a connection may stay idle, or take to send its request headers, before it is closed.")
+    var idleTimeout = 60
+
+    @Option(help: "Seconds a request may take to send its body once its headers arrived.")
+    var bodyTimeout = 60
+
+    @Option(help: "Most open connections; more wait in the listen backlog until one closes.")
+    var maxConnections = 4096
+
+    @Flag(help: "Allow listening beyond loopback without a token (anyone who reaches the port may post and reload).")
+    var insecure = false
+
     func validate() throws {
         guard ServeCommand.address(listen) != nil else { throw ValidationError("--listen expects HOST:PORT, e.g. 127.0.0.1:8080") }
-        guard workers >= 1, batchSize >= 1, maxBody >= 1, maxQueue >= 1, confirmEvery >= 1 else {
-            throw ValidationError("--workers, --batch-size, --max-body, --max-queue and --confirm-every must be positive")
+        guard workers >= 1, batchSize >= 1, maxBody >= 1, maxQueue >= 1, confirmEvery >= 1, idleTimeout >= 1, bodyTimeout >= 1,
+            maxConnections >= 1
+        else {
+            throw ValidationError(
+                "--workers, --batch-size, --max-body, --max-queue, --confirm-every, --idle-timeout, --body-timeout and --max-connections must be positive")
         }
     }
 
@@ -60,19 +76,37 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "cashback.serve")
-        let (host, port) = ServeCommand.address(listen)!
+        do {
+            try await serve(logger: logger)
+        } catch {
+            // One line that says why, then a non-zero exit (a busy port, an unresolvable host,
+            // a database in use or damaged, a bad rules directory).
+            logger.critical("the service cannot run: \(error)")
+            throw ExitCode.failure
+        }
+        logger.notice("stopped cleanly")
+    }
+
+    private func serve(logger: Logger) async throws {
+        guard let (host, port) = ServeCommand.address(listen) else { throw ValidationError("--listen expects HOST:PORT") }
         let settings = ServeSettings(
             host: host, port: port, token: try ServeCommand.secret(file: tokenFile, environment: "CASHBACK_TOKEN"),
             adminToken: try ServeCommand.secret(file: adminTokenFile, environment: "CASHBACK_ADMIN_TOKEN"),
             maxBodyBytes: maxBody, maxQueue: maxQueue)
-        if !settings.isLoopback && settings.token == nil {
+        if !settings.isLoopback && settings.token == nil && settings.adminToken == nil {
+            guard insecure else {
+                throw ValidationError(
+                    "refusing to listen on \(listen) without a token: anyone who reaches it could post events and reload rules; give --token-file and --admin-token-file, or --insecure")
+            }
             logger.critical(
-                "LISTENING BEYOND LOOPBACK WITHOUT A TOKEN: anyone who reaches this port can post events and read accounts",
+                "LISTENING BEYOND LOOPBACK WITHOUT A TOKEN (--insecure): anyone who reaches this port can post events and reload rules",
                 metadata: ["listen": "\(listen)"])
         }
 
         let outcome = try RulesDirectory.loadOutcome(rules)
+        let lock = try DatabaseLock(path: db)
         let store = try Store(path: db)
+        try store.check()
         try await store.recordRulesVersion(outcome.rules.version, files: outcome.sources, now: Clock.now)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
@@ -85,11 +119,18 @@ struct ServeCommand: AsyncParsableCommand {
             scheduler.eventsArrived()
         }
         let routes = APIRoutes(store: store, rules: holder, ingest: ingest, metrics: metrics, settings: settings, logger: logger)
+        let bodyTimeout = TimeAmount.seconds(Int64(bodyTimeout))
         // Services start in this order and stop in the reverse one: the server stops taking
         // requests, ingest commits what it holds, then the scheduler commits its batch.
         let app = Application(
             router: routes.router(),
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "cashback"),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ConnectionGuardHandler(bodyTimeout: bodyTimeout)],
+                    idleTimeout: .seconds(Int64(idleTimeout)))),
+            configuration: .init(
+                address: .hostname(settings.host, port: settings.port), serverName: "cashback",
+                availableConnectionsDelegate: ConnectionLimit.fitting(maxConnections, logger: logger)),
             services: [
                 scheduler, ConfirmationService(store: store, interval: .seconds(confirmEvery), logger: logger), ingest,
                 HangupReloadService(rules: holder, logger: logger),
@@ -103,7 +144,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.notice(
             "starting", metadata: ["rules.version": "\(outcome.rules.version)", "db": "\(db)", "workers": "\(workers)"])
         try await app.runService()
-        logger.notice("stopped cleanly")
+        withExtendedLifetime(lock) {}
     }
 
     /// A token from a file (trimmed) or an environment variable; `nil` when neither is set.

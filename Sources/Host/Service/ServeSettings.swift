@@ -11,4 +11,17 @@ struct ServeSettings: Sendable {
 
     /// Whether the address is a loopback one.
     var isLoopback: Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
+
+    /// Who may call the `/v1` routes: holders of either token once one is configured.
+    var apiAccess: RouteAccess {
+        let tokens = [token, adminToken].compactMap { $0 }
+        return tokens.isEmpty ? .open : .tokens(tokens)
+    }
+
+    /// Who may call the administration routes (reload): holders of the admin token.
+    var adminAccess: RouteAccess {
+        if let adminToken { return .tokens([adminToken]) }
+        if token == nil { return .open }
+        return .disabled(reason: "no admin token is configured; this call is disabled")
+    }
 }

@@ -12,6 +12,7 @@ final class ServiceMetrics: Sendable {
     private let commitDuration = Timer(label: "cashback_batch_commit_seconds", preferredDisplayUnit: .seconds)
     private let depthGauge = Gauge(label: "cashback_queue_depth")
     private let lagGauge = Gauge(label: "cashback_processing_lag_seconds")
+    private let batchFailures = Counter(label: "cashback_batch_failures_total")
     private let depth: Atomic<Int>
 
     init(registry: PrometheusCollectorRegistry, queueDepth: Int) {
@@ -42,6 +43,9 @@ final class ServiceMetrics: Sendable {
             Counter(label: "cashback_awarded_minor_units_total", dimensions: [("currency", currency)]).increment(by: minorUnits)
         }
     }
+
+    /// A batch failed to commit (it is retried after a back-off).
+    func batchFailed() { batchFailures.increment() }
 
     /// How long the oldest queued event has waited.
     func lag(seconds: Int64) { lagGauge.record(seconds) }

@@ -6,21 +6,77 @@ import GRDB
 /// survives a crash or power loss.
 final class Store: Sendable {
     let pool: DatabasePool
+    /// The database file, as the user named it (errors quote it).
+    let path: String
 
-    /// Opens (creating if needed) the database at `path` and migrates it.
-    init(path: String) throws {
+    /// How a command opens the database.
+    enum Access {
+        /// Creates the file if needed and migrates it (commands that write).
+        case readWrite
+        /// Opens an existing database without changing it, not even its schema (commands that
+        /// only read; they work on a read-only copy).
+        case readOnly
+    }
+
+    /// Opens the database at `path`. Every failure is a `StoreError` that names the file and says
+    /// why: missing, not a database, damaged, or written by a newer release.
+    init(path: String, access: Access = .readWrite) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        configuration.readonly = access == .readOnly
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
             // 32 MiB of page cache and 64 MiB read through mmap: a batch touches pages all over
             // the state tables, and re-reading them with pread dominated processing time. Both
             // stay small enough for the service's resident memory to stay well under 200 MB.
             try db.execute(sql: "PRAGMA cache_size = -32768")
             try db.execute(sql: "PRAGMA mmap_size = 67108864")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try Store.migrator.migrate(pool)
+        self.path = path
+        if access == .readOnly, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError(description: "\(path): no such database")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            switch access {
+            case .readWrite:
+                try Store.migrator.migrate(pool)
+            case .readOnly:
+                try pool.read { db in
+                    guard try Store.migrator.hasCompletedMigrations(db) else {
+                        throw StoreError(description: "\(path): not a cashback database, or not yet upgraded (run a writing command once)")
+                    }
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError(description: "\(path): cannot open the database: \(error.message ?? "\(error.resultCode)")")
+        }
+        try Store.refuseNewerRelease(pool, path: path)
+    }
+
+    /// Refuses a database that a newer release migrated further than this one knows.
+    private static func refuseNewerRelease(_ pool: DatabasePool, path: String) throws {
+        let superseded = try pool.read { db in try Store.migrator.hasBeenSuperseded(db) }
+        if superseded {
+            throw StoreError(description: "\(path): written by a newer release of cashback; use that release")
+        }
+    }
+
+    /// Verifies every page of the database (`PRAGMA quick_check`); a damaged file is an error
+    /// naming what SQLite found, before anything is read from it or acknowledged into it.
+    func check() throws {
+        let findings: [String]
+        do {
+            findings = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(20)") }
+        } catch let error as DatabaseError {
+            throw StoreError(description: "\(path): the database is damaged: \(error.message ?? "\(error.resultCode)")")
+        }
+        guard findings == ["ok"] else {
+            throw StoreError(
+                description: "\(path): the database is damaged (\(findings.prefix(3).joined(separator: "; "))); restore it from a backup")
+        }
     }
 
     /// Named migrations; a shipped migration is never edited, only followed by new ones.
