@@ -8,7 +8,7 @@ struct Cashback: AsyncParsableCommand {
         abstract: "A cashback rules engine: YAML partner and programme rules, exact to the cent.",
         subcommands: [
             LintCommand.self, DryRunCommand.self, PluginsCommand.self, EnqueueCommand.self, ProcessCommand.self,
-            DecisionsCommand.self, DeadCommand.self, ExplainCommand.self, DiffCommand.self, SchemaCommand.self,
+            DecisionsCommand.self, DeadCommand.self, CheckCommand.self, ExplainCommand.self, DiffCommand.self, SchemaCommand.self,
             GenerateCommand.self,
             ServeCommand.self,
         ]

@@ -53,4 +53,14 @@ import Testing
         #expect(machine.batchCommitted(count: 7) == .processBatch(limit: 7))
         #expect(machine.batchFailed() == .backOff(attempt: 1))
     }
+
+    @Test func withoutAFailureBoundTheServiceBacksOffForever() {
+        var machine = SchedulerStateMachine(mode: .follow, batchLimit: 7, maximumFailures: nil)
+        _ = machine.start()
+        for attempt in 1...100 {
+            #expect(machine.batchFailed() == .backOff(attempt: attempt))
+            #expect(machine.backOffElapsed() == .processBatch(limit: 7))
+        }
+        #expect(machine.batchCommitted(count: 7) == .processBatch(limit: 7), "and recovers when a commit succeeds")
+    }
 }

@@ -53,6 +53,36 @@ struct CashbackBinary {
     }
 }
 
+extension CashbackBinary {
+    /// Runs `cashback arguments…` and waits for it to exit by itself, up to `seconds`; a process
+    /// still running then is killed and `nil` returned (it hung).
+    static func runExpectingExit(_ arguments: [String], in directory: URL, within seconds: Double = 30) async throws -> Result? {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let name = UUID().uuidString
+        let outPath = directory.appendingPathComponent("out-\(name)").path
+        let errPath = directory.appendingPathComponent("err-\(name)").path
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: outPath)
+        process.standardError = FileHandle(forWritingAtPath: errPath)
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        try process.run()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        process.waitUntilExit()
+        let text = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        return Result(status: process.terminationStatus, stdout: text(outPath), stderr: text(errPath))
+    }
+}
+
 /// A fresh temporary directory per test, removed by the caller with `remove()`.
 struct TemporaryDirectory {
     let url: URL

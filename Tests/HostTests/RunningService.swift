@@ -8,17 +8,21 @@ final class RunningService: @unchecked Sendable {
     let process = Process()
     let port: Int
     let directory: TemporaryDirectory
+    /// Where the service's standard error (its log) goes.
+    let logPath: String
 
     /// Starts the service in `directory` with `arguments` (after `serve`), and waits for its
     /// "listening on" line.
     init(in directory: TemporaryDirectory, arguments: [String]) throws {
         self.directory = directory
+        logPath = directory.path("serve-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = CashbackBinary.executable
         process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
         process.currentDirectoryURL = directory.url
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: logPath)
         try process.run()
         var buffer = Data()
         var found: Int?
@@ -58,6 +62,19 @@ final class RunningService: @unchecked Sendable {
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse
         return Reply(status: http.statusCode, body: String(decoding: data, as: UTF8.self), headers: http.allHeaderFields)
+    }
+
+    /// The log so far.
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Waits until the log has a line containing `text` (polling, up to `seconds`).
+    func waitForLog(_ text: String, seconds: Double = 30) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if log.contains(text) { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return log.contains(text)
     }
 
     /// Sends SIGTERM and returns the exit status.

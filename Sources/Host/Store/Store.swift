@@ -37,7 +37,7 @@ final class Store: Sendable {
             throw StoreError(description: "\(path): no such database")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try Store.openPool(path: path, access: access, configuration: configuration)
             switch access {
             case .readWrite:
                 try Store.migrator.migrate(pool)
@@ -56,6 +56,19 @@ final class Store: Sendable {
         try Store.refuseNewerRelease(pool, path: path)
     }
 
+    /// A pool on the file. A WAL database on read-only storage (a mounted backup) cannot get its
+    /// shared-memory file, so a read-only open that fails is retried as immutable (SQLite then
+    /// reads the file as it is, which is what a copy on read-only media is).
+    private static func openPool(path: String, access: Access, configuration: Configuration) throws -> DatabasePool {
+        do {
+            return try DatabasePool(path: path, configuration: configuration)
+        } catch let error as DatabaseError where access == .readOnly && error.resultCode == .SQLITE_CANTOPEN {
+            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+            let escaped = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute
+            return try DatabasePool(path: "file:\(escaped)?immutable=1", configuration: configuration)
+        }
+    }
+
     /// Refuses a database that a newer release migrated further than this one knows.
     private static func refuseNewerRelease(_ pool: DatabasePool, path: String) throws {
         let superseded = try pool.read { db in try Store.migrator.hasBeenSuperseded(db) }
@@ -64,12 +77,15 @@ final class Store: Sendable {
         }
     }
 
-    /// Verifies every page of the database (`PRAGMA quick_check`); a damaged file is an error
-    /// naming what SQLite found, before anything is read from it or acknowledged into it.
-    func check() throws {
+    /// Verifies every page of the database (`PRAGMA quick_check`; `integrity_check` when `full`);
+    /// a damaged file is an error naming what SQLite found, before anything is read from it or
+    /// acknowledged into it.
+    func check(full: Bool = false) throws {
         let findings: [String]
         do {
-            findings = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(20)") }
+            findings = try pool.read { db in
+                try String.fetchAll(db, sql: full ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)")
+            }
         } catch let error as DatabaseError {
             throw StoreError(description: "\(path): the database is damaged: \(error.message ?? "\(error.resultCode)")")
         }
