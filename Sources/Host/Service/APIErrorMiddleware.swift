@@ -19,7 +19,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "error": "\(error)",
             ]
             if let reason = Store.transientUnavailability(of: error) {
-                logger.error("request refused: \(reason)", metadata: metadata)
+                logger.warning("request refused: \(reason)", metadata: metadata)
                 throw APIError(
                     status: .serviceUnavailable, message: "\(reason); retry later",
                     headers: [.retryAfter: "5"])
