@@ -231,4 +231,29 @@ import Glibc
         #expect(try await service.request("GET", "/healthz").status == 200)
         #expect(service.terminate() == 0)
     }
+
+    @Test func aPaymentInYear10000LocalTimeIsDecidedAndTheEventsBehindItFlow() async throws {
+        let directory = try Self.directoryWithTokens()
+        defer { directory.remove() }
+        let service = try Self.serveWithTokens(in: directory)
+        let poison =
+            #"{"id":"p","account":"C1","occurred_at":"9999-12-31T23:30:00Z","amount":"41.90","currency":"EUR","merchant":{"siret":"65201405100033","name":"CRF CITY PARIS 11","mcc":"5411","country":"FR"}}"#
+        let yearZero =
+            #"{"id":"z","account":"C1","occurred_at":"0001-01-01T00:30:00+00:00","amount":"41.90","currency":"EUR","merchant":{"siret":"65201405100033","name":"CRF CITY PARIS 11","mcc":"5411","country":"FR","channel":"online"}}"#
+        let body = [poison, yearZero, Self.rewardedPayment].joined(separator: "\n")
+        let posted = try await service.request("POST", "/v1/events", body: body, token: Self.token, contentType: "application/x-ndjson")
+        #expect(posted.status == 202 || posted.status == 400, "\(posted.body)")
+        if posted.status == 400 {
+            #expect(try await service.request("POST", "/v1/events", body: Self.rewardedPayment, token: Self.token).status == 202)
+        }
+        var status = ""
+        let deadline = Date().addingTimeInterval(30)
+        while !status.contains(#""status":"processed""#) && Date() < deadline {
+            status = try await service.request("GET", "/v1/events/p1", token: Self.token).body
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(status.contains(#""status":"processed""#), "the event behind it was decided: \(status)")
+        #expect(service.process.isRunning, "the service is still up")
+        #expect(service.terminate() == 0)
+    }
 }
