@@ -74,5 +74,5 @@ enum DiffReport {
         return text
     }
 
-    private static func signed(_ text: String, _ value: Int) -> String { value > 0 ? "+" + text : text }
+    private static func signed(_ text: String, _ value: Int128) -> String { value > 0 ? "+" + text : text }
 }

@@ -9,11 +9,12 @@ struct TablePrinter: DecisionPrinter {
         static func < (lhs: SummaryKey, rhs: SummaryKey) -> Bool { (lhs.partner, lhs.currency) < (rhs.partner, rhs.currency) }
     }
 
+    /// Sums of many amounts are `Int128`: millions of payments of 10^12 minor units pass `Int.max`.
     private struct Totals {
         var events = 0
         var rewarded = 0
-        var spend = 0
-        var cashback = 0
+        var spend: Int128 = 0
+        var cashback: Int128 = 0
         var digits = 2
     }
 
@@ -53,8 +54,8 @@ struct TablePrinter: DecisionPrinter {
             entry.digits = currency.minorDigits
             entry.events += 1
             if decision.status == .rewarded { entry.rewarded += 1 }
-            entry.spend += decision.paymentAmount ?? 0
-            entry.cashback += decision.cashback
+            entry.spend += Int128(decision.paymentAmount ?? 0)
+            entry.cashback += Int128(decision.cashback)
             totals[key] = entry
         }
     }
@@ -63,8 +64,7 @@ struct TablePrinter: DecisionPrinter {
         output.line("")
         output.line("Summary by partner and currency")
         output.line(TablePrinter.row(["PARTNER", "CURRENCY", "EVENTS", "REWARDED", "SPEND", "CASHBACK"]))
-        for key in totals.keys.sorted() {
-            let entry = totals[key]!
+        for (key, entry) in totals.sorted(by: { $0.key < $1.key }) {
             output.line(
                 TablePrinter.row([
                     key.partner, key.currency, String(entry.events), String(entry.rewarded),

@@ -29,14 +29,18 @@ extension Evaluator {
             if wasFullyRefunded { warning = "the payment was already fully refunded or reversed" }
             record.refunded = max(record.refunded, record.amount)
         default:
-            record.refunded = min(record.refunded + (event.amount ?? 0), 2 * DecimalAmount.maximumMinorUnits)
+            // Both terms are at most 2 × 10^12: the sum cannot overflow.
+            let cap = 2 * DecimalAmount.maximumMinorUnits
+            record.refunded = min(min(record.refunded, cap) + min(event.amount ?? 0, cap), cap)
             if record.refunded > record.amount { warning = "refunds exceed the original amount; applied up to it" }
         }
         let effective = min(record.refunded, record.amount)
+        // A stored record always has a positive amount; a damaged one claws back nothing.
+        let original = Int128(max(record.amount, 1))
         var lines: [Decision.Line] = []
         for index in record.lines.indices {
             let line = record.lines[index]
-            let target = Int(Int128(line.amount) * Int128(effective) / Int128(record.amount))
+            let target = Int(Int128(line.amount) * Int128(max(effective, 0)) / original)
             let delta = target - line.clawedBack
             guard delta != 0 else { continue }
             for key in line.usageKeys { state.addUsage(key, amount: -delta, count: 0) }

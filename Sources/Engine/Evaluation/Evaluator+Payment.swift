@@ -8,19 +8,31 @@ extension Evaluator {
     }
 
     /// Applies a new payment: limits, stacking, cuts and the commit of SPEC §4 steps 2–6, then
-    /// the orphans that were waiting for it. A plugin failure throws before anything changes.
+    /// the orphans that were waiting for it. A plugin failure, or a limit's usage that would no
+    /// longer fit an `Int`, throws before anything changes.
+    ///
+    /// Bounds: a line is at most 10^12 minor units (`assess` checks every reward) and a payment
+    /// has at most one partner file's and the programme file's rules, each file at most
+    /// `RuleLoader.maximumValues` YAML values, so every sum of a payment's lines stays below
+    /// 2 × 10^5 × 10^12, far from `Int.max`.
     func processPayment(
         _ event: Event, origin: EventOrigin, state: some EvaluationState, precomputed: ((Event) -> PaymentAssessment?)?
     ) throws(PluginFailure) -> [Decision] {
+        guard let currency = event.currency, let amount = event.amount else {
+            // The parser never makes such a payment; an `Event` built by hand might.
+            return [
+                Decision(
+                    status: .invalid, eventID: event.id, kind: .payment, account: nil,
+                    error: "\(event.currency == nil ? "currency" : "amount"): missing (required for a payment)", origin: origin)
+            ]
+        }
         let assessment: PaymentAssessment
         if let ready = precomputed?(event) {
             assessment = ready
         } else {
             assessment = try assess(event, history: state)
         }
-        state.recordSeen(event.id, SeenEvent(kind: .payment, fingerprint: event.fingerprint))
         let account = event.account ?? ""
-        let currency = event.currency!
         let partner = assessment.partner.map { rules.partners[$0] }
         var trace = explain ? Trace(attribution: attributionText(partner)) : nil
 
@@ -58,27 +70,30 @@ extension Evaluator {
         }
 
         // Commit: usage grows by the final amounts; counts by one where that amount is positive.
-        var countKeys: [UsageKey] = []
-        func commit(_ keys: [UsageKey], _ amount: Int) {
-            guard amount > 0 else { return }
-            for key in keys { state.addUsage(key, amount: amount, count: 1) }
-            countKeys += keys
-        }
+        var commits: [(keys: [UsageKey], amount: Int)] = []
         var recorded: [RecordedLine] = []
         for line in lines where line.amount > 0 {
-            commit(line.ruleKeys, line.amount)
+            commits.append((line.ruleKeys, line.amount))
             recorded.append(
                 RecordedLine(
                     rule: line.rule, amount: line.amount,
                     usageKeys: line.ruleKeys + (line.isPartnerLine ? partnerKeys : []) + programKeys))
         }
-        commit(partnerKeys, lines[..<partnerLineCount].reduce(0) { $0 + $1.amount })
-        commit(programKeys, lines.reduce(0) { $0 + $1.amount })
+        commits.append((partnerKeys, lines[..<partnerLineCount].reduce(0) { $0 + $1.amount }))
+        commits.append((programKeys, lines.reduce(0) { $0 + $1.amount }))
+        commits.removeAll { $0.amount <= 0 }
+        try checkUsageFits(commits, state: state)
 
+        state.recordSeen(event.id, SeenEvent(kind: .payment, fingerprint: event.fingerprint))
+        var countKeys: [UsageKey] = []
+        for commit in commits {
+            for key in commit.keys { state.addUsage(key, amount: commit.amount, count: 1) }
+            countKeys += commit.keys
+        }
         recordPurchase(event, partner: partner, state: state)
         state.savePayment(
             PaymentRecord(
-                id: event.id, account: account, partner: partner?.id, currency: currency, amount: event.amount!,
+                id: event.id, account: account, partner: partner?.id, currency: currency, amount: amount,
                 occurredAt: event.occurredAt, lines: recorded, countKeys: countKeys))
 
         if var finished = trace {
@@ -104,15 +119,34 @@ extension Evaluator {
     /// Adds a processed payment to the account's history: at its partner (on its local day in
     /// the partner's zone) and anywhere (in the programme's zone).
     func recordPurchase(_ event: Event, partner: Partner?, state: some PaymentHistoryRecorder) {
+        guard let currency = event.currency, let amount = event.amount else { return }
         let account = event.account ?? ""
         if let partner {
             state.recordPurchase(
-                account: account, at: partner.id, currency: event.currency!, amount: event.amount!,
+                account: account, at: partner.id, currency: currency, amount: amount,
                 day: partner.zone.localTime(event.occurredAt).date.daysSinceEpoch)
         }
         state.recordPurchase(
-            account: account, at: nil, currency: event.currency!, amount: event.amount!,
+            account: account, at: nil, currency: currency, amount: amount,
             day: rules.program.zone.localTime(event.occurredAt).date.daysSinceEpoch)
+    }
+
+    /// Throws when adding a payment's amounts would take a limit's usage past `Int.max`.
+    ///
+    /// A limit with `max` never gets there (its usage stays at most `max`), but the amount under
+    /// a `count`-only limit grows with every rewarded payment; rather than trap (or wrap) after
+    /// some 10^19 minor units, the payment fails like a plugin would and is set aside as dead.
+    /// Clawbacks only give back what a payment added, so usage never falls below 0.
+    private func checkUsageFits(_ commits: [(keys: [UsageKey], amount: Int)], state: some EvaluationState)
+        throws(PluginFailure)
+    {
+        for commit in commits {
+            for key in commit.keys where state.usage(key).amount.addingReportingOverflow(commit.amount).overflow {
+                throw PluginFailure(
+                    rule: key.limit, kind: "limit",
+                    message: "usage \(key) would exceed \(Int.max) minor units; the payment is not applied")
+            }
+        }
     }
 
     /// A matched rule's reward cut by its own limits, in declared order; `nil` for a rule

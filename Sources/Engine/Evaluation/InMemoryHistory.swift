@@ -17,14 +17,24 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
         // Look the days up one by one when there are fewer of them than recorded days.
         let (span, overflow) = days.upperBound.subtractingReportingOverflow(days.lowerBound)
         if !overflow && span < byDay.count {
-            return days.reduce(0) { $0 + (byDay[$1] ?? 0) }
+            return days.reduce(0) { InMemoryHistory.saturatingSum($0, byDay[$1] ?? 0) }
         }
-        return byDay.reduce(0) { days.contains($1.key) ? $0 + $1.value : $0 }
+        return byDay.reduce(0) { days.contains($1.key) ? InMemoryHistory.saturatingSum($0, $1.value) : $0 }
     }
 
     public func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int) {
         snapshot.purchases[PurchaseKey(account: account, partner: partner), default: 0] += 1
-        snapshot.spends[SpendScope(account: account, partner: partner, currency: currency.code), default: [:]][day, default: 0] += amount
+        let scope = SpendScope(account: account, partner: partner, currency: currency.code)
+        snapshot.spends[scope, default: [:]][day] = InMemoryHistory.saturatingSum(snapshot.spends[scope]?[day] ?? 0, amount)
+    }
+
+    /// Spend adds up without trapping: past `Int.max` (some 9 million payments of 10^12 minor
+    /// units) it stays at `Int.max`. No decision changes: spend is only compared with tier
+    /// bounds, which are at most 10^12, so every sum beyond them picks the same tier.
+    static func saturatingSum(_ lhs: Int, _ rhs: Int) -> Int {
+        let (sum, overflow) = lhs.addingReportingOverflow(rhs)
+        guard overflow else { return sum }
+        return rhs > 0 ? Int.max : Int.min
     }
 
     /// The part of the history that concerns `accounts`.

@@ -66,11 +66,27 @@ extension Evaluator {
                     index: index, reward: nil, failure: explain ? condition.plugin.explainFailure(for: payment) : nil)
             }
         }
+        let exact: ExactAmount
         do {
-            let reward = try rule.reward.reward(for: payment).rounded(rules.program.rounding)
-            return PaymentAssessment.RuleOutcome(index: index, reward: reward, failure: nil)
+            exact = try rule.reward.reward(for: payment)
         } catch {
             throw PluginFailure(rule: rule.name, kind: rule.rewardKind, message: "\(error)")
         }
+        guard let reward = Evaluator.lineAmount(exact, rounding: rules.program.rounding) else {
+            throw PluginFailure(
+                rule: rule.name, kind: rule.rewardKind,
+                message: "reward \(exact) minor units is outside 0...\(DecimalAmount.maximumMinorUnits)")
+        }
+        return PaymentAssessment.RuleOutcome(index: index, reward: reward, failure: nil)
+    }
+
+    /// A reward rounded to minor units, `nil` unless it is within 0…10^12 (the largest amount an
+    /// event may carry). The built-in rewards always are (a rate is at most 100%, `flat` at most
+    /// 10^12); the check keeps every later sum of lines far from `Int.max`, whatever a plugin says.
+    static func lineAmount(_ exact: ExactAmount, rounding: RoundingMode) -> Int? {
+        let maximum = Int128(DecimalAmount.maximumMinorUnits)
+        guard exact.numerator >= 0, exact.numerator / exact.denominator <= maximum else { return nil }
+        let rounded = exact.rounded(rounding)
+        return rounded <= DecimalAmount.maximumMinorUnits ? rounded : nil
     }
 }

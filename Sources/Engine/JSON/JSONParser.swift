@@ -204,7 +204,9 @@ public struct JSONParser {
                     } else if (0xDC00...0xDFFF).contains(code) {
                         throw error("unpaired surrogate in a string")
                     }
-                    scalars.append(contentsOf: Array(String(Character(Unicode.Scalar(code)!)).utf8))
+                    // Surrogates are handled above, so `code` is always a scalar.
+                    guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
+                    scalars.append(contentsOf: String(scalar).utf8)
                 default:
                     throw SyntaxError(offset: position - 1, message: "invalid escape in a string")
                 }

@@ -12,6 +12,14 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
         self.minorDigits = digits
     }
 
+    private init(code: String, minorDigits: Int) {
+        self.code = code
+        self.minorDigits = minorDigits
+    }
+
+    /// The euro, the programme's default currency.
+    public static let euro = Currency(code: "EUR", minorDigits: 2)
+
     public var description: String { code }
 
     /// `10^minorDigits`: how many minor units make one major unit.

@@ -55,9 +55,16 @@ public enum DecimalAmount {
     /// Formats minor units with exactly `digits` fraction digits: `250` → `"2.50"`, `-5` → `"-0.05"`.
     /// Zero is always unsigned.
     public static func format(_ minorUnits: Int, digits: Int) -> String {
-        let negative = minorUnits < 0
-        let magnitude = minorUnits.magnitude
-        var text = String(magnitude)
+        format(negative: minorUnits < 0, magnitude: String(minorUnits.magnitude), digits: digits)
+    }
+
+    /// Formats a total of many amounts (a sum that may pass `Int.max`) like `format(_:digits:)`.
+    public static func format(_ minorUnits: Int128, digits: Int) -> String {
+        format(negative: minorUnits < 0, magnitude: String(minorUnits.magnitude), digits: digits)
+    }
+
+    private static func format(negative: Bool, magnitude: String, digits: Int) -> String {
+        var text = magnitude
         if digits > 0 {
             if text.count <= digits {
                 text = String(repeating: "0", count: digits - text.count + 1) + text
@@ -76,6 +83,11 @@ extension Currency {
 
     /// Formats minor units of this currency, e.g. `"2.50"` or JPY `"250"`.
     public func format(_ minorUnits: Int) -> String {
+        DecimalAmount.format(minorUnits, digits: minorDigits)
+    }
+
+    /// Formats a total of many amounts in this currency.
+    public func format(_ minorUnits: Int128) -> String {
         DecimalAmount.format(minorUnits, digits: minorDigits)
     }
 }

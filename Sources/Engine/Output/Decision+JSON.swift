@@ -18,7 +18,8 @@ extension Decision {
             writer.string("status", status.rawValue)
             if let error { writer.string("error", error) }
         case .rewarded, .noReward, .clawback:
-            let currency = self.currency!
+            // Every decision with amounts has a currency; one read back damaged prints as EUR.
+            let currency = self.currency ?? .euro
             writer.string("event", eventID ?? "")
             if let kind { writer.string("type", kind.rawValue) }
             if let account { writer.string("account", account) }

@@ -5,8 +5,9 @@ public struct RulesComparison: Sendable {
     public struct Totals: Sendable, Equatable {
         public var events = 0
         public var rewarded = 0
-        /// Net cashback (awards less clawbacks), in minor units.
-        public var cashback = 0
+        /// Net cashback (awards less clawbacks), in minor units: an `Int128`, so that no number of
+        /// events (each line at most 10^12) can overflow it.
+        public var cashback: Int128 = 0
     }
 
     /// One partner and currency under both rule sets.
@@ -18,14 +19,18 @@ public struct RulesComparison: Sendable {
         public var candidate = Totals()
 
         /// `candidate − base` cashback, in minor units.
-        public var delta: Int { candidate.cashback - base.cashback }
+        public var delta: Int128 { candidate.cashback - base.cashback }
 
         /// The delta as a percentage of the base with two decimals (`"+12.50%"`), `nil` when the
         /// base is zero.
         public var deltaPercent: String? {
             guard base.cashback != 0 else { return nil }
-            let hundredths = ExactAmount(numerator: Int128(delta) * 10_000, denominator: Int128(base.cashback.magnitude))
-                .rounded(.halfUp)
+            let (scaled, overflow) = delta.multipliedReportingOverflow(by: 10_000)
+            guard !overflow else { return nil }
+            // Hundredths of a percent, halves away from zero.
+            let divisor = Int128(base.cashback.magnitude)
+            var hundredths = scaled / divisor
+            if (scaled % divisor).magnitude * 2 >= divisor.magnitude { hundredths += scaled < 0 ? -1 : 1 }
             return (hundredths >= 0 ? "+" : "") + DecimalAmount.format(hundredths, digits: 2) + "%"
         }
     }
@@ -71,7 +76,7 @@ public struct RulesComparison: Sendable {
             var row = rows[key] ?? Row(partner: decision.partner, currency: currency)
             if decision.status != .clawback { row[keyPath: side].events += 1 }
             if decision.status == .rewarded { row[keyPath: side].rewarded += 1 }
-            row[keyPath: side].cashback += decision.cashback
+            row[keyPath: side].cashback += Int128(decision.cashback)
             rows[key] = row
         }
     }

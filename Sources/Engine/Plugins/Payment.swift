@@ -19,7 +19,7 @@ public struct Payment {
     public init(event: Event, partner: String?, local: LocalTime, scope: RuleScope, history: any PaymentHistory) {
         self.event = event
         self.amount = event.amount ?? 0
-        self.currency = event.currency ?? Currency(code: "EUR")!
+        self.currency = event.currency ?? .euro
         self.account = event.account ?? ""
         self.merchant = event.merchant ?? Merchant()
         self.partner = partner
@@ -52,5 +52,6 @@ public protocol PaymentHistory: AnyObject {
     func earlierPaymentCount(account: String, at partner: String?) -> Int
     /// The account's gross spend at `partner` (`nil`: anywhere) in `currency` on the local days
     /// `days` (days since the epoch in the zone of the partner's file; `nil`: the programme's).
+    /// A sum beyond `Int.max` may be reported as `Int.max`.
     func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) -> Int
 }

@@ -225,8 +225,10 @@ final class FileReader {
             var conditions: [Rule.Condition] = []
             if let when = fields["when"], let list = attempt(context: name, { () throws(ConfigError) in try when.list() }) {
                 for condition in list {
-                    if let configured = plugin(condition, context: context, ruleName: name, isReward: false) {
-                        conditions.append(Rule.Condition(kind: configured.kind, plugin: configured.condition!))
+                    if let configured = plugin(condition, context: context, ruleName: name, isReward: false),
+                        let conditionPlugin = configured.condition
+                    {
+                        conditions.append(Rule.Condition(kind: configured.kind, plugin: conditionPlugin))
                     }
                 }
             }
@@ -274,7 +276,10 @@ final class FileReader {
             if let conditionType {
                 return ConfiguredPlugin(kind: kind, condition: try conditionType.init(configuration: value, context: context))
             }
-            return ConfiguredPlugin(kind: kind, reward: try rewardType!.init(configuration: value, context: context))
+            if let rewardType {
+                return ConfiguredPlugin(kind: kind, reward: try rewardType.init(configuration: value, context: context))
+            }
+            return nil
         } catch {
             report(error, context: ruleName, prefix: kind)
             return nil
@@ -314,7 +319,8 @@ final class FileReader {
             throw fields.node.error("a per: \(per.rawValue) limit needs a period (day, week, month, year or lifetime)")
         }
         guard max != nil || count != nil else { throw fields.node.error("a limit needs max, count or both") }
-        var summary = per == .payment ? "payment" : "\(per.rawValue)/\(period!.rawValue)"
+        var summary = "payment"
+        if per != .payment, let period { summary = "\(per.rawValue)/\(period.rawValue)" }
         if let max, let currency = context.currency { summary += " max \(currency.format(max))" }
         if let count { summary += " count \(count)" }
         return Limit(id: id, per: per, period: period, max: max, count: count, zone: context.zone, summary: summary)

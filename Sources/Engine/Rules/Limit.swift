@@ -40,7 +40,10 @@ public struct Limit: Sendable {
     public func remaining(given usage: Usage) -> Int {
         if let count, usage.count >= count { return 0 }
         guard let max else { return Int.max }
-        return Swift.max(0, max - usage.amount)
+        let (left, overflow) = max.subtractingReportingOverflow(usage.amount)
+        // Usage never falls below 0 (clawbacks give back only what was added), so `overflow`
+        // would mean a usage below `max − Int.max`: nothing is used, everything is left.
+        return overflow ? max : Swift.max(0, left)
     }
 }
 

@@ -11,5 +11,5 @@ public struct Program: Sendable {
 
     /// The programme of a rules directory without `program.yaml`.
     public static let defaults = Program(
-        currency: Currency(code: "EUR")!, zone: .utc, rounding: .down, confirmAfterSeconds: 0, limits: [], rules: [])
+        currency: .euro, zone: .utc, rounding: .down, confirmAfterSeconds: 0, limits: [], rules: [])
 }

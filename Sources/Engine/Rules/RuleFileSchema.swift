@@ -3,8 +3,8 @@ extension PluginRegistry {
     /// assembled from the registered plugins' configuration schemas, so that a new plugin
     /// extends it by itself. Editors use it through a `# yaml-language-server: $schema=…` line.
     public var ruleFileSchema: JSONValue {
-        let conditionKinds = conditions.keys.sorted().map { (key: $0, value: conditions[$0]!.configurationSchema) }
-        let rewardKinds = rewards.keys.sorted().map { (key: $0, value: rewards[$0]!.configurationSchema) }
+        let conditionKinds = conditions.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value.configurationSchema) }
+        let rewardKinds = rewards.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value.configurationSchema) }
         func oneKindOf(_ kinds: [(key: String, value: JSONValue)], _ description: String) -> JSONValue {
             .object([
                 ("description", .string(description)), ("type", .string("object")), ("properties", .object(kinds)),

@@ -69,8 +69,9 @@ public struct BatchEvaluator: Sendable {
                     !failedAccounts.contains(account)
                 else { continue }
                 do {
-                    local[index] = try evaluator.assess(event, history: history)
-                    evaluator.recordPurchase(event, partner: local[index]!.partner.map { evaluator.rules.partners[$0] }, state: history)
+                    let assessment = try evaluator.assess(event, history: history)
+                    local[index] = assessment
+                    evaluator.recordPurchase(event, partner: assessment.partner.map { evaluator.rules.partners[$0] }, state: history)
                 } catch {
                     failedAccounts.insert(account)
                 }

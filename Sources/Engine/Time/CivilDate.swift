@@ -1,4 +1,9 @@
 /// A calendar date in the proleptic Gregorian calendar, with no time zone.
+///
+/// Text names years 0001–9999 (`init?(year:month:day:)`, `init?(iso:)`), but a date computed
+/// from an instant (`init(daysSinceEpoch:)`) may lie just outside: `0001-01-01T00:30:00Z` is
+/// 0000-12-31 in New York, `9999-12-31T23:30:00Z` is 10000-01-01 in Paris. Every operation
+/// here (weekday, ordering, periods, `description`) is defined for those dates too.
 public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let year: Int
     public let month: Int
@@ -38,7 +43,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
-    public var daysSinceEpoch: Int {
+    public var daysSinceEpoch: Int { CivilDate.daysSinceEpoch(year: year, month: month, day: day) }
+
+    /// Days since 1970-01-01 of `year-month-day` in the proleptic Gregorian calendar, for any
+    /// year (0 and 10000 included) and `month` 1–12; `day` may run past the month's end.
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
         let yearOfEra = shiftedYear - era * 400
@@ -51,7 +60,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public var weekday: Weekday {
         let days = daysSinceEpoch
         // 1970-01-01 was a Thursday (index 3 with Monday = 0).
-        return Weekday.allCases[((days % 7) + 7 + 3) % 7]
+        return Weekday(isoIndex: ((days % 7) + 7 + 3) % 7)
     }
 
     /// The date `count` days later.
@@ -69,11 +78,13 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
-    /// `YYYY-MM-DD`.
-    public var description: String {
-        let yearText = String(year)
-        return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + twoDigits(month) + "-"
-            + twoDigits(day)
+    /// `YYYY-MM-DD`, with at least four year digits (`0000-12-31`, `10000-01-01`).
+    public var description: String { CivilDate.yearText(year) + "-" + twoDigits(month) + "-" + twoDigits(day) }
+
+    /// A year with at least four digits: `0000`, `2026`, `10000`.
+    static func yearText(_ year: Int) -> String {
+        let digits = String(year.magnitude)
+        return (year < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
 

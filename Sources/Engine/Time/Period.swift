@@ -4,13 +4,12 @@ public enum Period: String, Sendable, CaseIterable, Hashable {
 
     /// The period of this kind that holds a local date, as a compact key.
     ///
-    /// Weeks are ISO weeks (Monday first), keyed by their Monday.
+    /// Weeks are ISO weeks (Monday first), keyed by their Monday. Every date works, including
+    /// the local dates of year 0 and year 10000 that extreme instants have in some zones.
     public func key(for date: CivilDate) -> PeriodKey {
         switch self {
         case .day: return PeriodKey(period: self, index: date.daysSinceEpoch)
-        case .week:
-            let mondayOffset = Weekday.allCases.firstIndex(of: date.weekday)!
-            return PeriodKey(period: self, index: date.daysSinceEpoch - mondayOffset)
+        case .week: return PeriodKey(period: self, index: date.daysSinceEpoch - date.weekday.isoIndex)
         case .month: return PeriodKey(period: self, index: date.year * 12 + date.month - 1)
         case .year: return PeriodKey(period: self, index: date.year)
         case .lifetime: return PeriodKey(period: self, index: 0)
@@ -30,16 +29,26 @@ public struct PeriodKey: Hashable, Sendable, CustomStringConvertible {
         self.index = index
     }
 
+    /// The year and month (1–12) of a month key, whatever the sign of its index.
+    private var yearAndMonth: (year: Int, month: Int) {
+        let year = index >= 0 ? index / 12 : (index + 1) / 12 - 1
+        return (year, index - year * 12 + 1)
+    }
+
     /// The local days (days since the epoch) the period spans.
+    ///
+    /// Total for every key that `Period.key(for:)` makes: no date range check, so the months of
+    /// year 0 and year 10000 work like any other.
     public var days: ClosedRange<Int> {
         switch period {
         case .day: return index...index
         case .week: return index...(index + 6)
         case .month:
-            let first = CivilDate(year: index / 12, month: index % 12 + 1, day: 1)!
-            return first.daysSinceEpoch...(first.daysSinceEpoch + CivilDate.daysIn(month: first.month, year: first.year) - 1)
+            let (year, month) = yearAndMonth
+            let first = CivilDate.daysSinceEpoch(year: year, month: month, day: 1)
+            return first...(first + CivilDate.daysIn(month: month, year: year) - 1)
         case .year:
-            return CivilDate(year: index, month: 1, day: 1)!.daysSinceEpoch...CivilDate(year: index, month: 12, day: 31)!.daysSinceEpoch
+            return CivilDate.daysSinceEpoch(year: index, month: 1, day: 1)...CivilDate.daysSinceEpoch(year: index, month: 12, day: 31)
         case .lifetime: return Int.min...Int.max
         }
     }
@@ -49,8 +58,10 @@ public struct PeriodKey: Hashable, Sendable, CustomStringConvertible {
         switch period {
         case .day: return CivilDate(daysSinceEpoch: index).description
         case .week: return "week of \(CivilDate(daysSinceEpoch: index))"
-        case .month: return "\(index / 12)-\(twoDigits(index % 12 + 1))"
-        case .year: return String(index)
+        case .month:
+            let (year, month) = yearAndMonth
+            return CivilDate.yearText(year) + "-" + twoDigits(month)
+        case .year: return CivilDate.yearText(index)
         case .lifetime: return "lifetime"
         }
     }

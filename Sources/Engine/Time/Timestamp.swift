@@ -30,8 +30,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             }
             return value
         }
-        func byte(_ index: Int, is expected: Character) -> Bool {
-            index < bytes.count && bytes[index] == expected.asciiValue!
+        func byte(_ index: Int, is expected: Unicode.Scalar) -> Bool {
+            index < bytes.count && UInt32(bytes[index]) == expected.value
         }
         guard let year = number(0, 4), byte(4, is: "-"), let month = number(5, 2), byte(7, is: "-"),
             let day = number(8, 2), byte(10, is: "T"), let hour = number(11, 2), byte(13, is: ":"),

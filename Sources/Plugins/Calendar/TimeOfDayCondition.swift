@@ -30,11 +30,11 @@ public struct TimeOfDayCondition: ConditionPlugin {
     static func seconds(_ node: ConfigNode) throws(ConfigError) -> Int {
         let text = try node.string(expected: "a time HH:MM or HH:MM:SS")
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        let problem = node.error("'\(Echo.clipped(text))' is not a time HH:MM[:SS] (hours 00-23)")
         guard parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isNumber) && $0.allSatisfy(\.isASCII) }),
-            let hours = Int(parts[0]), let minutes = Int(parts[1]), hours <= 23, minutes <= 59
-        else { throw node.error("'\(text)' is not a time HH:MM[:SS] (hours 00-23)") }
-        let seconds = parts.count == 3 ? Int(parts[2])! : 0
-        guard seconds <= 59 else { throw node.error("'\(text)' is not a time HH:MM[:SS] (hours 00-23)") }
+            let hours = Int(parts[0]), let minutes = Int(parts[1]), hours <= 23, minutes <= 59,
+            let seconds = parts.count == 3 ? Int(parts[2]) : 0, seconds <= 59
+        else { throw problem }
         return hours * 3600 + minutes * 60 + seconds
     }
 

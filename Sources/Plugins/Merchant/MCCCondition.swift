@@ -21,11 +21,11 @@ public struct MCCCondition: ConditionPlugin {
         for item in try configuration.list(allowingSingle: true) {
             let value = try item.string(expected: "an MCC such as \"5411\" or a range \"5812-5814\"")
             let bounds = value.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
-            guard (1...2).contains(bounds.count), bounds.allSatisfy(MCCCondition.isCode) else {
-                throw item.error("'\(value)' is not an MCC (4 digits) or a range of two")
+            guard (1...2).contains(bounds.count), bounds.allSatisfy(MCCCondition.isCode),
+                let low = bounds.first.flatMap({ Int($0) }), let high = bounds.last.flatMap({ Int($0) })
+            else {
+                throw item.error("'\(Echo.clipped(value))' is not an MCC (4 digits) or a range of two")
             }
-            let low = Int(bounds[0])!
-            let high = Int(bounds.last!)!
             guard low <= high else { throw item.error("range '\(value)' runs backwards") }
             ranges.append(low...high)
             texts.append(value)

@@ -19,10 +19,11 @@ public struct AmountCondition: ConditionPlugin {
     public init(configuration: ConfigNode, context: PluginContext) throws(ConfigError) {
         let fields = try configuration.mapping(allowed: ["min", "max"])
         min = try fields["min"]?.money(context.currency)
-        max = try fields["max"]?.money(context.currency)
+        let maxNode = fields["max"]
+        max = try maxNode?.money(context.currency)
         currency = context.currency
         guard min != nil || max != nil else { throw configuration.error("expected min, max or both") }
-        if let min, let max, min > max { throw fields["max"]!.error("max is below min") }
+        if let min, let max, min > max { throw (maxNode ?? configuration).error("max is below min") }
     }
 
     public func holds(for payment: Payment) -> Bool {

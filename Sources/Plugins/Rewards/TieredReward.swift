@@ -46,10 +46,12 @@ public struct TieredReward: RewardPlugin {
         case .spend where period == nil:
             throw configuration.error("by: spend needs a period (day, week, month, year or lifetime)")
         case .amount where period != nil:
-            throw fields["period"]!.error("period is only for by: spend")
+            throw (fields["period"] ?? configuration).error("period is only for by: spend")
         default: break
         }
-        if mode == .marginal && basis == .spend { throw fields["mode"]!.error("mode: marginal works only with by: amount") }
+        if mode == .marginal && basis == .spend {
+            throw (fields["mode"] ?? configuration).error("mode: marginal works only with by: amount")
+        }
 
         var tiers: [Tier] = []
         for item in try fields.required("tiers").list() {
@@ -78,14 +80,15 @@ public struct TieredReward: RewardPlugin {
         case (.amount, .whole):
             return rate(at: payment.amount).of(payment.amount)
         case (.spend, _):
-            return rate(at: payment.earlierSpend(in: period!)).of(payment.amount)
+            // `init` requires a period with `by: spend`; lifetime is what a missing one would mean.
+            return rate(at: payment.earlierSpend(in: period ?? .lifetime)).of(payment.amount)
         }
     }
 
     public var readsSpendHistory: Bool { basis == .spend }
 
-    /// The rate of the highest tier whose `from` is at most `value`.
+    /// The rate of the highest tier whose `from` is at most `value` (the first tier below 0).
     func rate(at value: Int) -> Rate {
-        tiers.last(where: { $0.from <= value })?.rate ?? tiers[0].rate
+        tiers.last(where: { $0.from <= value })?.rate ?? tiers.first?.rate ?? Rate(millionths: 0)
     }
 }
