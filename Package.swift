@@ -49,15 +49,16 @@ let package = Package(
             path: "Sources/Plugins/All"
         ),
         .target(name: "Workload"),
-        .executableTarget(
-            name: "Host",
+        .target(
+            name: "Store",
+            dependencies: ["Engine", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "Server",
             dependencies: [
                 "Engine",
-                "BuiltinPlugins",
-                "Workload",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Store",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -65,6 +66,20 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "Host",
+            dependencies: [
+                "Engine",
+                "BuiltinPlugins",
+                "Workload",
+                "Store",
+                "Server",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -77,6 +92,9 @@ let package = Package(
         pluginTests("HistoryConditions", folder: "History"),
         pluginTests("StandardRewards", folder: "Rewards"),
         pluginTests("NthPurchaseCondition", folder: "NthPurchase"),
-        .testTarget(name: "HostTests", dependencies: ["Host", "Engine", "BuiltinPlugins", "Workload", .product(name: "Yams", package: "Yams")]),
+        .testTarget(
+            name: "HostTests",
+            dependencies: ["Host", "Engine", "BuiltinPlugins", "Workload", "Store", "Server", .product(name: "Yams", package: "Yams")]
+        ),
     ]
 )

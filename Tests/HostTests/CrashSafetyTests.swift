@@ -1,5 +1,5 @@
 import Foundation
-@testable import Host
+import Store
 import Testing
 
 /// `kill -9` at any moment of `process` loses nothing and applies nothing twice: each batch is
@@ -10,7 +10,7 @@ import Testing
         let directory = try QueueCommandTests.workload(events: 20_000)
         defer { directory.remove() }
         #expect(try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "events.jsonl"], in: directory.url).status == 0)
-        let store = try Store(path: directory.path("q.sqlite"))
+        let store = try SQLiteStore(path: directory.path("q.sqlite"))
         var kills = 0
         var depth = try store.queueDepth()
         while kills < 5 && depth > 0 {

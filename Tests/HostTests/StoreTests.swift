@@ -1,7 +1,8 @@
 import BuiltinPlugins
 import Engine
 import Foundation
-@testable import Host
+import Server
+import Store
 import Testing
 import Workload
 
@@ -58,18 +59,16 @@ struct FlakyCondition: ConditionPlugin {
 
     static let now = Timestamp(epochSeconds: 1_800_000_000)
 
-    func drain(_ store: Store, _ rules: RuleSet) async throws -> QueueProcessor.Totals {
-        let processor = QueueProcessor(
-            store: store, evaluator: BatchEvaluator(evaluator: Evaluator(rules: rules), workers: 2), rules: rules,
-            logger: .init(label: "test"))
+    func drain(_ store: SQLiteStore, _ rules: RuleSet) async throws -> SchedulerDriver.Totals {
         try await store.recordRulesVersion(rules.version, files: [], now: StoreTests.now)
-        return try await processor.drain(batchSize: 3, now: { StoreTests.now })
+        return try await SchedulerDriver(store: store, workers: 2, logger: .init(label: "test")).run(
+            SchedulerStateMachine(mode: .drain, batchLimit: 3), environment: .init(rules: { rules }, now: { StoreTests.now }))
     }
 
     @Test func aFailingPluginSetsItsEventAsideAndTheOthersFlow() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let store = try Store(path: directory.path("s.sqlite"))
+        let store = try SQLiteStore(path: directory.path("s.sqlite"))
         let rules = try StoreTests.rules(flaky: true)
         _ = try await store.enqueue(
             [StoreTests.payment("p1", "10.00"), StoreTests.payment("p2", "6.66"), StoreTests.payment("p3", "20.00")],
@@ -95,7 +94,7 @@ struct FlakyCondition: ConditionPlugin {
     @Test func linesConfirmAfterTheirDelayAndReachTheCreditsFeedOnce() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let store = try Store(path: directory.path("s.sqlite"))
+        let store = try SQLiteStore(path: directory.path("s.sqlite"))
         let rules = try StoreTests.rules()
         _ = try await store.enqueue(
             [StoreTests.payment("p1", "10.00", day: 2), StoreTests.payment("p2", "20.00", day: 10),

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Engine
+import Store
+
+/// `cashback dead --db FILE [--retry [SEQ…]]`: lists the events a plugin kept failing on, or
+/// puts them back at the end of the queue for the next `process`.
+struct DeadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dead", abstract: "List dead events (a plugin kept failing on them), or --retry them.")
+
+    @Option(help: "The SQLite database.")
+    var db = "cashback.sqlite"
+
+    @Flag(help: "Put the dead events back at the end of the queue.")
+    var retry = false
+
+    @Argument(help: "Queue positions to retry (default: all).")
+    var sequences: [Int64] = []
+
+    func run() throws {
+        let store = try SQLiteStore(path: db, access: retry ? .readWrite : .readOnly)
+        var output = OutputBuffer()
+        if retry {
+            output.line("requeued \(try store.retryDead(sequences, now: WallClock.now)) dead events")
+        } else {
+            for dead in try store.deadEvents() {
+                output.line("\(dead.sequence)\t\(dead.eventID)\t\(dead.attempts) attempts\t\(dead.error)")
+            }
+        }
+        output.flush()
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import BuiltinPlugins
+import Engine
+import Foundation
+import Store
+
+/// `cashback diff --base DIR [--rules DIR] FILE…` (or `--db FILE`): the same events under two
+/// rule sets with the full sequential semantics, caps and budgets included.
+struct DiffCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff", abstract: "Replay events under a base and a new rule set and show what changes.")
+
+    @Option(help: "The base rules directory (usually what is live).")
+    var base: String
+
+    @Option(help: "The new rules directory.")
+    var rules = "rules"
+
+    @Option(help: "Replay the events stored in this database's queue instead of files.")
+    var db: String?
+
+    @Option(help: "Output format: table or json.")
+    var format: DiffFormat = .table
+
+    @Option(help: "How many changed events to show.")
+    var show = 20
+
+    @Flag(help: "Include the traces of changed events (json).")
+    var explain = false
+
+    @Argument(help: "JSON Lines files of events; - reads standard input.")
+    var files: [String] = []
+
+    enum DiffFormat: String, ExpressibleByArgument {
+        case table, json
+    }
+
+    func validate() throws {
+        guard (db == nil) != files.isEmpty else { throw ValidationError("name events files or --db, not both") }
+        guard show >= 0 else { throw ValidationError("--show must be 0 or more") }
+    }
+
+    func run() async throws {
+        let baseRules = Evaluator(rules: try RulesDirectory.load(base), explain: explain)
+        let newRules = Evaluator(rules: try RulesDirectory.load(rules), explain: explain)
+        let baseState = InMemoryState()
+        let newState = InMemoryState()
+        var comparison = RulesComparison(keepChanges: show)
+        var progress = Progress()
+        let compare = { (input: EventInput) in
+            let before = (try? baseRules.process(input, state: baseState)) ?? []
+            let after = (try? newRules.process(input, state: newState)) ?? []
+            comparison.add(base: before, candidate: after)
+            progress.tick("diff")
+        }
+        if let db {
+            for queued in try await SQLiteStore(path: db, access: .readOnly).allQueued() { compare(queued.input) }
+        } else {
+            do {
+                try EventSource(paths: files).forEach { input, _ in compare(input) }
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(ExitStatus.usage)
+            }
+        }
+        progress.finish()
+        var output = OutputBuffer()
+        switch format {
+        case .table: DiffReport.table(comparison, to: &output)
+        case .json: output.line(DiffReport.json(comparison, explain: explain))
+        }
+        output.flush()
+    }
+}

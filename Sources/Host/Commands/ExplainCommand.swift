@@ -1,0 +1,63 @@
+import ArgumentParser
+import BuiltinPlugins
+import Engine
+import Foundation
+import Store
+
+/// `cashback explain EVENT_ID --db FILE`: re-evaluates a stored event with the rules version
+/// in force when it was processed and prints its decision with the trace. The state before the
+/// event is rebuilt by replaying the processed queue in order, each entry with its own rules
+/// version (from the stored snapshots), so the result must equal the stored decision.
+struct ExplainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain", abstract: "Re-evaluate a stored event with the rules of its time and print the trace.")
+
+    @Argument(help: "The event id.")
+    var eventID: String
+
+    @Option(help: "The SQLite database.")
+    var db = "cashback.sqlite"
+
+    func run() async throws {
+        let store = try SQLiteStore(path: db, access: .readOnly)
+        guard let stored = try await store.ownDecision(ofEvent: eventID) else {
+            throw ExplainFailure(message: "no processed event \(eventID) in \(db)")
+        }
+        let entries = try await store.processedEntries(throughDecision: stored.position)
+        let state = InMemoryState()
+        var evaluators: [String: Evaluator] = [:]
+        var replayed: Decision?
+        var progress = Progress()
+        for entry in entries {
+            let evaluator: Evaluator
+            if let known = evaluators[entry.rulesVersion] {
+                evaluator = known
+            } else {
+                guard let sources = try await store.rulesSnapshot(entry.rulesVersion),
+                    let rules = RuleLoader(registry: .builtin).load(sources: sources).rules
+                else { throw ExplainFailure(message: "rules version \(entry.rulesVersion) has no usable snapshot") }
+                evaluator = Evaluator(rules: rules, explain: true)
+                evaluators[entry.rulesVersion] = evaluator
+            }
+            let decisions = try evaluator.process(entry.queued.input, state: state)
+            if let match = decisions.last(where: { $0.eventID == eventID && $0.status != .duplicate && $0.status != .conflict }) {
+                replayed = match
+            }
+            progress.tick("replaying")
+        }
+        progress.finish()
+        guard let replayed else { throw ExplainFailure(message: "replaying the queue did not reach \(eventID)") }
+        print(replayed.jsonLine(includeTrace: true))
+        guard replayed.jsonLine(includeTrace: false) == stored.json else {
+            FileHandle.standardError.write(Data("the replay disagrees with the stored decision:\n\(stored.json)\n".utf8))
+            throw ExitCode.failure
+        }
+        FileHandle.standardError.write(Data("agrees with the stored decision\n".utf8))
+    }
+}
+
+/// Why `explain` cannot explain.
+struct ExplainFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}

@@ -1,0 +1,32 @@
+import Hummingbird
+import Store
+import Logging
+
+/// Gives every failure an answer with a body: a store that cannot write now (disk full, I/O
+/// error) answers 503 with `Retry-After`, a stopping service 503, anything unexpected 500; each
+/// is logged in one line. Errors that choose their response (`APIError`) pass through.
+package struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    package let logger: Logger
+
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            throw error
+        } catch is ServiceStopping {
+            throw APIError(status: .serviceUnavailable, message: "shutting down", headers: [.retryAfter: "5"])
+        } catch {
+            let metadata: Logger.Metadata = [
+                "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "error": "\(error)",
+            ]
+            if let reason = SQLiteStore.transientUnavailability(of: error) {
+                logger.warning("request refused: \(reason)", metadata: metadata)
+                throw APIError(
+                    status: .serviceUnavailable, message: "\(reason); retry later",
+                    headers: [.retryAfter: "5"])
+            }
+            logger.error("request failed unexpectedly", metadata: metadata)
+            throw APIError(status: .internalServerError, message: "internal error")
+        }
+    }
+}

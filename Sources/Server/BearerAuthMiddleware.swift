@@ -1,0 +1,46 @@
+import Hummingbird
+
+/// Guards a route group with bearer tokens. It sits on the group, so it runs for every request
+/// the router matched to one of the group's routes, however the path was spelled (`//v1/…`,
+/// `/v1//…`, a trailing slash): the router's normalisation cannot route around it. Tokens
+/// compare in constant time.
+package struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    package let access: RouteAccess
+
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        switch access {
+        case .open:
+            return try await next(request, context)
+        case .disabled(let reason):
+            throw APIError(status: .forbidden, message: reason)
+        case .tokens(let accepted):
+            // Compare with every accepted token (no short cut), then decide.
+            guard let presented = Self.bearer(request.headers[.authorization]),
+                accepted.map({ Self.constantTimeEquals(presented, $0) }).contains(true)
+            else { throw Self.unauthorized }
+            return try await next(request, context)
+        }
+    }
+
+    package static var unauthorized: APIError {
+        APIError(status: .unauthorized, message: "missing or wrong bearer token", headers: [.wwwAuthenticate: "Bearer"])
+    }
+
+    package static func bearer(_ header: String?) -> String? {
+        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
+        return String(header.dropFirst(7))
+    }
+
+    /// Compares without an early exit, so timing tells nothing about where a guess went wrong.
+    package static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+        let left = Array(lhs.utf8)
+        let right = Array(rhs.utf8)
+        var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
+        for index in 0..<max(left.count, right.count) {
+            let a = index < left.count ? left[index] : 0
+            let b = index < right.count ? right[index] : 0
+            difference |= a ^ b
+        }
+        return difference == 0 && left.count == right.count
+    }
+}

@@ -1,0 +1,27 @@
+import Engine
+import Store
+import Logging
+import ServiceLifecycle
+
+/// Confirms due ledger lines into the credits feed every `interval`.
+package struct ConfirmationService: Service {
+    package let store: SQLiteStore
+    package let interval: Duration
+    package let logger: Logger
+
+    package func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let confirmed = try await store.confirmDue(now: WallClock.now)
+                if confirmed > 0 { logger.info("ledger lines confirmed", metadata: ["ledger.confirmed": "\(confirmed)"]) }
+            } catch {
+                logger.error("confirmation sweep failed", metadata: ["error": "\(error)"])
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return  // shutdown or cancellation
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import Engine
+import Store
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Reloads the rules on SIGHUP, like `POST /v1/rules/reload`.
+package struct HangupReloadService: Service {
+    package let rules: RulesHolder
+    package let logger: Logger
+
+    package func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            logger.notice("SIGHUP: reloading the rules", metadata: ["rules.directory": "\(rules.directory)"])
+            do {
+                _ = try await rules.reload(now: WallClock.now, logger: logger)
+            } catch {
+                logger.error("rules reload failed; the old rules keep serving", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

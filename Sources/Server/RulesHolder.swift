@@ -1,0 +1,48 @@
+import BuiltinPlugins
+import Engine
+import Store
+import Logging
+import Synchronization
+
+/// The rules the service evaluates with, swapped atomically on reload: the scheduler takes the
+/// current rules at the start of each batch, so a reload takes effect between batches.
+package final class RulesHolder: Sendable {
+    private let current: Mutex<RuleSet>
+    package let directory: String
+    private let registry: PluginRegistry
+    private let store: SQLiteStore
+
+    package init(rules: RuleSet, directory: String, registry: PluginRegistry, store: SQLiteStore) {
+        self.current = Mutex(rules)
+        self.directory = directory
+        self.registry = registry
+        self.store = store
+    }
+
+    /// The rules in force.
+    package var rules: RuleSet { current.withLock { $0 } }
+
+    /// Lints the directory again and, when it is valid, records and swaps in the new version;
+    /// otherwise the old rules keep serving and the diagnostics are returned.
+    package func reload(now: Timestamp, logger: Logger) async throws -> Result<RuleSet, RuleLoadFailure> {
+        let outcome = RuleLoader(registry: registry).load(directory: directory)
+        guard let rules = outcome.rules else {
+            for diagnostic in outcome.diagnostics { logger.error("\(diagnostic)") }
+            logger.error("rules reload refused; the old rules keep serving", metadata: ["rules.errors": "\(outcome.diagnostics.count)"])
+            return .failure(RuleLoadFailure(diagnostics: outcome.diagnostics))
+        }
+        try await store.recordRulesVersion(rules.version, files: outcome.sources, now: now)
+        let previous = current.withLock { held in
+            let previous = held.version
+            held = rules
+            return previous
+        }
+        logger.notice("rules reloaded", metadata: ["rules.version": "\(rules.version)", "rules.previous": "\(previous)"])
+        return .success(rules)
+    }
+}
+
+/// Why rules could not be loaded: every diagnostic.
+package struct RuleLoadFailure: Error {
+    package let diagnostics: [Diagnostic]
+}

@@ -1,0 +1,61 @@
+import Engine
+import Foundation
+import GRDB
+
+/// A processed queue entry as a replay needs it: the event and the rules version it was
+/// decided with.
+package struct ProcessedEntry: Sendable {
+    package let queued: QueuedEvent
+    package let rulesVersion: String
+}
+
+extension SQLiteStore {
+    /// Every processed queue entry (dead ones left out: they changed nothing), in processing
+    /// order, through the entry whose decisions include position `lastPosition`.
+    package func processedEntries(throughDecision lastPosition: Int64) async throws -> [ProcessedEntry] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT q.seq, q.body, q.file, q.line,
+                           (SELECT rules_version FROM decisions WHERE queue_seq = q.seq ORDER BY position LIMIT 1) AS version,
+                           (SELECT MIN(position) FROM decisions WHERE queue_seq = q.seq) AS first
+                    FROM queue q
+                    WHERE q.seq <= (SELECT processed_through FROM progress)
+                      AND EXISTS (SELECT 1 FROM decisions WHERE queue_seq = q.seq)
+                    ORDER BY q.seq
+                    """)
+            var entries: [ProcessedEntry] = []
+            for row in rows {
+                let first: Int64 = row["first"]
+                if first > lastPosition { break }
+                entries.append(
+                    ProcessedEntry(queued: SQLiteStore.queuedEvent(row), rulesVersion: row["version"]))
+            }
+            return entries
+        }
+    }
+
+    /// The stored decision of an event (its own, not a duplicate's): position and JSON.
+    package func ownDecision(ofEvent id: String) async throws -> (position: Int64, json: String)? {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT position, status, json FROM decisions WHERE event_id = ? ORDER BY position", arguments: [id]
+            )
+            .last { !["duplicate", "conflict"].contains($0["status"] as String) }
+            .map { ($0["position"], $0["json"]) }
+        }
+    }
+
+    /// The files of a recorded rules version.
+    package func rulesSnapshot(_ version: String) async throws -> [RuleSource]? {
+        guard let text = try await pool.read({ db in
+            try String.fetchOne(db, sql: "SELECT files FROM rules_snapshots WHERE version = ?", arguments: [version])
+        }) else { return nil }
+        guard case .array(let files) = try JSONParser.parse(text) else { return nil }
+        return files.compactMap { file in
+            guard case .string(let path)? = file["path"], case .string(let content)? = file["text"] else { return nil }
+            return RuleSource(relativePath: path, displayPath: "\(version)/\(path)", text: content)
+        }
+    }
+}

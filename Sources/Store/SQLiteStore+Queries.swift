@@ -1,0 +1,166 @@
+import Engine
+import GRDB
+
+/// What the API says of one event id.
+package enum EventStatus: Sendable, Equatable {
+    /// Accepted, not processed yet.
+    case queued
+    /// Processed: its decision (JSON with trace) and the rules version that made it.
+    case processed(decision: String, rulesVersion: String)
+    /// A refund or reversal waiting for its original payment.
+    case orphan(decision: String)
+    /// A plugin kept failing on it.
+    case dead(error: String)
+}
+
+/// An account's balances in one currency, in minor units.
+package struct AccountBalance: Sendable, Equatable {
+    package let currency: String
+    package let pending: Int
+    package let confirmed: Int
+}
+
+/// A ledger line as the account view lists it.
+package struct LedgerLine: Sendable, Equatable {
+    package let eventID: String
+    package let partner: String?
+    package let rule: String
+    package let currency: String
+    package let amount: Int
+    package let status: String
+    package let occurredAt: Int64
+    package let rulesVersion: String
+}
+
+/// A partner's figures in one currency, in minor units.
+package struct PartnerStats: Sendable, Equatable {
+    package let currency: String
+    package var payments = 0
+    package var rewarded = 0
+    package var spend = 0
+    /// Awarded by the partner's own rules.
+    package var cashback = 0
+    /// Clawed back from the partner's own rules (negative or zero).
+    package var clawbacks = 0
+}
+
+extension SQLiteStore {
+    /// The status of an event id, `nil` when the id was never accepted.
+    package func status(ofEvent id: String) async throws -> EventStatus? {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT status, json, trace, rules_version FROM decisions WHERE event_id = ? ORDER BY position",
+                arguments: [id])
+            // The event's own decision: the last that is not about a later copy of its id.
+            let own = rows.last { !["duplicate", "conflict"].contains($0["status"] as String) }
+            if let own {
+                let json: String = own["json"]
+                let stored = StoredDecision(json: json, trace: own["trace"], paymentAmount: nil)
+                if own["status"] as String == "orphan" { return .orphan(decision: stored.jsonWithTrace) }
+                return .processed(decision: stored.jsonWithTrace, rulesVersion: own["rules_version"])
+            }
+            if let error = try String.fetchOne(
+                db, sql: "SELECT error FROM dead WHERE event_id = ? ORDER BY queue_seq DESC LIMIT 1", arguments: [id])
+            {
+                return .dead(error: error)
+            }
+            let queued = try Bool.fetchOne(
+                db,
+                sql: "SELECT 1 FROM queue WHERE event_id = ? AND seq > (SELECT processed_through FROM progress) LIMIT 1",
+                arguments: [id]) ?? false
+            if queued { return .queued }
+            if let first = rows.first {
+                let json: String = first["json"]
+                return .processed(decision: json, rulesVersion: first["rules_version"])
+            }
+            return nil
+        }
+    }
+
+    /// An account's balances per currency and its most recent ledger lines.
+    package func account(_ id: String, recent: Int) async throws -> (balances: [AccountBalance], lines: [LedgerLine]) {
+        try await pool.read { db in
+            let balances = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT currency,
+                           COALESCE(SUM(CASE WHEN status = 'pending' THEN amount END), 0) AS pending,
+                           COALESCE(SUM(CASE WHEN status = 'confirmed' THEN amount END), 0) AS confirmed
+                    FROM ledger WHERE account = ? GROUP BY currency ORDER BY currency
+                    """,
+                arguments: [id]
+            ).map { AccountBalance(currency: $0["currency"], pending: $0["pending"], confirmed: $0["confirmed"]) }
+            let lines = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT event_id, partner, rule, currency, amount, status, occurred_at, rules_version
+                    FROM ledger WHERE account = ? ORDER BY id DESC LIMIT ?
+                    """,
+                arguments: [id, recent]
+            ).map {
+                LedgerLine(
+                    eventID: $0["event_id"], partner: $0["partner"], rule: $0["rule"], currency: $0["currency"],
+                    amount: $0["amount"], status: $0["status"], occurredAt: $0["occurred_at"], rulesVersion: $0["rules_version"])
+            }
+            return (balances, lines)
+        }
+    }
+
+    /// A partner's statistics per currency: payments, rewarded, spend, its own rules' cashback
+    /// and clawbacks, and its budget usage.
+    package func stats(ofPartner id: String) async throws -> (stats: [PartnerStats], budgetUsed: Int) {
+        try await pool.read { db in
+            var byCurrency: [String: PartnerStats] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT currency, COUNT(*) AS payments, SUM(status = 'rewarded') AS rewarded,
+                           COALESCE(SUM(payment_amount), 0) AS spend
+                    FROM decisions WHERE partner = ? AND payment_amount IS NOT NULL GROUP BY currency
+                    """,
+                arguments: [id])
+            {
+                let currency: String = row["currency"]
+                byCurrency[currency] = PartnerStats(
+                    currency: currency, payments: row["payments"], rewarded: row["rewarded"], spend: row["spend"])
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT currency, COALESCE(SUM(CASE WHEN amount > 0 THEN amount END), 0) AS awarded,
+                           COALESCE(SUM(CASE WHEN amount < 0 THEN amount END), 0) AS clawed
+                    FROM ledger WHERE partner = ? AND rule LIKE ? ESCAPE '\\' GROUP BY currency
+                    """,
+                arguments: [id, id.replacingOccurrences(of: "_", with: "\\_") + "/%"])
+            {
+                let currency: String = row["currency"]
+                var entry = byCurrency[currency] ?? PartnerStats(currency: currency)
+                entry.cashback = row["awarded"]
+                entry.clawbacks = row["clawed"]
+                byCurrency[currency] = entry
+            }
+            let budgetUsed = try Int.fetchOne(
+                db, sql: "SELECT amount FROM usage WHERE limit_id = ? AND account = '' AND period = 'lifetime'",
+                arguments: ["\(id)#budget"]) ?? 0
+            return (byCurrency.values.sorted { $0.currency < $1.currency }, budgetUsed)
+        }
+    }
+
+    /// The oldest unprocessed event's acceptance time, for the processing lag.
+    package func oldestQueuedAcceptance() async throws -> Int64? {
+        try await pool.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT accepted_at FROM queue WHERE seq > (SELECT processed_through FROM progress) ORDER BY seq LIMIT 1")
+        }
+    }
+
+    /// Whether the database takes a write (for readiness).
+    package func isWritable() async -> Bool {
+        do {
+            try await pool.write { db in try db.execute(sql: "UPDATE progress SET processed_through = processed_through") }
+            return true
+        } catch {
+            return false
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import Engine
+import Foundation
+import GRDB
+
+/// An event accepted into the queue: its body as received and where it came from.
+package struct IncomingEvent: Sendable {
+    package let event: Event
+    package let body: String
+    package let origin: EventOrigin
+
+    package init(event: Event, body: String, origin: EventOrigin) {
+        self.event = event
+        self.body = body
+        self.origin = origin
+    }
+}
+
+/// What an all-or-nothing enqueue did.
+package struct EnqueueResult: Sendable, Equatable {
+    /// Events new to the store.
+    package var accepted = 0
+    /// Events identical to one accepted before (queued too: they get a `duplicate` decision).
+    package var duplicates = 0
+}
+
+/// Why an enqueue stored nothing: an event whose id was accepted before with other content.
+package struct EnqueueConflict: Error, CustomStringConvertible {
+    package let eventID: String
+    package let origin: EventOrigin
+    /// The index of the event in the request.
+    package let index: Int
+
+    package var description: String { "event \(index): id: \(eventID) was accepted before with other content (conflict)" }
+}
+
+extension SQLiteStore {
+    /// Stores valid events in the durable queue in one transaction, all or nothing: an id seen
+    /// before with other content is a conflict and nothing is stored. Returns once the
+    /// transaction is durable.
+    package func enqueue(_ events: [IncomingEvent], now: Timestamp) async throws -> Result<EnqueueResult, EnqueueConflict> {
+        try await enqueue(groups: [events], now: now)[0]
+    }
+
+    /// Group commit: stores several requests' events in one transaction (one fsync), each
+    /// request all or nothing on its own (a savepoint each), and returns each one's result.
+    package func enqueue(groups: [[IncomingEvent]], now: Timestamp) async throws -> [Result<EnqueueResult, EnqueueConflict>] {
+        try await pool.write { db in
+            try groups.map { events in
+                var writer = try QueueWriter(db, now: now)
+                var outcome: Result<EnqueueResult, EnqueueConflict> = .success(EnqueueResult())
+                try db.inSavepoint {
+                    for (index, incoming) in events.enumerated() {
+                        if let conflict = try writer.add(incoming, index: index) {
+                            outcome = .failure(conflict)
+                            return .rollback
+                        }
+                    }
+                    outcome = .success(writer.result)
+                    return .commit
+                }
+                return outcome
+            }
+        }
+    }
+
+    /// Streams events into the queue in one transaction, all or nothing, without holding them
+    /// all in memory: `produce` hands each event to the function it is given, in order.
+    package func enqueueStreaming(now: Timestamp, _ produce: (_ add: (IncomingEvent) throws -> Void) throws -> Void) throws
+        -> Result<EnqueueResult, EnqueueConflict>
+    {
+        do {
+            return try pool.write { db in
+                var writer = try QueueWriter(db, now: now)
+                var index = 0
+                try produce { incoming in
+                    if let conflict = try writer.add(incoming, index: index) { throw Rollback(conflict: conflict) }
+                    index += 1
+                }
+                return .success(writer.result)
+            }
+        } catch let rollback as Rollback {
+            return .failure(rollback.conflict)
+        }
+    }
+
+    /// Thrown inside a transaction to roll it back on a conflict.
+    private struct Rollback: Error {
+        package let conflict: EnqueueConflict
+    }
+
+    /// How many accepted events are not processed yet.
+    package func queueDepth() throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM queue WHERE seq > (SELECT processed_through FROM progress)") ?? 0
+        }
+    }
+
+    /// The next unprocessed events, in acceptance order.
+    package static func claim(_ db: Database, limit: Int) throws -> [QueuedEvent] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT seq, body, file, line FROM queue
+                WHERE seq > (SELECT processed_through FROM progress) ORDER BY seq LIMIT ?
+                """,
+            arguments: [limit])
+        return rows.map(queuedEvent)
+    }
+
+    /// A queue row (seq, body, file, line) as an event input.
+    package static func queuedEvent(_ row: Row) -> QueuedEvent {
+        let origin = EventOrigin(file: row["file"], line: row["line"], sequence: row["seq"])
+        let body: String = row["body"]
+        let input: EventInput
+        switch EventParser.parse(line: Array(body.utf8)) {
+        case .success(let event): input = .event(event, origin)
+        case .failure(let error): input = .invalid(error, origin)
+        }
+        return QueuedEvent(sequence: row["seq"], input: input)
+    }
+}
+
+extension SQLiteStore {
+    /// Every accepted event in acceptance order, for replays (`diff --db`).
+    package func allQueued() async throws -> [QueuedEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, body, file, line FROM queue ORDER BY seq").map(SQLiteStore.queuedEvent)
+        }
+    }
+}
+
+/// Appends accepted events to the queue inside a transaction: new ids are registered, ids
+/// seen with the same content are duplicates (queued too), other content is a conflict.
+private struct QueueWriter {
+    private(set) var result = EnqueueResult()
+    private var seenHere: [String: String] = [:]
+    private let lookup: Statement
+    private let accept: Statement
+    private let insert: Statement
+    private let now: Timestamp
+
+    package init(_ db: Database, now: Timestamp) throws {
+        lookup = try db.cachedStatement(sql: "SELECT fingerprint FROM accepted WHERE event_id = ?")
+        accept = try db.cachedStatement(sql: "INSERT INTO accepted (event_id, fingerprint) VALUES (?, ?)")
+        insert = try db.cachedStatement(sql: "INSERT INTO queue (event_id, body, file, line, accepted_at) VALUES (?, ?, ?, ?, ?)")
+        self.now = now
+    }
+
+    /// Queues one event; returns the conflict instead when its id was accepted with other content.
+    package mutating func add(_ incoming: IncomingEvent, index: Int) throws -> EnqueueConflict? {
+        let id = incoming.event.id
+        let fingerprint = incoming.event.fingerprint
+        if let earlier = try seenHere[id] ?? String.fetchOne(lookup, arguments: [id]) {
+            guard earlier == fingerprint else { return EnqueueConflict(eventID: id, origin: incoming.origin, index: index) }
+            result.duplicates += 1
+        } else {
+            try accept.execute(arguments: [id, fingerprint])
+            seenHere[id] = fingerprint
+            result.accepted += 1
+        }
+        try insert.execute(arguments: [id, incoming.body, incoming.origin.file, incoming.origin.line, now.epochSeconds])
+        return nil
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import GRDB
+
+/// The SQLite database of a cashback host: the durable queue, the evaluation state, decisions,
+/// the ledger and the credits feed. WAL with `synchronous=FULL`: a commit that returned
+/// survives a crash or power loss.
+package final class SQLiteStore: Sendable {
+    package let pool: DatabasePool
+    /// The database file, as the user named it (errors quote it).
+    package let path: String
+
+    /// How a command opens the database.
+    package enum Access {
+        /// Creates the file if needed and migrates it (commands that write).
+        case readWrite
+        /// Opens an existing database without changing it, not even its schema (commands that
+        /// only read; they work on a read-only copy).
+        case readOnly
+    }
+
+    /// Opens the database at `path`. Every failure is a `StoreError` that names the file and says
+    /// why: missing, not a database, damaged, or written by a newer release.
+    package init(path: String, access: Access = .readWrite) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.readonly = access == .readOnly
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
+            // 32 MiB of page cache and 64 MiB read through mmap: a batch touches pages all over
+            // the state tables, and re-reading them with pread dominated processing time. Both
+            // stay small enough for the service's resident memory to stay well under 200 MB.
+            try db.execute(sql: "PRAGMA cache_size = -32768")
+            try db.execute(sql: "PRAGMA mmap_size = 67108864")
+        }
+        self.path = path
+        if access == .readOnly, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError(description: "\(path): no such database")
+        }
+        do {
+            pool = try SQLiteStore.openPool(path: path, access: access, configuration: configuration)
+            switch access {
+            case .readWrite:
+                try SQLiteStore.migrator.migrate(pool)
+            case .readOnly:
+                try pool.read { db in
+                    guard try SQLiteStore.migrator.hasCompletedMigrations(db) else {
+                        throw StoreError(description: "\(path): not a cashback database, or not yet upgraded (run a writing command once)")
+                    }
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError(description: "\(path): cannot open the database: \(error.message ?? "\(error.resultCode)")")
+        }
+        try SQLiteStore.refuseNewerRelease(pool, path: path)
+    }
+
+    /// A pool on the file. A WAL database on read-only storage (a mounted backup) cannot get its
+    /// shared-memory file, so a read-only open that fails is retried as immutable (SQLite then
+    /// reads the file as it is, which is what a copy on read-only media is).
+    private static func openPool(path: String, access: Access, configuration: Configuration) throws -> DatabasePool {
+        do {
+            return try DatabasePool(path: path, configuration: configuration)
+        } catch let error as DatabaseError where access == .readOnly && error.resultCode == .SQLITE_CANTOPEN {
+            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+            let escaped = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute
+            return try DatabasePool(path: "file:\(escaped)?immutable=1", configuration: configuration)
+        }
+    }
+
+    /// Refuses a database that a newer release migrated further than this one knows.
+    private static func refuseNewerRelease(_ pool: DatabasePool, path: String) throws {
+        let superseded = try pool.read { db in try SQLiteStore.migrator.hasBeenSuperseded(db) }
+        if superseded {
+            throw StoreError(description: "\(path): written by a newer release of cashback; use that release")
+        }
+    }
+
+    /// Verifies every page of the database (`PRAGMA quick_check`; `integrity_check` when `full`);
+    /// a damaged file is an error naming what SQLite found, before anything is read from it or
+    /// acknowledged into it.
+    package func check(full: Bool = false) throws {
+        let findings: [String]
+        do {
+            findings = try pool.read { db in
+                try String.fetchAll(db, sql: full ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)")
+            }
+        } catch let error as DatabaseError {
+            throw StoreError(description: "\(path): the database is damaged: \(error.message ?? "\(error.resultCode)")")
+        }
+        guard findings == ["ok"] else {
+            throw StoreError(
+                description: "\(path): the database is damaged (\(findings.prefix(3).joined(separator: "; "))); restore it from a backup")
+        }
+    }
+
+    /// Named migrations; a shipped migration is never edited, only followed by new ones.
+    package static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-25 queue, state, decisions, ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE queue (
+                  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                  event_id TEXT NOT NULL,
+                  body TEXT NOT NULL,
+                  file TEXT,
+                  line INTEGER,
+                  accepted_at INTEGER NOT NULL
+                );
+                CREATE TABLE accepted (
+                  event_id TEXT PRIMARY KEY,
+                  fingerprint TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE progress (
+                  id INTEGER PRIMARY KEY CHECK (id = 1),
+                  processed_through INTEGER NOT NULL
+                );
+                INSERT INTO progress VALUES (1, 0);
+                CREATE TABLE rules_versions (
+                  version TEXT PRIMARY KEY,
+                  recorded_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                -- Snapshots live apart: decisions and ledger lines check their version's row,
+                -- which must stay small (a snapshot of 1,000 partner files is hundreds of KB).
+                CREATE TABLE rules_snapshots (
+                  version TEXT PRIMARY KEY REFERENCES rules_versions(version),
+                  files TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE decisions (
+                  position INTEGER PRIMARY KEY AUTOINCREMENT,
+                  queue_seq INTEGER NOT NULL REFERENCES queue(seq),
+                  event_id TEXT,
+                  status TEXT NOT NULL,
+                  partner TEXT,
+                  currency TEXT,
+                  json TEXT NOT NULL,
+                  trace TEXT,
+                  payment_amount INTEGER,
+                  rules_version TEXT NOT NULL REFERENCES rules_versions(version),
+                  processed_at INTEGER NOT NULL
+                );
+                CREATE INDEX decisions_partner ON decisions(partner, currency) WHERE partner IS NOT NULL;
+                CREATE INDEX decisions_event ON decisions(event_id);
+                CREATE TABLE dead (
+                  queue_seq INTEGER PRIMARY KEY REFERENCES queue(seq),
+                  event_id TEXT NOT NULL,
+                  error TEXT NOT NULL,
+                  attempts INTEGER NOT NULL,
+                  failed_at INTEGER NOT NULL
+                );
+                CREATE TABLE seen (
+                  event_id TEXT PRIMARY KEY,
+                  kind TEXT NOT NULL,
+                  fingerprint TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE payments (
+                  id INTEGER PRIMARY KEY,
+                  event_id TEXT NOT NULL UNIQUE,
+                  record TEXT NOT NULL
+                );
+                CREATE TABLE usage (
+                  limit_id TEXT NOT NULL,
+                  account TEXT NOT NULL,
+                  period TEXT NOT NULL,
+                  period_index INTEGER NOT NULL,
+                  amount INTEGER NOT NULL,
+                  count INTEGER NOT NULL,
+                  PRIMARY KEY (limit_id, account, period, period_index)
+                ) WITHOUT ROWID;
+                CREATE TABLE purchases (
+                  account TEXT NOT NULL,
+                  partner TEXT NOT NULL,
+                  count INTEGER NOT NULL,
+                  PRIMARY KEY (account, partner)
+                ) WITHOUT ROWID;
+                CREATE TABLE spend (
+                  account TEXT NOT NULL,
+                  partner TEXT NOT NULL,
+                  currency TEXT NOT NULL,
+                  day INTEGER NOT NULL,
+                  amount INTEGER NOT NULL,
+                  PRIMARY KEY (account, partner, currency, day)
+                ) WITHOUT ROWID;
+                CREATE TABLE orphans (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  original_id TEXT NOT NULL,
+                  event_id TEXT NOT NULL,
+                  queue_seq INTEGER NOT NULL REFERENCES queue(seq)
+                );
+                CREATE INDEX orphans_original ON orphans(original_id);
+                CREATE TABLE ledger (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  decision_position INTEGER NOT NULL REFERENCES decisions(position),
+                  event_id TEXT NOT NULL,
+                  account TEXT NOT NULL,
+                  partner TEXT,
+                  rule TEXT NOT NULL,
+                  currency TEXT NOT NULL,
+                  amount INTEGER NOT NULL CHECK (amount != 0),
+                  occurred_at INTEGER NOT NULL,
+                  confirm_at INTEGER NOT NULL,
+                  status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed')),
+                  rules_version TEXT NOT NULL REFERENCES rules_versions(version)
+                );
+                CREATE INDEX ledger_pending ON ledger(confirm_at) WHERE status = 'pending';
+                CREATE INDEX ledger_account ON ledger(account, id);
+                CREATE INDEX ledger_partner_rule ON ledger(partner, rule);
+                CREATE TABLE credits (
+                  cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+                  ledger_id INTEGER NOT NULL UNIQUE REFERENCES ledger(id)
+                );
+                """)
+        }
+        return migrator
+    }
+}
+
+/// A store operation that cannot be done, with what the caller should know.
+package struct StoreError: Error, CustomStringConvertible {
+    package let description: String
+
+    package init(description: String) {
+        self.description = description
+    }
+}
