@@ -4,16 +4,16 @@ import Hummingbird
 
 /// An API error that chooses its response: status, headers and a JSON body
 /// `{"error": {"message": …, "index": …, "field": …, "event": …, "diagnostics": […]}}`.
-package struct APIError: HTTPResponseError {
-    package let status: HTTPResponse.Status
-    package let message: String
-    package var index: Int?
-    package var field: String?
-    package var event: String?
-    package var diagnostics: [String] = []
-    package var headers: HTTPFields = [:]
+struct APIError: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let message: String
+    var index: Int?
+    var field: String?
+    var event: String?
+    var diagnostics: [String] = []
+    var headers: HTTPFields = [:]
 
-    package func response(from request: Request, context: some RequestContext) throws -> Response {
+    func response(from request: Request, context: some RequestContext) throws -> Response {
         var writer = JSONWriter()
         writer.beginObject()
         writer.beginObject("error")
@@ -34,7 +34,7 @@ package struct APIError: HTTPResponseError {
 
 extension Response {
     /// A JSON response from JSON text.
-    package static func json(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    static func json(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: text + "\n")))

@@ -5,10 +5,10 @@ import Logging
 /// Gives every failure an answer with a body: a store that cannot write now (disk full, I/O
 /// error) answers 503 with `Retry-After`, a stopping service 503, anything unexpected 500; each
 /// is logged in one line. Errors that choose their response (`APIError`) pass through.
-package struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    package let logger: Logger
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as any HTTPResponseError {

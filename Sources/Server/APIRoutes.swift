@@ -5,15 +5,15 @@ import NIOCore
 import Logging
 
 /// The HTTP API of SPEC §7 over the store, the rules, ingest and the scheduler.
-package struct APIRoutes: Sendable {
-    package let store: SQLiteStore
-    package let rules: RulesHolder
-    package let ingest: IngestService
-    package let metrics: ServiceMetrics
-    package let settings: ServeSettings
-    package let logger: Logger
+struct APIRoutes: Sendable {
+    let store: SQLiteStore
+    let rules: RulesHolder
+    let ingest: IngestService
+    let metrics: ServiceMetrics
+    let settings: ServeSettings
+    let logger: Logger
 
-    package func router() -> Router<BasicRequestContext> {
+    func router() -> Router<BasicRequestContext> {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.middlewares.add(APIErrorMiddleware(logger: logger))
         // Tokens are checked by the groups, so only a request routed to a /v1 route reaches
@@ -45,7 +45,7 @@ package struct APIRoutes: Sendable {
 
     // MARK: ingest
 
-    package func postEvents(_ request: Request) async throws -> Response {
+    func postEvents(_ request: Request) async throws -> Response {
         guard metrics.queueDepth < settings.maxQueue else {
             throw APIError(
                 status: .serviceUnavailable, message: "the queue holds \(metrics.queueDepth) events, its bound; retry later",
@@ -89,7 +89,7 @@ package struct APIRoutes: Sendable {
 
     // MARK: queries
 
-    package func event(_ id: String) async throws -> Response {
+    func event(_ id: String) async throws -> Response {
         guard let status = try await store.status(ofEvent: id) else {
             throw APIError(status: .notFound, message: "no event \(id) was accepted")
         }
@@ -104,7 +104,7 @@ package struct APIRoutes: Sendable {
         return Response.json(text + "}")
     }
 
-    package func account(_ id: String) async throws -> Response {
+    func account(_ id: String) async throws -> Response {
         let (balances, lines) = try await store.account(id, recent: 50)
         var writer = JSONWriter()
         writer.beginObject()
@@ -137,7 +137,7 @@ package struct APIRoutes: Sendable {
         return Response.json(writer.text)
     }
 
-    package func partners() -> Response {
+    func partners() -> Response {
         var writer = JSONWriter()
         writer.beginObject()
         writer.beginArray("partners")
@@ -158,7 +158,7 @@ package struct APIRoutes: Sendable {
         return Response.json(writer.text)
     }
 
-    package func partnerStats(_ id: String) async throws -> Response {
+    func partnerStats(_ id: String) async throws -> Response {
         guard let partner = rules.rules.partners.first(where: { $0.id == id }) else {
             throw APIError(status: .notFound, message: "no partner \(id) in the rules in force")
         }
@@ -193,7 +193,7 @@ package struct APIRoutes: Sendable {
         return Response.json(writer.text)
     }
 
-    package func credits(_ request: Request) async throws -> Response {
+    func credits(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
         let after = try query["after"].map { text throws(APIError) -> Int64 in
             guard let value = Int64(text), value >= 0 else {
@@ -230,7 +230,7 @@ package struct APIRoutes: Sendable {
 
     // MARK: administration and health
 
-    package func reload() async throws -> Response {
+    func reload() async throws -> Response {
         switch try await rules.reload(now: WallClock.now, logger: logger) {
         case .success(let ruleSet):
             return Response.json(#"{"version":"# + quoted(ruleSet.version) + "}")
@@ -241,7 +241,7 @@ package struct APIRoutes: Sendable {
         }
     }
 
-    package func ready() async -> Response {
+    func ready() async -> Response {
         let writable = await store.isWritable()
         let belowBound = metrics.queueDepth < settings.maxQueue
         let ready = writable && belowBound
@@ -249,7 +249,7 @@ package struct APIRoutes: Sendable {
         return Response.json(text, status: ready ? .ok : .serviceUnavailable)
     }
 
-    package func metricsText() async -> Response {
+    func metricsText() async -> Response {
         if let oldest = try? await store.oldestQueuedAcceptance() {
             metrics.lag(seconds: max(0, WallClock.now.epochSeconds - oldest))
         } else {

@@ -4,10 +4,10 @@ import Hummingbird
 /// the router matched to one of the group's routes, however the path was spelled (`//v1/…`,
 /// `/v1//…`, a trailing slash): the router's normalisation cannot route around it. Tokens
 /// compare in constant time.
-package struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
-    package let access: RouteAccess
+struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let access: RouteAccess
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         switch access {
         case .open:
             return try await next(request, context)
@@ -22,17 +22,17 @@ package struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    package static var unauthorized: APIError {
+    static var unauthorized: APIError {
         APIError(status: .unauthorized, message: "missing or wrong bearer token", headers: [.wwwAuthenticate: "Bearer"])
     }
 
-    package static func bearer(_ header: String?) -> String? {
+    static func bearer(_ header: String?) -> String? {
         guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
         return String(header.dropFirst(7))
     }
 
     /// Compares without an early exit, so timing tells nothing about where a guess went wrong.
-    package static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+    static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
         let left = Array(lhs.utf8)
         let right = Array(rhs.utf8)
         var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)

@@ -4,12 +4,12 @@ import Logging
 import ServiceLifecycle
 
 /// Confirms due ledger lines into the credits feed every `interval`.
-package struct ConfirmationService: Service {
-    package let store: SQLiteStore
-    package let interval: Duration
-    package let logger: Logger
+struct ConfirmationService: Service {
+    let store: SQLiteStore
+    let interval: Duration
+    let logger: Logger
 
-    package func run() async throws {
+    func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let confirmed = try await store.confirmDue(now: WallClock.now)

@@ -7,21 +7,21 @@ import NIOHTTPTypes
 ///   body is cut off, so it cannot hold a connection and a file descriptor forever);
 /// - a response that says `Connection: close` (a 413) closes the connection once written,
 ///   so a client that sends its whole body before reading is answered and never left waiting.
-package final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    package typealias InboundIn = HTTPRequestPart
-    package typealias InboundOut = HTTPRequestPart
-    package typealias OutboundIn = HTTPResponsePart
-    package typealias OutboundOut = HTTPResponsePart
+final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
 
     private let bodyTimeout: TimeAmount
     private var bodyDeadline: Scheduled<Void>?
     private var closeAfterResponse = false
 
-    package init(bodyTimeout: TimeAmount) {
+    init(bodyTimeout: TimeAmount) {
         self.bodyTimeout = bodyTimeout
     }
 
-    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
             bodyDeadline?.cancel()
@@ -36,7 +36,7 @@ package final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChann
         context.fireChannelRead(data)
     }
 
-    package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(let head):
             closeAfterResponse = head.headerFields[.connection]?.lowercased() == "close"
@@ -53,12 +53,12 @@ package final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChann
         }
     }
 
-    package func handlerRemoved(context: ChannelHandlerContext) {
+    func handlerRemoved(context: ChannelHandlerContext) {
         bodyDeadline?.cancel()
         bodyDeadline = nil
     }
 
-    package func channelInactive(context: ChannelHandlerContext) {
+    func channelInactive(context: ChannelHandlerContext) {
         bodyDeadline?.cancel()
         bodyDeadline = nil
         context.fireChannelInactive()

@@ -9,18 +9,18 @@ import Glibc
 /// Caps the open connections: at the cap the server stops accepting (new connections wait in
 /// the listen backlog) until one closes, so idle sockets cannot exhaust the process's file
 /// descriptors. Reaching the cap, and leaving it, are logged once each time.
-package struct ConnectionLimit: AvailableConnectionsDelegate {
-    package let maximum: Int
-    package let logger: Logger
+struct ConnectionLimit: AvailableConnectionsDelegate {
+    let maximum: Int
+    let logger: Logger
     private var open = 0
     private var atCap = false
 
-    package init(maximum: Int, logger: Logger) {
+    init(maximum: Int, logger: Logger) {
         self.maximum = maximum
         self.logger = logger
     }
 
-    package mutating func connectionOpened() {
+    mutating func connectionOpened() {
         open += 1
         if open >= maximum && !atCap {
             atCap = true
@@ -30,7 +30,7 @@ package struct ConnectionLimit: AvailableConnectionsDelegate {
         }
     }
 
-    package mutating func connectionClosed() {
+    mutating func connectionClosed() {
         open -= 1
         if atCap && open < maximum {
             atCap = false
@@ -38,16 +38,16 @@ package struct ConnectionLimit: AvailableConnectionsDelegate {
         }
     }
 
-    package func isAcceptingNewConnections() -> Bool { open < maximum }
+    func isAcceptingNewConnections() -> Bool { open < maximum }
 
     /// Descriptors kept for everything but connections: the database and its WAL, the listening
     /// socket, the rules files during a reload, standard streams.
-    package static let reservedDescriptors = 64
+    static let reservedDescriptors = 64
 
     /// A limit of `requested` connections that the process's file descriptors can hold: raises the
     /// soft `RLIMIT_NOFILE` to the hard one, then lowers the cap (with a warning) if it still
     /// does not fit.
-    package static func fitting(_ requested: Int, logger: Logger) -> ConnectionLimit {
+    static func fitting(_ requested: Int, logger: Logger) -> ConnectionLimit {
         var limits = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0 else { return ConnectionLimit(maximum: requested, logger: logger) }
         if limits.rlim_cur < limits.rlim_max {

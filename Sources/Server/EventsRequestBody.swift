@@ -4,9 +4,9 @@ import Hummingbird
 
 /// The body of `POST /v1/events`: one JSON object, a JSON array of them, or JSON Lines
 /// (`application/x-ndjson`). Every event is validated before anything is stored.
-package enum EventsRequestBody {
+enum EventsRequestBody {
     /// The events of a body, or the error naming the first bad event's index and field.
-    package static func events(from bytes: [UInt8], contentType: String?) throws(APIError) -> [IncomingEvent] {
+    static func events(from bytes: [UInt8], contentType: String?) throws(APIError) -> [IncomingEvent] {
         let values: [JSONValue]
         if contentType?.lowercased().hasPrefix("application/x-ndjson") == true {
             values = try lines(bytes)

@@ -5,11 +5,11 @@ import ServiceLifecycle
 import UnixSignals
 
 /// Reloads the rules on SIGHUP, like `POST /v1/rules/reload`.
-package struct HangupReloadService: Service {
-    package let rules: RulesHolder
-    package let logger: Logger
+struct HangupReloadService: Service {
+    let rules: RulesHolder
+    let logger: Logger
 
-    package func run() async throws {
+    func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
             logger.notice("SIGHUP: reloading the rules", metadata: ["rules.directory": "\(rules.directory)"])
             do {

@@ -7,10 +7,10 @@ import Synchronization
 /// Group commit for ingest: concurrent requests wait in line while one transaction is being
 /// made durable, then all of them share the next transaction and its one fsync. Each request
 /// stays all or nothing on its own.
-package final class IngestService: Service, Sendable {
+final class IngestService: Service, Sendable {
     private struct Pending: Sendable {
-        package let events: [IncomingEvent]
-        package let continuation: CheckedContinuation<Result<EnqueueResult, EnqueueConflict>, any Error>
+        let events: [IncomingEvent]
+        let continuation: CheckedContinuation<Result<EnqueueResult, EnqueueConflict>, any Error>
     }
 
     private let store: SQLiteStore
@@ -23,7 +23,7 @@ package final class IngestService: Service, Sendable {
     private let logger: Logger
 
     /// - Parameter onCommitted: told how many events each group commit queued.
-    package init(store: SQLiteStore, logger: Logger, onCommitted: @escaping @Sendable (Int) -> Void) {
+    init(store: SQLiteStore, logger: Logger, onCommitted: @escaping @Sendable (Int) -> Void) {
         self.store = store
         self.logger = logger
         self.onCommitted = onCommitted
@@ -32,7 +32,7 @@ package final class IngestService: Service, Sendable {
 
     /// Queues a request's events durably; returns once they are committed, or the conflict
     /// that made the request store nothing.
-    package func submit(_ events: [IncomingEvent]) async throws -> Result<EnqueueResult, EnqueueConflict> {
+    func submit(_ events: [IncomingEvent]) async throws -> Result<EnqueueResult, EnqueueConflict> {
         try await withCheckedThrowingContinuation { continuation in
             let taken = state.withLock { state in
                 guard state.accepting else { return false }
@@ -43,7 +43,7 @@ package final class IngestService: Service, Sendable {
         }
     }
 
-    package func run() async throws {
+    func run() async throws {
         await withGracefulShutdownHandler {
             // Ends when the stream is finished (shutdown) or the task is cancelled.
             for await _ in wakeups { await commitPending() }
@@ -83,4 +83,4 @@ package final class IngestService: Service, Sendable {
 }
 
 /// The service is shutting down and takes no more events.
-package struct ServiceStopping: Error {}
+struct ServiceStopping: Error {}

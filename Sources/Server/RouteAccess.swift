@@ -1,5 +1,5 @@
 /// Who may call the routes of a group (see `BearerAuthMiddleware`).
-package enum RouteAccess: Sendable {
+enum RouteAccess: Sendable {
     /// No token is configured: anyone (the service listens on loopback only, or was told `--insecure`).
     case open
     /// A request must present one of these tokens.

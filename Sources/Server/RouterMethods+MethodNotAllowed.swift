@@ -5,7 +5,7 @@ extension RouterMethods {
     /// (RFC 9110's, PATCH and QUERY) that `path` does not declare (HEAD is declared wherever
     /// GET is).
     @discardableResult
-    package func refuseMethods(otherThan declared: [HTTPRequest.Method], on path: RouterPath) -> Self {
+    func refuseMethods(otherThan declared: [HTTPRequest.Method], on path: RouterPath) -> Self {
         let allowed = declared.contains(.get) ? declared + [.head] : declared
         let allow = allowed.map(\.rawValue).joined(separator: ", ")
         let known = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "QUERY"]

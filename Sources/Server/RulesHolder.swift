@@ -6,13 +6,13 @@ import Synchronization
 
 /// The rules the service evaluates with, swapped atomically on reload: the scheduler takes the
 /// current rules at the start of each batch, so a reload takes effect between batches.
-package final class RulesHolder: Sendable {
+final class RulesHolder: Sendable {
     private let current: Mutex<RuleSet>
-    package let directory: String
+    let directory: String
     private let registry: PluginRegistry
     private let store: SQLiteStore
 
-    package init(rules: RuleSet, directory: String, registry: PluginRegistry, store: SQLiteStore) {
+    init(rules: RuleSet, directory: String, registry: PluginRegistry, store: SQLiteStore) {
         self.current = Mutex(rules)
         self.directory = directory
         self.registry = registry
@@ -20,11 +20,11 @@ package final class RulesHolder: Sendable {
     }
 
     /// The rules in force.
-    package var rules: RuleSet { current.withLock { $0 } }
+    var rules: RuleSet { current.withLock { $0 } }
 
     /// Lints the directory again and, when it is valid, records and swaps in the new version;
     /// otherwise the old rules keep serving and the diagnostics are returned.
-    package func reload(now: Timestamp, logger: Logger) async throws -> Result<RuleSet, RuleLoadFailure> {
+    func reload(now: Timestamp, logger: Logger) async throws -> Result<RuleSet, RuleLoadFailure> {
         let outcome = RuleLoader(registry: registry).load(directory: directory)
         guard let rules = outcome.rules else {
             for diagnostic in outcome.diagnostics { logger.error("\(diagnostic)") }
@@ -43,6 +43,6 @@ package final class RulesHolder: Sendable {
 }
 
 /// Why rules could not be loaded: every diagnostic.
-package struct RuleLoadFailure: Error {
-    package let diagnostics: [Diagnostic]
+struct RuleLoadFailure: Error {
+    let diagnostics: [Diagnostic]
 }

@@ -13,13 +13,12 @@ import Store
 ///
 /// - Parameters:
 ///   - rules: the rules in force, loaded from `rulesDirectory` (reloads read it again).
-///   - metrics: where `/metrics` reads from; the executable bootstraps swift-metrics with it.
 ///   - onServerRunning: told the bound port (port 0 picks a free one).
 package func buildApplication(
     settings: ServeSettings, store: SQLiteStore, rules: RuleSet, rulesDirectory: String, registry: PluginRegistry,
-    metrics: PrometheusCollectorRegistry, logger: Logger, onServerRunning: @escaping @Sendable (Int) -> Void = { _ in }
+    logger: Logger, onServerRunning: @escaping @Sendable (Int) -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let serviceMetrics = ServiceMetrics(registry: metrics, queueDepth: try store.queueDepth())
+    let serviceMetrics = ServiceMetrics(registry: PrometheusCollectorRegistry(), queueDepth: try store.queueDepth())
     let holder = RulesHolder(rules: rules, directory: rulesDirectory, registry: registry, store: store)
     let scheduler = SchedulerService(
         store: store, rules: holder, workers: settings.workers, batchSize: settings.batchSize, metrics: serviceMetrics,

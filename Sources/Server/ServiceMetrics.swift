@@ -1,56 +1,70 @@
 import Engine
-import Store
-import Metrics
 import Prometheus
+import Store
 import Synchronization
 
-/// The service's metrics (swift-metrics, exported in Prometheus format at `/metrics`), and the
-/// queue depth it keeps for the ingest bound.
-package final class ServiceMetrics: Sendable {
-    package let registry: PrometheusCollectorRegistry
-    private let ingested = Counter(label: "cashback_events_ingested_total")
-    private let batchSize = Recorder(label: "cashback_batch_size")
-    private let commitDuration = Timer(label: "cashback_batch_commit_seconds", preferredDisplayUnit: .seconds)
-    private let depthGauge = Gauge(label: "cashback_queue_depth")
-    private let lagGauge = Gauge(label: "cashback_processing_lag_seconds")
-    private let batchFailures = Counter(label: "cashback_batch_failures_total")
+/// The service's metrics, made on its own Prometheus registry (no global metrics system, so
+/// several services can run in one test process) and exported at `/metrics`; and the queue
+/// depth it keeps for the ingest bound. Every series has a `# HELP` line.
+final class ServiceMetrics: Sendable {
+    private let registry: PrometheusCollectorRegistry
+    private let ingested: Counter
+    private let batches: Counter
+    private let batchFailures: Counter
+    private let commitDuration: DurationHistogram
+    private let depthGauge: Gauge
+    private let lagGauge: Gauge
     private let depth: Atomic<Int>
 
-    package init(registry: PrometheusCollectorRegistry, queueDepth: Int) {
+    init(registry: PrometheusCollectorRegistry, queueDepth: Int) {
         self.registry = registry
-        self.depth = Atomic(queueDepth)
-        depthGauge.record(queueDepth)
+        ingested = registry.makeCounter(name: "cashback_events_ingested_total", help: "Events accepted into the durable queue.")
+        batches = registry.makeCounter(name: "cashback_batches_total", help: "Scheduler batches committed.")
+        batchFailures = registry.makeCounter(
+            name: "cashback_batch_failures_total", help: "Scheduler batches that failed to commit (retried after a back-off).")
+        commitDuration = registry.makeDurationHistogram(
+            name: "cashback_batch_commit_seconds", buckets: [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10)],
+            help: "Time to claim, evaluate and commit one batch.")
+        depthGauge = registry.makeGauge(name: "cashback_queue_depth", help: "Events accepted but not processed yet.")
+        lagGauge = registry.makeGauge(name: "cashback_processing_lag_seconds", help: "How long the oldest queued event has waited.")
+        depth = Atomic(queueDepth)
+        depthGauge.set(Int64(queueDepth))
     }
 
     /// Events accepted but not processed yet.
-    package var queueDepth: Int { depth.load(ordering: .relaxed) }
+    var queueDepth: Int { depth.load(ordering: .relaxed) }
 
     /// A group commit queued `count` events.
-    package func ingested(_ count: Int) {
-        ingested.increment(by: count)
-        depthGauge.record(depth.add(count, ordering: .relaxed).newValue)
+    func ingested(_ count: Int) {
+        ingested.increment(by: Int64(count))
+        depthGauge.set(Int64(depth.add(count, ordering: .relaxed).newValue))
     }
 
     /// A batch was committed.
-    package func batchCommitted(_ summary: BatchSummary, duration: Duration) {
+    func batchCommitted(_ summary: BatchSummary, duration: Duration) {
         guard summary.claimed > 0 else { return }
-        batchSize.record(summary.claimed)
-        commitDuration.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-        depthGauge.record(depth.subtract(summary.claimed, ordering: .relaxed).newValue)
+        batches.increment()
+        commitDuration.record(duration)
+        depthGauge.set(Int64(depth.subtract(summary.claimed, ordering: .relaxed).newValue))
         for (status, count) in summary.statuses {
-            Counter(label: "cashback_events_processed_total", dimensions: [("status", status)]).increment(by: count)
+            registry.makeCounter(
+                name: "cashback_events_processed_total", labels: [("status", status)], help: "Events decided, by status."
+            ).increment(by: Int64(count))
         }
         for (currency, minorUnits) in summary.awarded {
-            Counter(label: "cashback_awarded_minor_units_total", dimensions: [("currency", currency)]).increment(by: minorUnits)
+            registry.makeCounter(
+                name: "cashback_awarded_minor_units_total", labels: [("currency", currency)],
+                help: "Positive cashback awarded, in minor units of each currency."
+            ).increment(by: Int64(minorUnits))
         }
     }
 
     /// A batch failed to commit (it is retried after a back-off).
-    package func batchFailed() { batchFailures.increment() }
+    func batchFailed() { batchFailures.increment() }
 
     /// How long the oldest queued event has waited.
-    package func lag(seconds: Int64) { lagGauge.record(seconds) }
+    func lag(seconds: Int64) { lagGauge.set(seconds) }
 
     /// The Prometheus text exposition.
-    package func exposition() -> [UInt8] { registry.emitToBuffer() }
+    func exposition() -> [UInt8] { registry.emitToBuffer() }
 }

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Server
 import Testing
 import Yams
 
@@ -10,6 +11,7 @@ import Yams
     static let documentURL = CashbackBinary.repositoryRoot.appendingPathComponent("docs/openapi.yaml")
     static let token = "openapi-t0k3n"
     static let adminToken = "openapi-admin-t0k3n"
+    static let single = #"{"id":"p3","account":"a1","occurred_at":"2026-11-03T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M9","country":"FR"}}"#
 
     // MARK: the document itself
 
@@ -102,180 +104,189 @@ import Yams
         #expect(try !errors(#"{"id":"r1","type":"refund","occurred_at":"2026-11-24T14:03:00Z","amount":"1.00","currency":"EUR"}"#, "Event").isEmpty)
     }
 
-    // MARK: the live service
+    // MARK: the service, in process
 
-    @Test func liveServiceConformsToTheDocument() async throws {
+    @Test func serviceConformsToTheDocumentInProcess() async throws {
         let document = try OpenAPIDocument.load()
-        var run = ConformanceRun(document: document)
+        let run = ConformanceRun(document: document)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try Self.writeRules(in: directory)
         try directory.write("token", Self.token + "\n")
         try directory.write("admin-token", Self.adminToken)
 
-        let service = try RunningService(
-            in: directory,
-            arguments: ["--rules", "rules", "--db", "a.sqlite", "--token-file", "token", "--admin-token-file", "admin-token",
-                        "--max-body", "20000", "--workers", "2", "--confirm-every", "1"])
-        let token = Self.token
+        var settings = ServeSettings()
+        settings.token = Self.token
+        settings.adminToken = Self.adminToken
+        settings.maxBodyBytes = 20_000
+        settings.workers = 2
+        settings.confirmInterval = .seconds(1)
+        try await InProcessService.run(database: directory.path("a.sqlite"), rules: directory.path("rules"), settings: settings) {
+            service in
+            let token = Self.token
+            // 401 on every /v1 operation without a token, and with a wrong one.
+            for operation in document.operations where operation.path.hasPrefix("/v1") {
+                let path = operation.path.replacingOccurrences(of: "{id}", with: "x")
+                let body = operation.method == "post" && operation.path == "/v1/events" ? "{}" : nil
+                let reply = try await run.call(service, operation.method.uppercased(), operation.path, path, body: body, expect: 401)
+                #expect(reply.json?["error"]?["message"] != nil)
+            }
+            _ = try await run.call(service, "GET", "/v1/partners", token: "wrong", expect: 401)
+            _ = try await run.call(service, "POST", "/v1/rules/reload", token: token, expect: 401)
 
-        // 401 on every /v1 operation without a token, and with a wrong one.
-        for operation in document.operations where operation.path.hasPrefix("/v1") {
-            let path = operation.path.replacingOccurrences(of: "{id}", with: "x")
-            let body = operation.method == "post" && operation.path == "/v1/events" ? "{}" : nil
-            let reply = try await run.call(service, operation.method.uppercased(), operation.path, path, body: body, expect: 401)
-            #expect(reply.json?["error"]?["message"] != nil)
+            // Health, readiness, metrics: no token needed.
+            _ = try await run.call(service, "GET", "/healthz", expect: 200)
+            let ready = try await run.call(service, "GET", "/readyz", expect: 200)
+            #expect(ready.json?["ready"] == .bool(true))
+            let metrics = try await run.call(service, "GET", "/metrics", expect: 200)
+            #expect(metrics.reply.body.contains("# TYPE"))
+
+            // 202 in the three body shapes; one amount as a JSON number; a duplicate.
+            let single = Self.single
+            let p1 = #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"100.00","currency":"EUR","merchant":{"mid":"M1","country":"FR"}}"#
+            let p2 = #"{"id":"p2","account":"a1","occurred_at":"2026-11-02T10:00:00+01:00","amount":50,"currency":"EUR","merchant":{"name":"Other","country":"DE"},"note":"ignored"}"#
+            let lines = [
+                #"{"id":"p4","account":"a1","occurred_at":"2026-11-03T10:00:00Z","amount":"1000","currency":"JPY","merchant":{"mid":"M2"}}"#,
+                #"{"id":"r1","type":"refund","original_id":"p1","occurred_at":"2026-11-04T10:00:00Z","amount":"40.00","currency":"EUR"}"#,
+                "",
+                #"{"id":"r2","type":"refund","original_id":"p1","occurred_at":"2026-11-04T10:00:00Z","amount":"200.00","currency":"EUR"}"#,
+                #"{"id":"o1","type":"refund","original_id":"p9","occurred_at":"2026-11-04T10:00:00Z","amount":"1.00","currency":"USD"}"#,
+                #"{"id":"o2","type":"reversal","original_id":"p10","occurred_at":"2026-11-04T10:00:00Z"}"#,
+                #"{"id":"o3","type":"reversal","original_id":"never","occurred_at":"2026-11-04T10:00:00Z"}"#,
+            ]
+            var reply = try await run.call(service, "POST", "/v1/events", body: single, token: token, expect: 202)
+            #expect(reply.json == .object([(key: "accepted", value: .number("1")), (key: "duplicates", value: .number("0"))]))
+            reply = try await run.call(service, "POST", "/v1/events", body: "[\(p1),\(p2)]", token: token, expect: 202)
+            #expect(reply.json?["accepted"] == .number("2"))
+            reply = try await run.call(
+                service, "POST", "/v1/events", body: lines.joined(separator: "\n") + "\n", token: token,
+                contentType: "application/x-ndjson", expect: 202)
+            #expect(reply.json?["accepted"] == .number("6"))
+            // The originals of the orphans o1 (in another currency) and o2, and a duplicate of p1.
+            let p9 = #"{"id":"p9","account":"a2","occurred_at":"2026-11-01T10:00:00Z","amount":"30.00","currency":"EUR","merchant":{"mid":"M1"}}"#
+            let p10 = #"{"id":"p10","account":"a2","occurred_at":"2026-11-01T10:00:00Z","amount":"30.00","currency":"EUR","merchant":{"mid":"M1"}}"#
+            try await Self.waitUntilProcessed(["o1", "o2"], service: service)
+            reply = try await run.call(service, "POST", "/v1/events", body: "[\(p9),\(p10),\(p1)]", token: token, expect: 202)
+            #expect(reply.json == .object([(key: "accepted", value: .number("2")), (key: "duplicates", value: .number("1"))]))
+
+            // 400: an invalid event (index, field, event), malformed JSON, a bad JSON Lines line,
+            // no events, not an object.
+            let n1 = #"{"id":"n1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"mid":"B1"}}"#
+            let n2 = n1.replacingOccurrences(of: "n1", with: "n2").replacingOccurrences(of: "1.00", with: "1.001")
+            reply = try await run.call(service, "POST", "/v1/events", body: "[\(n1),\(n2)]", token: token, expect: 400)
+            #expect(reply.json?["error"]?["index"] == .number("1"))
+            #expect(reply.json?["error"]?["field"] == .string("amount"))
+            #expect(reply.json?["error"]?["event"] == .string("n2"))
+            reply = try await run.call(service, "POST", "/v1/events", body: #"{"id":"x","#, token: token, expect: 400)
+            #expect(reply.json?["error"]?["message"]?.asString?.contains("not valid JSON") == true)
+            reply = try await run.call(
+                service, "POST", "/v1/events", body: n1 + "\n{oops\n", token: token, contentType: "application/x-ndjson", expect: 400)
+            #expect(reply.json?["error"]?["index"] == .number("1"))
+            _ = try await run.call(service, "POST", "/v1/events", body: "[]", token: token, expect: 400)
+            reply = try await run.call(service, "POST", "/v1/events", body: "42", token: token, expect: 400)
+            #expect(reply.json?["error"]?["field"] == .string("(event)"))
+
+            // 409: an accepted id with other content. 413: a body over --max-body.
+            reply = try await run.call(
+                service, "POST", "/v1/events", body: p1.replacingOccurrences(of: "100.00", with: "99.00"), token: token, expect: 409)
+            #expect(reply.json?["error"]?["event"] == .string("p1"))
+            _ = try await run.call(
+                service, "POST", "/v1/events", body: String(repeating: " ", count: 30_000) + single, token: token, expect: 413)
+
+            // Every event's state, once processed.
+            let ids = ["p1", "p2", "p3", "p4", "r1", "r2", "o1", "o2", "o3", "p9", "p10"]
+            try await Self.waitUntilProcessed(ids, service: service)
+            var decisions: [String: JSONValue] = [:]
+            for id in ids {
+                let state = try await run.call(service, "GET", "/v1/events/{id}", "/v1/events/\(id)", token: token, expect: 200)
+                decisions[id] = state.json?["decision"]
+                let expected = id == "o3" ? "orphan" : "processed"
+                #expect(state.json?["status"] == .string(expected), "\(id): \(state.reply.body)")
+            }
+            #expect(decisions["p1"]?["status"] == .string("rewarded"))
+            #expect(decisions["p1"]?["trace"]?["partner_limits"] != nil, "the budget shows in the trace")
+            #expect(decisions["p2"]?["partner"] == .null)
+            #expect(decisions["p3"]?["status"] == .string("no_reward"))
+            #expect(decisions["r1"]?["status"] == .string("clawback"))
+            #expect(decisions["r2"]?["warning"] != nil)
+            #expect(decisions["o1"]?["status"] == .string("invalid") && decisions["o1"]?["deferred"] == .bool(true))
+            #expect(decisions["o2"]?["status"] == .string("clawback") && decisions["o2"]?["deferred"] == .bool(true))
+            _ = try await run.call(service, "GET", "/v1/events/{id}", "/v1/events/n1", token: token, expect: 404)
+            // The admin token is accepted on every /v1 call too.
+            _ = try await run.call(service, "GET", "/v1/events/{id}", "/v1/events/p1", token: Self.adminToken, expect: 200)
+
+            // Accounts, partners, statistics.
+            let account = try await run.call(service, "GET", "/v1/accounts/{id}", "/v1/accounts/a1", token: token, expect: 200)
+            #expect(account.json?["balances"]?.asArray?.count == 2, "EUR and JPY")
+            _ = try await run.call(service, "GET", "/v1/accounts/{id}", "/v1/accounts/a2", token: token, expect: 200)
+            let nobody = try await run.call(service, "GET", "/v1/accounts/{id}", "/v1/accounts/nobody", token: token, expect: 200)
+            #expect(nobody.json?["recent"] == .array([]))
+            let partners = try await run.call(service, "GET", "/v1/partners", token: token, expect: 200)
+            #expect(partners.json?["partners"]?.asArray?.count == 2)
+            let shop = try await run.call(service, "GET", "/v1/partners/{id}/stats", "/v1/partners/shop/stats", token: token, expect: 200)
+            #expect(shop.json?["budget"]?["total"] == .string("1000.00"))
+            let world = try await run.call(service, "GET", "/v1/partners/{id}/stats", "/v1/partners/world/stats", token: token, expect: 200)
+            #expect(world.json?["budget"] == .null)
+            _ = try await run.call(service, "GET", "/v1/partners/{id}/stats", "/v1/partners/nobody/stats", token: token, expect: 404)
+
+            // The credits feed, once the confirmation sweep has run (confirm_after is 0d).
+            var feed = try await run.call(service, "GET", "/v1/credits", token: token, expect: 200)
+            let deadline = ContinuousClock.now + .seconds(30)
+            while (feed.json?["credits"]?.asArray?.count ?? 0) < 11 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                feed = try await run.call(service, "GET", "/v1/credits", token: token, expect: 200)
+            }
+            #expect(feed.json?["credits"]?.asArray?.count == 11, "\(feed.reply.body)")
+            let page = try await run.call(service, "GET", "/v1/credits", "/v1/credits?after=0&limit=2", token: token, expect: 200)
+            #expect(page.json?["next"] == .number("2"))
+            let rest = try await run.call(service, "GET", "/v1/credits", "/v1/credits?after=2&limit=10000", token: token, expect: 200)
+            #expect(rest.json?["credits"]?.asArray?.count == 9)
+            let empty = try await run.call(service, "GET", "/v1/credits", "/v1/credits?after=999", token: token, expect: 200)
+            #expect(empty.json?["next"] == .number("999"))
+            for query in ["after=x", "after=-1", "limit=0", "limit=10001", "limit=many"] {
+                let bad = try await run.call(service, "GET", "/v1/credits", "/v1/credits?\(query)", token: token, expect: 400)
+                #expect(bad.json?["error"]?["field"] == .string(String(query.prefix { $0 != "=" })))
+            }
+
+            // Reload: 200, then 422 with diagnostics (the old rules keep serving), then 200 again.
+            let reloaded = try await run.call(service, "POST", "/v1/rules/reload", token: Self.adminToken, expect: 200)
+            #expect(reloaded.json?["version"] == ready.json?["rules_version"], "same files, same version")
+            try directory.write(
+                "rules/partners/zz-broken.yaml", "partner: broken\nmatch: { mid: [Z1] }\nrules:\n  - id: x\n    reward: { percentage: 150% }\n")
+            let refused = try await run.call(service, "POST", "/v1/rules/reload", token: Self.adminToken, expect: 422)
+            #expect(refused.json?["error"]?["diagnostics"]?.asArray?.first?.asString?.contains("zz-broken.yaml:5:") == true)
+            try FileManager.default.removeItem(atPath: directory.path("rules/partners/zz-broken.yaml"))
+            _ = try await run.call(service, "POST", "/v1/rules/reload", token: Self.adminToken, expect: 200)
         }
-        _ = try await run.call(service, "GET", "/v1/partners", token: "wrong", expect: 401)
-        _ = try await run.call(service, "POST", "/v1/rules/reload", token: token, expect: 401)
-
-        // Health, readiness, metrics: no token needed.
-        _ = try await run.call(service, "GET", "/healthz", expect: 200)
-        let ready = try await run.call(service, "GET", "/readyz", expect: 200)
-        #expect(ready.json?["ready"] == .bool(true))
-        let metrics = try await run.call(service, "GET", "/metrics", expect: 200)
-        #expect(metrics.reply.body.contains("# TYPE"))
-
-        // 202 in the three body shapes; one amount as a JSON number; a duplicate.
-        let single = #"{"id":"p3","account":"a1","occurred_at":"2026-11-03T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M9","country":"FR"}}"#
-        let p1 = #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"100.00","currency":"EUR","merchant":{"mid":"M1","country":"FR"}}"#
-        let p2 = #"{"id":"p2","account":"a1","occurred_at":"2026-11-02T10:00:00+01:00","amount":50,"currency":"EUR","merchant":{"name":"Other","country":"DE"},"note":"ignored"}"#
-        let lines = [
-            #"{"id":"p4","account":"a1","occurred_at":"2026-11-03T10:00:00Z","amount":"1000","currency":"JPY","merchant":{"mid":"M2"}}"#,
-            #"{"id":"r1","type":"refund","original_id":"p1","occurred_at":"2026-11-04T10:00:00Z","amount":"40.00","currency":"EUR"}"#,
-            "",
-            #"{"id":"r2","type":"refund","original_id":"p1","occurred_at":"2026-11-04T10:00:00Z","amount":"200.00","currency":"EUR"}"#,
-            #"{"id":"o1","type":"refund","original_id":"p9","occurred_at":"2026-11-04T10:00:00Z","amount":"1.00","currency":"USD"}"#,
-            #"{"id":"o2","type":"reversal","original_id":"p10","occurred_at":"2026-11-04T10:00:00Z"}"#,
-            #"{"id":"o3","type":"reversal","original_id":"never","occurred_at":"2026-11-04T10:00:00Z"}"#,
-        ]
-        var reply = try await run.call(service, "POST", "/v1/events", body: single, token: token, expect: 202)
-        #expect(reply.json == .object([(key: "accepted", value: .number("1")), (key: "duplicates", value: .number("0"))]))
-        reply = try await run.call(service, "POST", "/v1/events", body: "[\(p1),\(p2)]", token: token, expect: 202)
-        #expect(reply.json?["accepted"] == .number("2"))
-        reply = try await run.call(
-            service, "POST", "/v1/events", body: lines.joined(separator: "\n") + "\n", token: token,
-            contentType: "application/x-ndjson", expect: 202)
-        #expect(reply.json?["accepted"] == .number("6"))
-        // The originals of the orphans o1 (in another currency) and o2, and a duplicate of p1.
-        let p9 = #"{"id":"p9","account":"a2","occurred_at":"2026-11-01T10:00:00Z","amount":"30.00","currency":"EUR","merchant":{"mid":"M1"}}"#
-        let p10 = #"{"id":"p10","account":"a2","occurred_at":"2026-11-01T10:00:00Z","amount":"30.00","currency":"EUR","merchant":{"mid":"M1"}}"#
-        try await Self.waitUntilProcessed(["o1", "o2"], service: service)
-        reply = try await run.call(service, "POST", "/v1/events", body: "[\(p9),\(p10),\(p1)]", token: token, expect: 202)
-        #expect(reply.json == .object([(key: "accepted", value: .number("2")), (key: "duplicates", value: .number("1"))]))
-
-        // 400: an invalid event (index, field, event), malformed JSON, a bad JSON Lines line,
-        // no events, not an object.
-        let n1 = #"{"id":"n1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"mid":"B1"}}"#
-        let n2 = n1.replacingOccurrences(of: "n1", with: "n2").replacingOccurrences(of: "1.00", with: "1.001")
-        reply = try await run.call(service, "POST", "/v1/events", body: "[\(n1),\(n2)]", token: token, expect: 400)
-        #expect(reply.json?["error"]?["index"] == .number("1"))
-        #expect(reply.json?["error"]?["field"] == .string("amount"))
-        #expect(reply.json?["error"]?["event"] == .string("n2"))
-        reply = try await run.call(service, "POST", "/v1/events", body: #"{"id":"x","#, token: token, expect: 400)
-        #expect(reply.json?["error"]?["message"]?.asString?.contains("not valid JSON") == true)
-        reply = try await run.call(
-            service, "POST", "/v1/events", body: n1 + "\n{oops\n", token: token, contentType: "application/x-ndjson", expect: 400)
-        #expect(reply.json?["error"]?["index"] == .number("1"))
-        _ = try await run.call(service, "POST", "/v1/events", body: "[]", token: token, expect: 400)
-        reply = try await run.call(service, "POST", "/v1/events", body: "42", token: token, expect: 400)
-        #expect(reply.json?["error"]?["field"] == .string("(event)"))
-
-        // 409: an accepted id with other content. 413: a body over --max-body.
-        reply = try await run.call(
-            service, "POST", "/v1/events", body: p1.replacingOccurrences(of: "100.00", with: "99.00"), token: token, expect: 409)
-        #expect(reply.json?["error"]?["event"] == .string("p1"))
-        _ = try await run.call(
-            service, "POST", "/v1/events", body: String(repeating: " ", count: 30_000) + single, token: token, expect: 413)
-
-        // Every event's state, once processed.
-        let ids = ["p1", "p2", "p3", "p4", "r1", "r2", "o1", "o2", "o3", "p9", "p10"]
-        try await Self.waitUntilProcessed(ids, service: service)
-        var decisions: [String: JSONValue] = [:]
-        for id in ids {
-            let state = try await run.call(service, "GET", "/v1/events/{id}", "/v1/events/\(id)", token: token, expect: 200)
-            decisions[id] = state.json?["decision"]
-            let expected = id == "o3" ? "orphan" : "processed"
-            #expect(state.json?["status"] == .string(expected), "\(id): \(state.reply.body)")
-        }
-        #expect(decisions["p1"]?["status"] == .string("rewarded"))
-        #expect(decisions["p1"]?["trace"]?["partner_limits"] != nil, "the budget shows in the trace")
-        #expect(decisions["p2"]?["partner"] == .null)
-        #expect(decisions["p3"]?["status"] == .string("no_reward"))
-        #expect(decisions["r1"]?["status"] == .string("clawback"))
-        #expect(decisions["r2"]?["warning"] != nil)
-        #expect(decisions["o1"]?["status"] == .string("invalid") && decisions["o1"]?["deferred"] == .bool(true))
-        #expect(decisions["o2"]?["status"] == .string("clawback") && decisions["o2"]?["deferred"] == .bool(true))
-        _ = try await run.call(service, "GET", "/v1/events/{id}", "/v1/events/n1", token: token, expect: 404)
-        // The admin token is accepted on every /v1 call too.
-        _ = try await run.call(service, "GET", "/v1/events/{id}", "/v1/events/p1", token: Self.adminToken, expect: 200)
-
-        // Accounts, partners, statistics.
-        let account = try await run.call(service, "GET", "/v1/accounts/{id}", "/v1/accounts/a1", token: token, expect: 200)
-        #expect(account.json?["balances"]?.asArray?.count == 2, "EUR and JPY")
-        _ = try await run.call(service, "GET", "/v1/accounts/{id}", "/v1/accounts/a2", token: token, expect: 200)
-        let nobody = try await run.call(service, "GET", "/v1/accounts/{id}", "/v1/accounts/nobody", token: token, expect: 200)
-        #expect(nobody.json?["recent"] == .array([]))
-        let partners = try await run.call(service, "GET", "/v1/partners", token: token, expect: 200)
-        #expect(partners.json?["partners"]?.asArray?.count == 2)
-        let shop = try await run.call(service, "GET", "/v1/partners/{id}/stats", "/v1/partners/shop/stats", token: token, expect: 200)
-        #expect(shop.json?["budget"]?["total"] == .string("1000.00"))
-        let world = try await run.call(service, "GET", "/v1/partners/{id}/stats", "/v1/partners/world/stats", token: token, expect: 200)
-        #expect(world.json?["budget"] == .null)
-        _ = try await run.call(service, "GET", "/v1/partners/{id}/stats", "/v1/partners/nobody/stats", token: token, expect: 404)
-
-        // The credits feed, once the confirmation sweep has run (confirm_after is 0d).
-        var feed = try await run.call(service, "GET", "/v1/credits", token: token, expect: 200)
-        let deadline = ContinuousClock.now + .seconds(30)
-        while (feed.json?["credits"]?.asArray?.count ?? 0) < 11 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(200))
-            feed = try await run.call(service, "GET", "/v1/credits", token: token, expect: 200)
-        }
-        #expect(feed.json?["credits"]?.asArray?.count == 11, "\(feed.reply.body)")
-        let page = try await run.call(service, "GET", "/v1/credits", "/v1/credits?after=0&limit=2", token: token, expect: 200)
-        #expect(page.json?["next"] == .number("2"))
-        let rest = try await run.call(service, "GET", "/v1/credits", "/v1/credits?after=2&limit=10000", token: token, expect: 200)
-        #expect(rest.json?["credits"]?.asArray?.count == 9)
-        let empty = try await run.call(service, "GET", "/v1/credits", "/v1/credits?after=999", token: token, expect: 200)
-        #expect(empty.json?["next"] == .number("999"))
-        for query in ["after=x", "after=-1", "limit=0", "limit=10001", "limit=many"] {
-            let bad = try await run.call(service, "GET", "/v1/credits", "/v1/credits?\(query)", token: token, expect: 400)
-            #expect(bad.json?["error"]?["field"] == .string(String(query.prefix { $0 != "=" })))
-        }
-
-        // Reload: 200, then 422 with diagnostics (the old rules keep serving), then 200 again.
-        let reloaded = try await run.call(service, "POST", "/v1/rules/reload", token: Self.adminToken, expect: 200)
-        #expect(reloaded.json?["version"] == ready.json?["rules_version"], "same files, same version")
-        try directory.write(
-            "rules/partners/zz-broken.yaml", "partner: broken\nmatch: { mid: [Z1] }\nrules:\n  - id: x\n    reward: { percentage: 150% }\n")
-        let refused = try await run.call(service, "POST", "/v1/rules/reload", token: Self.adminToken, expect: 422)
-        #expect(refused.json?["error"]?["diagnostics"]?.asArray?.first?.asString?.contains("zz-broken.yaml:5:") == true)
-        try FileManager.default.removeItem(atPath: directory.path("rules/partners/zz-broken.yaml"))
-        _ = try await run.call(service, "POST", "/v1/rules/reload", token: Self.adminToken, expect: 200)
-        #expect(service.terminate() == 0)
 
         // A second service: a token but no admin token (reload is 403), and a queue bound of
         // one event with slow batches, so that a backlog gives `queued`, ingest 503 and readyz 503.
-        let backlog = try RunningService(
-            in: directory,
-            arguments: ["--rules", "rules", "--db", "b.sqlite", "--token-file", "token", "--max-queue", "1", "--workers", "1",
-                        "--batch-size", "1"])
-        var many = ""
-        for index in 0..<20_000 {
-            many += #"{"id":"q\#(index)","account":"a\#(index % 50)","occurred_at":"2026-11-01T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M1"}}"# + "\n"
+        var backlogSettings = ServeSettings()
+        backlogSettings.token = Self.token
+        backlogSettings.maxQueue = 1
+        backlogSettings.workers = 1
+        backlogSettings.batchSize = 1
+        try await InProcessService.run(
+            database: directory.path("b.sqlite"), rules: directory.path("rules"), settings: backlogSettings
+        ) { backlog in
+            let token = Self.token
+            let single = Self.single
+            var many = ""
+            for index in 0..<20_000 {
+                many += #"{"id":"q\#(index)","account":"a\#(index % 50)","occurred_at":"2026-11-01T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M1"}}"# + "\n"
+            }
+            let reply = try await run.call(
+                backlog, "POST", "/v1/events", body: many, token: token, contentType: "application/x-ndjson", expect: 202, validateRequest: false)
+            #expect(reply.json?["accepted"] == .number("20000"))
+            let queued = try await run.call(backlog, "GET", "/v1/events/{id}", "/v1/events/q19999", token: token, expect: 200)
+            #expect(queued.json?["status"] == .string("queued"))
+            let refusedIngest = try await run.call(backlog, "POST", "/v1/events", body: single, token: token, expect: 503)
+            #expect(refusedIngest.header("Retry-After") != nil)
+            let notReady = try await run.call(backlog, "GET", "/readyz", expect: 503)
+            #expect(notReady.json?["ready"] == .bool(false))
+            let forbidden = try await run.call(backlog, "POST", "/v1/rules/reload", token: token, expect: 403)
+            #expect(forbidden.json?["error"]?["message"] != nil)
         }
-        reply = try await run.call(
-            backlog, "POST", "/v1/events", body: many, token: token, contentType: "application/x-ndjson", expect: 202, validateRequest: false)
-        #expect(reply.json?["accepted"] == .number("20000"))
-        let queued = try await run.call(backlog, "GET", "/v1/events/{id}", "/v1/events/q19999", token: token, expect: 200)
-        #expect(queued.json?["status"] == .string("queued"))
-        let refusedIngest = try await run.call(backlog, "POST", "/v1/events", body: single, token: token, expect: 503)
-        #expect(refusedIngest.header("Retry-After") != nil)
-        let notReady = try await run.call(backlog, "GET", "/readyz", expect: 503)
-        #expect(notReady.json?["ready"] == .bool(false))
-        let forbidden = try await run.call(backlog, "POST", "/v1/rules/reload", token: token, expect: 403)
-        #expect(forbidden.json?["error"]?["message"] != nil)
-        #expect(backlog.terminate() == 0)
 
         // Coverage: every operation was exercised, and every documented status but 500.
         for operation in document.operations {
@@ -336,7 +347,7 @@ import Yams
     }
 
     /// Polls `GET /v1/events/{id}` (outside the conformance record) until none is queued.
-    static func waitUntilProcessed(_ ids: [String], service: RunningService) async throws {
+    static func waitUntilProcessed(_ ids: [String], service: some ServiceClient) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         for id in ids {
             while true {
@@ -377,7 +388,8 @@ struct CheckedReply {
 }
 
 /// Sends requests, checks each reply against the document, and remembers what was exercised.
-struct ConformanceRun {
+/// A class: the in-process service runs the test's requests inside a `@Sendable` closure.
+final class ConformanceRun: @unchecked Sendable {
     let document: OpenAPIDocument
     var exercised: Set<ExercisedResponse> = []
     var replies = 0
@@ -386,8 +398,8 @@ struct ConformanceRun {
 
     /// Sends `method path` (`path` defaults to the template) and checks the reply: the expected
     /// status, documented for the operation, with the documented headers and body.
-    mutating func call(
-        _ service: RunningService, _ method: String, _ template: String, _ path: String? = nil, body: String? = nil,
+    func call(
+        _ service: some ServiceClient, _ method: String, _ template: String, _ path: String? = nil, body: String? = nil,
         token: String? = nil, contentType: String = "application/json", expect status: Int, validateRequest: Bool = true,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> CheckedReply {

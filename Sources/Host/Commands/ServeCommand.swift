@@ -3,8 +3,6 @@ import BuiltinPlugins
 import Engine
 import Foundation
 import Logging
-import Metrics
-import Prometheus
 import Server
 import Store
 
@@ -102,11 +100,8 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try SQLiteStore(path: db)
         try store.check()
         try await store.recordRulesVersion(outcome.rules.version, files: outcome.sources, now: WallClock.now)
-        let metrics = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let app = try buildApplication(
-            settings: settings, store: store, rules: outcome.rules, rulesDirectory: rules, registry: .builtin, metrics: metrics,
-            logger: logger
+            settings: settings, store: store, rules: outcome.rules, rulesDirectory: rules, registry: .builtin, logger: logger
         ) { port in
             // Tests and scripts that ask for port 0 read the real one from this line.
             FileHandle.standardOutput.write(Data("listening on \(settings.host):\(port)\n".utf8))
