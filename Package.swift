@@ -1,16 +1,26 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// A plugin module under `Sources/Plugins/<folder>`: it depends on the engine's plugin API only.
-func pluginTarget(_ name: String, folder: String) -> Target {
-    .target(name: name, dependencies: ["Engine"], path: "Sources/Plugins/\(folder)")
-}
+/// The plugin modules: the one list to extend with a new family of kinds. Each is a target under
+/// `Sources/Plugins/<folder>` that depends on the engine's plugin API only, with its tests under
+/// `Tests/Plugins/<folder>`; `BuiltinPlugins` depends on all of them.
+let plugins: [(target: String, folder: String)] = [
+    ("CalendarConditions", "Calendar"),
+    ("MerchantConditions", "Merchant"),
+    ("PaymentConditions", "Payment"),
+    ("HistoryConditions", "History"),
+    ("StandardRewards", "Rewards"),
+    ("NthPurchaseCondition", "NthPurchase"),
+]
 
-/// The tests of one plugin module.
-func pluginTests(_ name: String, folder: String) -> Target {
-    .testTarget(
-        name: "\(name)Tests", dependencies: [.target(name: name), "Engine", "BuiltinPlugins", "PluginTestSupport"],
-        path: "Tests/Plugins/\(folder)")
+let pluginTargets: [Target] = plugins.flatMap { plugin in
+    [
+        .target(name: plugin.target, dependencies: ["Engine"], path: "Sources/Plugins/\(plugin.folder)"),
+        .testTarget(
+            name: "\(plugin.target)Tests",
+            dependencies: [.target(name: plugin.target), "Engine", "BuiltinPlugins", "PluginTestSupport"],
+            path: "Tests/Plugins/\(plugin.folder)"),
+    ]
 }
 
 let package = Package(
@@ -36,17 +46,14 @@ let package = Package(
     ],
     targets: [
         .target(name: "Engine", dependencies: [.product(name: "Yams", package: "Yams")]),
-        pluginTarget("CalendarConditions", folder: "Calendar"),
-        pluginTarget("MerchantConditions", folder: "Merchant"),
-        pluginTarget("PaymentConditions", folder: "Payment"),
-        pluginTarget("HistoryConditions", folder: "History"),
-        pluginTarget("StandardRewards", folder: "Rewards"),
-        pluginTarget("NthPurchaseCondition", folder: "NthPurchase"),
         .target(
             name: "BuiltinPlugins",
-            dependencies: ["Engine", "CalendarConditions", "MerchantConditions", "PaymentConditions", "HistoryConditions", "StandardRewards", "NthPurchaseCondition"],
+            dependencies: ["Engine"] + plugins.map { .target(name: $0.target) },
             path: "Sources/Plugins/All"
         ),
+        .testTarget(
+            name: "BuiltinPluginsTests", dependencies: ["BuiltinPlugins", "Engine", "PluginTestSupport"],
+            path: "Tests/Plugins/All"),
         .target(name: "Workload"),
         .target(
             name: "Store",
@@ -82,12 +89,6 @@ let package = Package(
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "BuiltinPlugins", "Workload"]),
         .target(name: "PluginTestSupport", dependencies: ["Engine", "BuiltinPlugins"], path: "Tests/PluginTestSupport"),
-        pluginTests("CalendarConditions", folder: "Calendar"),
-        pluginTests("MerchantConditions", folder: "Merchant"),
-        pluginTests("PaymentConditions", folder: "Payment"),
-        pluginTests("HistoryConditions", folder: "History"),
-        pluginTests("StandardRewards", folder: "Rewards"),
-        pluginTests("NthPurchaseCondition", folder: "NthPurchase"),
         .testTarget(
             name: "HostTests",
             dependencies: [
@@ -95,5 +96,5 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-    ]
+    ] + pluginTargets
 )

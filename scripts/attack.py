@@ -721,7 +721,8 @@ def attack_dry_run(ctx: Context, result: Result) -> None:
     """Attack 1: mutated event lines through `cashback dry-run --rules rules --format json -`."""
     mutator = EventMutator(load_samples(ctx.rules), ctx.scale.huge_max)
     chunks = max(1, ctx.scale.event_lines // ctx.scale.chunk_lines)
-    statuses: collections.Counter = collections.Counter()   # updated from several threads: += is enough here
+    statuses: collections.Counter = collections.Counter()
+    statuses_lock = threading.Lock()
 
     def one(i: int) -> None:
         data = mutator.chunk(ctx.rng("events", i), ctx.scale.chunk_lines)
@@ -747,7 +748,10 @@ def attack_dry_run(ctx: Context, result: Result) -> None:
             result.note("exit code", f"{where}: {outcome.describe()}")
             bad = True
         if not outcome.hung and not outcome.crashed:
-            lost, doubled, problems, warnings = check_decisions(outcome.out, expected, statuses)
+            counted: collections.Counter = collections.Counter()
+            lost, doubled, problems, warnings = check_decisions(outcome.out, expected, counted)
+            with statuses_lock:
+                statuses.update(counted)
             result.add(lost=lost, doubled=doubled, violations=len(problems), warnings=len(warnings))
             if lost or doubled:
                 result.note("decision count", f"{where}: {len(expected)} non-blank lines, "
@@ -1400,8 +1404,10 @@ def attack_http_bodies(ctx: Context, result: Result) -> None:
     queued = {"events": 0, "uncertain": 0}
     lock = threading.Lock()
 
-    def account(reply: Reply, posted: bool) -> None:
+    def account(reply: Reply, posted: bool, where: str = "") -> None:
         """Adds what a 202 says was stored; marks the count uncertain on a lost answer."""
+        if posted and reply.status is None and os.environ.get("ATTACK_DEBUG"):
+            log(f"no answer: {where}: hung={reply.hung} closed={reply.closed} send_error={reply.send_error}")
         with lock:
             if reply.status == 202:
                 try:
@@ -1465,7 +1471,7 @@ def attack_http_bodies(ctx: Context, result: Result) -> None:
         reply = exchange(server.port, raw)
         where = f"body {i} ({form}, {len(body)} bytes, {content_type or 'no type'}, {auth_kind}, {framing})"
         judge(reply, where, framed)
-        account(reply, posted=True)
+        account(reply, posted=True, where=where)
         if not has_token and reply.status is not None and 200 <= reply.status < 300:
             result.add(violations=1)
             result.note("2xx without token", f"{where}: {reply.status}")
@@ -1484,7 +1490,7 @@ def attack_http_bodies(ctx: Context, result: Result) -> None:
         reply = exchange(server.port, build_request(method, path, headers, body), head=method == "HEAD")
         where = f"{method} {path[:80]} ({auth_kind})"
         judge(reply, where, framed=path != "")
-        account(reply, posted=body is not None)
+        account(reply, posted=body is not None, where=where)
         ok = reply.status is not None and 200 <= reply.status < 300
         route = decoded_path(path)
         if ok and not has_token and "v1" in route:

@@ -1,3 +1,4 @@
+import BuiltinPlugins
 import Engine
 import Foundation
 import Testing
@@ -73,7 +74,7 @@ import Testing
     @Test func pluginsListsEveryKindWithAnExample() throws {
         let result = try CashbackBinary.run(["plugins"])
         #expect(result.status == 0)
-        for kind in ["amount", "weekday", "time", "date", "mcc", "country", "channel", "foreign", "partner", "first_purchase", "percentage", "flat", "tiered"] {
+        for kind in PluginRegistry.builtin.allKinds {
             #expect(result.lines.contains { $0.hasPrefix("  \(kind) ") }, "\(kind) missing")
         }
     }
