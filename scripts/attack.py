@@ -1404,10 +1404,9 @@ def attack_http_bodies(ctx: Context, result: Result) -> None:
     queued = {"events": 0, "uncertain": 0}
     lock = threading.Lock()
 
-    def account(reply: Reply, posted: bool, where: str = "") -> None:
-        """Adds what a 202 says was stored; marks the count uncertain on a lost answer."""
-        if posted and reply.status is None and os.environ.get("ATTACK_DEBUG"):
-            log(f"no answer: {where}: hung={reply.hung} closed={reply.closed} send_error={reply.send_error}")
+    def account(reply: Reply, posted: bool) -> None:
+        """Adds what a 202 says was stored; marks the count uncertain when a complete request
+        got no answer (an incomplete one cannot have stored anything)."""
         with lock:
             if reply.status == 202:
                 try:
@@ -1471,7 +1470,7 @@ def attack_http_bodies(ctx: Context, result: Result) -> None:
         reply = exchange(server.port, raw)
         where = f"body {i} ({form}, {len(body)} bytes, {content_type or 'no type'}, {auth_kind}, {framing})"
         judge(reply, where, framed)
-        account(reply, posted=True, where=where)
+        account(reply, posted=framed)
         if not has_token and reply.status is not None and 200 <= reply.status < 300:
             result.add(violations=1)
             result.note("2xx without token", f"{where}: {reply.status}")
@@ -1490,7 +1489,7 @@ def attack_http_bodies(ctx: Context, result: Result) -> None:
         reply = exchange(server.port, build_request(method, path, headers, body), head=method == "HEAD")
         where = f"{method} {path[:80]} ({auth_kind})"
         judge(reply, where, framed=path != "")
-        account(reply, posted=body is not None, where=where)
+        account(reply, posted=body is not None)
         ok = reply.status is not None and 200 <= reply.status < 300
         route = decoded_path(path)
         if ok and not has_token and "v1" in route:
@@ -1573,7 +1572,7 @@ def hold_sockets(server: Server, result: Result, idle: int, label: str) -> None:
         log(f"{label}: {len(sockets)} sockets open; probing")
         for path, headers, body, want in [("/healthz", [], None, 200),
                                           ("/v1/events", [server.auth(), ("Content-Type", "application/json")],
-                                           valid_event(f"probe-{label}-{server.port}"), 202)]:
+                                           valid_event(f"probe-{server.port}-{len(sockets)}"), 202)]:
             method = "POST" if body else "GET"
             reply = exchange(server.port, build_request(method, path, headers, body),
                              timeout=IDLE_TIMEOUT * 2 + 10)

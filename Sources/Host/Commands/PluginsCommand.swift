@@ -9,18 +9,17 @@ struct PluginsCommand: ParsableCommand {
 
     func run() {
         let registry = PluginRegistry.builtin
+        let table = TextTable(widths: [2, 16])
         var output = OutputBuffer()
         output.line("Conditions (when:)")
-        for kind in registry.conditions.keys.sorted() {
-            let plugin = registry.conditions[kind]!
-            output.line("  \(kind.padding(toLength: 15, withPad: " ", startingAt: 0)) \(plugin.summary)")
-            output.line("  \(String(repeating: " ", count: 15)) e.g. - \(plugin.example)")
+        for (kind, plugin) in registry.conditions.sorted(by: { $0.key < $1.key }) {
+            output.line(table.row(["", kind, plugin.summary]))
+            output.line(table.row(["", "", "e.g. - \(plugin.example)"]))
         }
         output.line("Rewards (reward:)")
-        for kind in registry.rewards.keys.sorted() {
-            let plugin = registry.rewards[kind]!
-            output.line("  \(kind.padding(toLength: 15, withPad: " ", startingAt: 0)) \(plugin.summary)")
-            output.line("  \(String(repeating: " ", count: 15)) e.g. reward: { \(plugin.example) }")
+        for (kind, plugin) in registry.rewards.sorted(by: { $0.key < $1.key }) {
+            output.line(table.row(["", kind, plugin.summary]))
+            output.line(table.row(["", "", "e.g. reward: { \(plugin.example) }"]))
         }
         output.flush()
     }

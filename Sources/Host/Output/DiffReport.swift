@@ -3,12 +3,7 @@ import Engine
 /// How `cashback diff` prints a comparison.
 enum DiffReport {
     static func table(_ comparison: RulesComparison, to output: inout OutputBuffer) {
-        let widths = [18, 9, 15, 15, 14, 14, 12, 10]
-        func row(_ cells: [String]) -> String {
-            zip(cells, widths).map { cell, width in
-                cell.count >= width ? cell + " " : cell + String(repeating: " ", count: width - cell.count)
-            }.joined()
-        }
+        let row = TextTable(widths: [18, 9, 15, 15, 14, 14, 12, 10]).row
         output.line(row(["PARTNER", "CURRENCY", "EVENTS b/n", "REWARDED b/n", "CASHBACK base", "CASHBACK new", "DELTA", "DELTA %"]))
         for entry in comparison.sortedRows {
             let currency = entry.currency

@@ -21,17 +21,11 @@ struct TablePrinter: DecisionPrinter {
     private var totals: [SummaryKey: Totals] = [:]
     private var statusCounts: [Decision.Status: Int] = [:]
     private var wroteHeader = false
-    private static let widths = [16, 9, 12, 10, 18, 9, 12]
-
-    private static func row(_ cells: [String]) -> String {
-        zip(cells, widths).map { cell, width in
-            cell.count >= width ? cell + " " : cell + String(repeating: " ", count: width - cell.count)
-        }.joined() + (cells.count > widths.count ? cells[widths.count...].joined(separator: " ") : "")
-    }
+    private static let table = TextTable(widths: [16, 9, 12, 10, 18, 9, 12])
 
     mutating func print(_ decision: Decision, to output: inout OutputBuffer) {
         if !wroteHeader {
-            output.line(TablePrinter.row(["EVENT", "TYPE", "ACCOUNT", "STATUS", "PARTNER", "CURRENCY", "CASHBACK", "DETAIL"]))
+            output.line(TablePrinter.table.row(["EVENT", "TYPE", "ACCOUNT", "STATUS", "PARTNER", "CURRENCY", "CASHBACK", "DETAIL"]))
             wroteHeader = true
         }
         statusCounts[decision.status, default: 0] += 1
@@ -43,7 +37,7 @@ struct TablePrinter: DecisionPrinter {
         }
         let amounts = decision.carriesAmounts
         output.line(
-            TablePrinter.row([
+            TablePrinter.table.row([
                 decision.eventID ?? "-", decision.kind?.rawValue ?? "-", decision.account ?? "-", decision.status.rawValue,
                 amounts ? decision.partner ?? "-" : "", amounts ? decision.currency?.code ?? "" : "",
                 amounts ? decision.currency?.format(decision.cashback) ?? "" : "", detail,
@@ -63,10 +57,10 @@ struct TablePrinter: DecisionPrinter {
     mutating func finish(unresolvedOrphans: [Orphan], to output: inout OutputBuffer) {
         output.line("")
         output.line("Summary by partner and currency")
-        output.line(TablePrinter.row(["PARTNER", "CURRENCY", "EVENTS", "REWARDED", "SPEND", "CASHBACK"]))
+        output.line(TablePrinter.table.row(["PARTNER", "CURRENCY", "EVENTS", "REWARDED", "SPEND", "CASHBACK"]))
         for (key, entry) in totals.sorted(by: { $0.key < $1.key }) {
             output.line(
-                TablePrinter.row([
+                TablePrinter.table.row([
                     key.partner, key.currency, String(entry.events), String(entry.rewarded),
                     DecimalAmount.format(entry.spend, digits: entry.digits),
                     DecimalAmount.format(entry.cashback, digits: entry.digits),
