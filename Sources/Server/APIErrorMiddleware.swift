@@ -17,7 +17,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(status: .serviceUnavailable, message: "shutting down", headers: [.retryAfter: "5"])
         } catch {
             let metadata: Logger.Metadata = [
-                "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "error": "\(error)",
+                "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "error.message": "\(error)",
             ]
             if let reason = SQLiteStore.transientUnavailability(of: error) {
                 logger.warning("request refused: \(reason)", metadata: metadata)

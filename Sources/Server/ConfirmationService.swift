@@ -15,7 +15,7 @@ struct ConfirmationService: Service {
                 let confirmed = try await store.confirmDue(now: WallClock.now)
                 if confirmed > 0 { logger.info("ledger lines confirmed", metadata: ["ledger.confirmed": "\(confirmed)"]) }
             } catch {
-                logger.error("confirmation sweep failed", metadata: ["error": "\(error)"])
+                logger.error("confirmation sweep failed", metadata: ["error.message": "\(error)"])
             }
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }

@@ -60,7 +60,7 @@ struct ConnectionLimit: AvailableConnectionsDelegate {
         if maximum < requested {
             logger.warning(
                 "--max-connections lowered to fit the open-file limit (raise LimitNOFILE)",
-                metadata: ["connections.max": "\(maximum)", "connections.requested": "\(requested)", "nofile": "\(limits.rlim_cur)"])
+                metadata: ["connections.max": "\(maximum)", "connections.requested": "\(requested)", "process.nofile": "\(limits.rlim_cur)"])
         }
         return ConnectionLimit(maximum: maximum, logger: logger)
     }

@@ -15,7 +15,7 @@ struct HangupReloadService: Service {
             do {
                 _ = try await rules.reload(now: WallClock.now, logger: logger)
             } catch {
-                logger.error("rules reload failed; the old rules keep serving", metadata: ["error": "\(error)"])
+                logger.error("rules reload failed; the old rules keep serving", metadata: ["error.message": "\(error)"])
             }
         }
     }

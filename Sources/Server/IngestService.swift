@@ -76,7 +76,7 @@ final class IngestService: Service, Sendable {
             for (request, result) in zip(group, results) { request.continuation.resume(returning: result) }
             logger.debug("group commit", metadata: ["batch.requests": "\(group.count)", "batch.size": "\(queued)"])
         } catch {
-            logger.error("ingest commit failed", metadata: ["error": "\(error)"])
+            logger.error("ingest commit failed", metadata: ["error.message": "\(error)"])
             for request in group { request.continuation.resume(throwing: error) }
         }
     }

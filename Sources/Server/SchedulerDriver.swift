@@ -79,7 +79,7 @@ package struct SchedulerDriver: Sendable {
                     if environment.stopRequested() { _ = machine.requestStop() }
                     action = machine.batchCommitted(count: summary.claimed)
                 } catch {
-                    logger.error("batch failed to commit; nothing of it was applied", metadata: ["error": "\(error)"])
+                    logger.error("batch failed to commit; nothing of it was applied", metadata: ["error.message": "\(error)"])
                     environment.batchFailed(error)
                     action = machine.batchFailed()
                 }
@@ -96,7 +96,7 @@ package struct SchedulerDriver: Sendable {
             case .stop:
                 return totals
             case .fail:
-                throw StoreError(description: "the store kept failing to commit; the scheduler stopped")
+                throw StoreError(.gaveUp, path: store.path, "the store kept failing to commit; the scheduler stopped")
             }
         }
     }

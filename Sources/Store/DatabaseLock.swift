@@ -18,14 +18,15 @@ package final class DatabaseLock: Sendable {
     package init(path: String) throws {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw StoreError(description: "\(path): cannot open the database: \(String(cString: strerror(errno)))")
+            throw StoreError(.cannotOpen, path: path, "cannot open the database: \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let reason = errno == EWOULDBLOCK
-                ? "in use by another `cashback serve` or `cashback process`; stop it first (one scheduler per database)"
-                : "cannot be locked: \(String(cString: strerror(errno)))"
+            let error = errno == EWOULDBLOCK
+                ? StoreError(
+                    .inUse, path: path, "in use by another `cashback serve` or `cashback process`; stop it first (one scheduler per database)")
+                : StoreError(.cannotOpen, path: path, "cannot be locked: \(String(cString: strerror(errno)))")
             close(descriptor)
-            throw StoreError(description: "\(path): \(reason)")
+            throw error
         }
         self.descriptor = descriptor
     }

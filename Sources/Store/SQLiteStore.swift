@@ -34,7 +34,7 @@ package final class SQLiteStore: Sendable {
         }
         self.path = path
         if access == .readOnly, !FileManager.default.fileExists(atPath: path) {
-            throw StoreError(description: "\(path): no such database")
+            throw StoreError(.missing, path: path, "no such database")
         }
         do {
             pool = try SQLiteStore.openPool(path: path, access: access, configuration: configuration)
@@ -44,14 +44,15 @@ package final class SQLiteStore: Sendable {
             case .readOnly:
                 try pool.read { db in
                     guard try SQLiteStore.migrator.hasCompletedMigrations(db) else {
-                        throw StoreError(description: "\(path): not a cashback database, or not yet upgraded (run a writing command once)")
+                        throw StoreError(
+                            .notCashback, path: path, "not a cashback database, or not yet upgraded (run a writing command once)")
                     }
                 }
             }
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
-            throw StoreError(description: "\(path): cannot open the database: \(error.message ?? "\(error.resultCode)")")
+            throw StoreError(.cannotOpen, path: path, "cannot open the database: \(error.message ?? "\(error.resultCode)")")
         }
         try SQLiteStore.refuseNewerRelease(pool, path: path)
     }
@@ -73,7 +74,7 @@ package final class SQLiteStore: Sendable {
     private static func refuseNewerRelease(_ pool: DatabasePool, path: String) throws {
         let superseded = try pool.read { db in try SQLiteStore.migrator.hasBeenSuperseded(db) }
         if superseded {
-            throw StoreError(description: "\(path): written by a newer release of cashback; use that release")
+            throw StoreError(.newerRelease, path: path, "written by a newer release of cashback; use that release")
         }
     }
 
@@ -87,11 +88,11 @@ package final class SQLiteStore: Sendable {
                 try String.fetchAll(db, sql: full ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)")
             }
         } catch let error as DatabaseError {
-            throw StoreError(description: "\(path): the database is damaged: \(error.message ?? "\(error.resultCode)")")
+            throw StoreError(.damaged, path: path, "the database is damaged: \(error.message ?? "\(error.resultCode)")")
         }
         guard findings == ["ok"] else {
             throw StoreError(
-                description: "\(path): the database is damaged (\(findings.prefix(3).joined(separator: "; "))); restore it from a backup")
+                .damaged, path: path, "the database is damaged (\(findings.prefix(3).joined(separator: "; "))); restore it from a backup")
         }
     }
 
@@ -213,14 +214,5 @@ package final class SQLiteStore: Sendable {
                 """)
         }
         return migrator
-    }
-}
-
-/// A store operation that cannot be done, with what the caller should know.
-package struct StoreError: Error, CustomStringConvertible {
-    package let description: String
-
-    package init(description: String) {
-        self.description = description
     }
 }

@@ -54,8 +54,8 @@ struct ProcessCommand: AsyncParsableCommand {
         logger.notice(
             "queue drained",
             metadata: [
-                "events": "\(totals.events)", "decisions": "\(totals.decisions)", "dead": "\(totals.dead)",
-                "batches": "\(totals.batches)", "ledger.confirmed": "\(confirmed)", "rules.version": "\(ruleSet.version)",
+                "queue.events": "\(totals.events)", "queue.decisions": "\(totals.decisions)", "queue.dead": "\(totals.dead)",
+                "queue.batches": "\(totals.batches)", "ledger.confirmed": "\(confirmed)", "rules.version": "\(ruleSet.version)",
             ])
     }
 }

@@ -93,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             logger.critical(
                 "LISTENING BEYOND LOOPBACK WITHOUT A TOKEN (--insecure): anyone who reaches this port can post events and reload rules",
-                metadata: ["listen": "\(listen)"])
+                metadata: ["server.listen": "\(listen)"])
         }
         let outcome = try RulesDirectory.loadOutcome(rules)
         let lock = try DatabaseLock(path: db)
@@ -107,7 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("listening on \(settings.host):\(port)\n".utf8))
         }
         logger.notice(
-            "starting", metadata: ["rules.version": "\(outcome.rules.version)", "db": "\(db)", "workers": "\(workers)"])
+            "starting", metadata: ["rules.version": "\(outcome.rules.version)", "db.path": "\(db)", "scheduler.workers": "\(workers)"])
         try await app.runService()
         withExtendedLifetime(lock) {}
     }
