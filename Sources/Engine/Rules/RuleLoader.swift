@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Yams
 
@@ -200,27 +201,18 @@ public struct RuleLoader: Sendable {
         return diagnostics
     }
 
-    /// A 128-bit FNV-1a hash of the files' paths and contents, as 32 hex digits.
+    /// The SHA-256 of the files' relative paths and bytes (each followed by a NUL, in load order),
+    /// as 64 hex digits: two rule sets share a version only if they are the same files.
     static func contentHash(_ sources: [RuleSource]) -> String {
-        var first: UInt64 = 0xcbf2_9ce4_8422_2325
-        var second: UInt64 = 0x8422_2325_cbf2_9ce4
-        func feed(_ bytes: some Sequence<UInt8>) {
-            for byte in bytes {
-                first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-                second = (second ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 &+ 0x9e37_79b9
-            }
-        }
+        var hasher = SHA256()
         for source in sources {
-            feed(source.relativePath.utf8)
-            feed([0])
-            feed(source.text.utf8)
-            feed([0])
+            hasher.update(data: Array(source.relativePath.utf8) + [0])
+            hasher.update(data: Array(source.text.utf8) + [0])
         }
-        func hex(_ value: UInt64) -> String {
-            let digits = String(value, radix: 16)
-            return String(repeating: "0", count: 16 - digits.count) + digits
-        }
-        return hex(first) + hex(second)
+        return hasher.finalize().map { byte in
+            let digits = String(byte, radix: 16)
+            return byte < 16 ? "0" + digits : digits
+        }.joined()
     }
 }
 
