@@ -159,8 +159,9 @@ private struct FieldReader {
         guard text.utf8.count <= EventParser.maximumAmountLength else {
             throw fail(key, "'\(Echo.clipped(text))' is longer than \(EventParser.maximumAmountLength) characters")
         }
-        let digits = currency?.minorDigits ?? 4
-        switch DecimalAmount.minorUnits(text, digits: digits) {
+        let parsed =
+            currency.map { DecimalAmount.minorUnits(text, digits: $0.minorDigits) } ?? FieldReader.minorUnitsInSomeCurrency(text)
+        switch parsed {
         case .success(let units):
             guard units > 0 else { throw fail(key, "must be > 0") }
             return units
@@ -169,6 +170,23 @@ private struct FieldReader {
             throw fail(key, "\(Echo.clipped(text)) has more fraction digits than \(currency?.code ?? "allowed") (\(allowed))")
         case .failure(.tooLarge): throw fail(key, "\(Echo.clipped(text)) exceeds 10^12 minor units")
         }
+    }
+
+    /// An amount without a currency (a reversal's, validated and otherwise ignored) is valid when
+    /// some currency takes it: read with 4 fraction digits, or with 3, 2 or 0 when that is what
+    /// keeps it within 10^12 minor units. So `docs/openapi.yaml`'s amount pattern, which cannot
+    /// know the currency, accepts exactly these.
+    static func minorUnitsInSomeCurrency(_ text: String) -> Result<Int, DecimalAmount.ParseError> {
+        var tooLarge = false
+        for digits in [4, 3, 2, 0] {
+            switch DecimalAmount.minorUnits(text, digits: digits) {
+            case .success(let units): return .success(units)
+            case .failure(.notDecimal): return .failure(.notDecimal)
+            case .failure(.tooLarge): tooLarge = true
+            case .failure(.tooManyFractionDigits): break
+            }
+        }
+        return .failure(tooLarge ? .tooLarge : .tooManyFractionDigits(allowed: 4))
     }
 
     func merchantField() throws(EventError) -> Merchant? {
