@@ -105,7 +105,8 @@ private struct FieldReader {
         switch Timestamp.parse(occurredText) {
         case .success(let instant): occurredAt = instant
         case .failure(.malformed):
-            throw fail("occurred_at", "'\(Echo.clipped(occurredText))' is not RFC 3339 with offset (e.g. 2026-11-24T14:03:00+01:00)")
+            throw fail(
+                "occurred_at", "'\(Echo.clipped(occurredText))' is not RFC 3339 with offset (e.g. 2026-11-24T14:03:00+01:00)")
         case .failure(.invalidValue):
             throw fail("occurred_at", "'\(Echo.clipped(occurredText))' is not a valid date/time")
         }

@@ -92,12 +92,15 @@ public struct ConfigNode {
             let key = scalar.string
             guard allowed.contains(key) else {
                 let hint = Suggestion.nearest(to: key, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
-                let problem = keyReader.error("unknown key '\(Echo.clipped(key))'\(hint) (expected one of: \(allowed.joined(separator: ", ")))")
+                let problem = keyReader.error(
+                    "unknown key '\(Echo.clipped(key))'\(hint) (expected one of: \(allowed.joined(separator: ", ")))")
                 guard let onUnknownKey else { throw problem }
                 onUnknownKey(problem)
                 continue
             }
-            guard !members.contains(where: { $0.key == key }) else { throw keyReader.error("duplicate key '\(Echo.clipped(key))'") }
+            guard !members.contains(where: { $0.key == key }) else {
+                throw keyReader.error("duplicate key '\(Echo.clipped(key))'")
+            }
             members.append((key, keyReader, child(valueNode, key: key)))
         }
         return ConfigMapping(node: self, members: members)

@@ -76,7 +76,9 @@ final class FileReader {
 
     func currencyValue(_ node: ConfigNode) throws(ConfigError) -> Currency {
         let code = try node.string(expected: "an ISO 4217 currency code")
-        guard let currency = Currency(code: code) else { throw node.error("'\(Echo.clipped(code))' is not a known ISO 4217 currency code") }
+        guard let currency = Currency(code: code) else {
+            throw node.error("'\(Echo.clipped(code))' is not a known ISO 4217 currency code")
+        }
         return currency
     }
 
@@ -182,7 +184,10 @@ final class FileReader {
             throw node.error("match needs at least one of mid, siret, name")
         }
         let countries = try match["countries"].map { _ throws(ConfigError) in
-            Set(try strings("countries") { FileReader.isCountry($0) ? nil : "'\(Echo.clipped($0))' is not a country code (two upper-case letters)" })
+            Set(
+                try strings("countries") {
+                    FileReader.isCountry($0) ? nil : "'\(Echo.clipped($0))' is not a country code (two upper-case letters)"
+                })
         }
         let channels = try match["channels"].map { node throws(ConfigError) -> Set<Merchant.Channel> in
             var channels = Set<Merchant.Channel>()
@@ -216,7 +221,9 @@ final class FileReader {
                     let id = try idNode.string(expected: "a rule id")
                     guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
                     else { throw idNode.error("rule id '\(Echo.clipped(id))' must use only letters, digits, '-', '_' and '.'") }
-                    guard !seen.contains(id) else { throw idNode.error("rule id '\(Echo.clipped(id))' is used twice in this file") }
+                    guard !seen.contains(id) else {
+                        throw idNode.error("rule id '\(Echo.clipped(id))' is used twice in this file")
+                    }
                     return id
                 })
             else { continue }
@@ -264,7 +271,9 @@ final class FileReader {
             let other = isReward ? registry.conditions[kind] != nil : registry.rewards[kind] != nil
             let message: String
             if other {
-                message = "'\(Echo.clipped(kind))' is a \(isReward ? "condition" : "reward"), not a \(role); \(role) kinds: \(known.joined(separator: ", "))"
+                message =
+                    "'\(Echo.clipped(kind))' is a \(isReward ? "condition" : "reward"), not a \(role); "
+                    + "\(role) kinds: \(known.joined(separator: ", "))"
             } else {
                 let hint = Suggestion.nearest(to: kind, in: known).map { "; did you mean '\($0)'?" } ?? ""
                 message = "unknown \(role) kind '\(Echo.clipped(kind))'\(hint) (known: \(known.joined(separator: ", ")))"

@@ -209,7 +209,8 @@ struct RuleDirectoryReader {
                 case .folder(let device, let inode):
                     let id = FolderID(device: device, inode: inode)
                     guard !ancestors.contains(id) else {
-                        report(path(relative), "cannot read the folder: symbolic link loop: it leads back to a folder that contains it")
+                        report(
+                            path(relative), "cannot read the folder: symbolic link loop: it leads back to a folder that contains it")
                         continue
                     }
                     walk(relative, ancestors: ancestors.union([id]))
@@ -220,7 +221,8 @@ struct RuleDirectoryReader {
                 }
             } catch {
                 // Unknown kind: it may be a rule file or a folder of them.
-                report(path(relative), "cannot read \(RuleDirectoryReader.isRuleFileName(name) ? "the file" : "it"): \(error.reason)")
+                let what = RuleDirectoryReader.isRuleFileName(name) ? "the file" : "it"
+                report(path(relative), "cannot read \(what): \(error.reason)")
             }
         }
     }
@@ -238,7 +240,8 @@ struct RuleDirectoryReader {
             return
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            report(path(relative), "cannot read the file: not valid UTF-8 (byte \(RuleDirectoryReader.firstInvalidUTF8(bytes) + 1))")
+            let byte = RuleDirectoryReader.firstInvalidUTF8(bytes) + 1
+            report(path(relative), "cannot read the file: not valid UTF-8 (byte \(byte))")
             return
         }
         sources.append(RuleSource(relativePath: relative, displayPath: path(relative), text: text))

@@ -166,7 +166,8 @@ public struct RuleLoader: Sendable {
                             Diagnostic(
                                 file: partner.file, line: partner.match.line, column: partner.match.column,
                                 context: partner.id,
-                                message: "\(kind) '\(Echo.clipped(value))' is claimed by both \(owner.file) (\(owner.id)) and \(partner.file) (\(partner.id))"
+                                message: "\(kind) '\(Echo.clipped(value))' is claimed by both \(owner.file) (\(owner.id)) and "
+                                    + "\(partner.file) (\(partner.id))"
                             ))
                     } else {
                         claimed[key] = partner
