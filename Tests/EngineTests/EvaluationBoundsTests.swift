@@ -130,4 +130,10 @@ import Testing
         #expect(row.deltaPercent == "+100.00%")
         #expect(euro.format(row.delta) == "230584300921369395.15")
     }
+
+    @Test func aStoredRecordWithImpossibleNanosecondsReadsAsNoRecordNotATrap() {
+        let text = #"{"id":"p","account":"a","currency":"EUR","amount":100,"at":0,"ns":99999999999,"refunded":0,"released":false,"lines":[],"counts":[]}"#
+        #expect(PaymentRecord(jsonText: text) == nil)
+        #expect(PaymentRecord(jsonText: text.replacingOccurrences(of: "99999999999", with: "5")) != nil)
+    }
 }

@@ -65,7 +65,7 @@ import Testing
         #expect(malformed.status == 400 && malformed.body.contains("not valid JSON"))
         let firstPayment = try #require(events.first { $0.contains(#""merchant""#) })
         let conflict = try await service.request(
-            "POST", "/v1/events", body: firstPayment.replacingOccurrences(of: #""currency":"EUR""#, with: #""currency":"EUR","account":"someone-else""#), token: token)
+            "POST", "/v1/events", body: firstPayment.replacingOccurrences(of: #""account":""#, with: #""account":"someone-else-"#), token: token)
         #expect(conflict.status == 409, "\(conflict.body)")
         let oversized = try await service.request("POST", "/v1/events", body: String(repeating: " ", count: 300_000) + events[0], token: token)
         #expect(oversized.status == 413)

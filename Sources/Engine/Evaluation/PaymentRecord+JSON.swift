@@ -65,7 +65,8 @@ extension PaymentRecord {
         }
         guard let id = string(json["id"]), let account = string(json["account"]),
             let currency = string(json["currency"]).flatMap(Currency.init(code:)), let amount = int(json["amount"]),
-            let seconds = int(json["at"]), let nanoseconds = int(json["ns"]), let refunded = int(json["refunded"]),
+            let seconds = int(json["at"]), let nanoseconds = int(json["ns"]).flatMap({ Int32(exactly: $0) }),
+            let refunded = int(json["refunded"]),
             case .bool(let released)? = json["released"], case .array(let lineItems)? = json["lines"],
             let countKeys = keys(json["counts"])
         else { return nil }
@@ -78,7 +79,7 @@ extension PaymentRecord {
         }
         self.init(
             id: id, account: account, partner: string(json["partner"]), currency: currency, amount: amount,
-            occurredAt: Timestamp(epochSeconds: Int64(seconds), nanoseconds: Int32(nanoseconds)), lines: lines,
+            occurredAt: Timestamp(epochSeconds: Int64(seconds), nanoseconds: nanoseconds), lines: lines,
             countKeys: countKeys, refunded: refunded, countsReleased: released)
     }
 }

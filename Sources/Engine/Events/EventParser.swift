@@ -1,6 +1,20 @@
 /// Turns JSON into validated events, strictly: every known field is checked, unknown fields are
 /// ignored (SPEC §2, §8).
+///
+/// Beyond the spec's field rules, input is bounded so that no event can be huge: an event is at
+/// most `maximumEventBytes` of JSON, an amount's text at most `maximumAmountLength`
+/// characters, `occurred_at` at most `maximumTimestampLength`; lengths count Unicode scalars
+/// (code points), as JSON Schema's `maxLength` does, not grapheme clusters. A key that appears
+/// twice in one object, at any depth, makes the event invalid. Messages quote input through
+/// `Echo`, clipped and escaped.
 public enum EventParser {
+    /// The largest event: its JSON written compactly (strings counted by their UTF-8 bytes).
+    public static let maximumEventBytes = 64 * 1024
+    /// The longest `amount` or `original_amount` text, leading zeros included.
+    public static let maximumAmountLength = 32
+    /// The longest `occurred_at`.
+    public static let maximumTimestampLength = 64
+
     /// Parses one JSON Lines line (or any JSON text holding one object).
     public static func parse<Bytes: Collection>(line: Bytes) -> Result<Event, EventError> where Bytes.Element == UInt8 {
         do {
@@ -49,16 +63,22 @@ private struct FieldReader {
     }
 
     mutating func event() throws(EventError) -> Event {
+        let shape = Shape(json)
+        if shape.duplicate == "id" { throw fail("id", "duplicate key") }
         guard let id = try string("id") else { throw fail("id", "missing") }
         guard (1...128).contains(id.utf8.count), id.utf8.allSatisfy(FieldReader.isIDByte) else {
             throw fail("id", "expected 1-128 of A-Z a-z 0-9 . _ : -")
         }
         eventID = id
+        guard shape.bytes <= EventParser.maximumEventBytes else {
+            throw fail("(event)", "larger than \(EventParser.maximumEventBytes) bytes of JSON")
+        }
+        if let duplicate = shape.duplicate { throw fail(duplicate, "duplicate key") }
 
         let kind: Event.Kind
         if let typeText = try string("type") {
             guard let parsed = Event.Kind(rawValue: typeText) else {
-                throw fail("type", "'\(typeText)': expected payment | refund | reversal")
+                throw fail("type", "'\(Echo.clipped(typeText))': expected payment | refund | reversal")
             }
             kind = parsed
         } else {
@@ -67,20 +87,28 @@ private struct FieldReader {
 
         var account: String?
         if let text = try string("account") {
-            guard (1...128).contains(text.count) else { throw fail("account", "expected a string of 1-128 characters") }
+            guard (1...128).contains(text.unicodeScalars.count) else {
+                throw fail("account", "expected a string of 1-128 characters")
+            }
             account = text
         } else if kind == .payment {
             throw fail("account", "missing (required for a payment)")
         }
 
         guard let occurredText = try string("occurred_at") else { throw fail("occurred_at", "missing") }
+        guard occurredText.utf8.count <= EventParser.maximumTimestampLength else {
+            throw fail(
+                "occurred_at",
+                "'\(Echo.clipped(occurredText))' is longer than \(EventParser.maximumTimestampLength) characters")
+        }
         let occurredAt: Timestamp
         switch Timestamp.parse(occurredText) {
         case .success(let instant): occurredAt = instant
         case .failure(.malformed):
-            throw fail("occurred_at", "'\(occurredText)' is not RFC 3339 with offset (e.g. 2026-11-24T14:03:00+01:00)")
+            throw fail(
+                "occurred_at", "'\(Echo.clipped(occurredText))' is not RFC 3339 with offset (e.g. 2026-11-24T14:03:00+01:00)")
         case .failure(.invalidValue):
-            throw fail("occurred_at", "'\(occurredText)' is not a valid date/time")
+            throw fail("occurred_at", "'\(Echo.clipped(occurredText))' is not a valid date/time")
         }
 
         let currency = try currencyField("currency")
@@ -114,7 +142,7 @@ private struct FieldReader {
     func currencyField(_ key: String) throws(EventError) -> Currency? {
         guard let code = try string(key) else { return nil }
         guard let currency = Currency(code: code) else {
-            throw fail(key, "'\(code)' is not a known ISO 4217 currency code")
+            throw fail(key, "'\(Echo.clipped(code))' is not a known ISO 4217 currency code")
         }
         return currency
     }
@@ -129,16 +157,37 @@ private struct FieldReader {
         case .number(let number): text = number
         default: throw fail(key, "expected a decimal string or number, got \(value.kindDescription)")
         }
-        let digits = currency?.minorDigits ?? 4
-        switch DecimalAmount.minorUnits(text, digits: digits) {
+        guard text.utf8.count <= EventParser.maximumAmountLength else {
+            throw fail(key, "'\(Echo.clipped(text))' is longer than \(EventParser.maximumAmountLength) characters")
+        }
+        let parsed =
+            currency.map { DecimalAmount.minorUnits(text, digits: $0.minorDigits) } ?? FieldReader.minorUnitsInSomeCurrency(text)
+        switch parsed {
         case .success(let units):
             guard units > 0 else { throw fail(key, "must be > 0") }
             return units
-        case .failure(.notDecimal): throw fail(key, "'\(text)' is not a decimal amount")
+        case .failure(.notDecimal): throw fail(key, "'\(Echo.clipped(text))' is not a decimal amount")
         case .failure(.tooManyFractionDigits(let allowed)):
-            throw fail(key, "\(text) has more fraction digits than \(currency?.code ?? "allowed") (\(allowed))")
-        case .failure(.tooLarge): throw fail(key, "\(text) exceeds 10^12 minor units")
+            throw fail(key, "\(Echo.clipped(text)) has more fraction digits than \(currency?.code ?? "allowed") (\(allowed))")
+        case .failure(.tooLarge): throw fail(key, "\(Echo.clipped(text)) exceeds 10^12 minor units")
         }
+    }
+
+    /// An amount without a currency (a reversal's, validated and otherwise ignored) is valid when
+    /// some currency takes it: read with 4 fraction digits, or with 3, 2 or 0 when that is what
+    /// keeps it within 10^12 minor units. So `docs/openapi.yaml`'s amount pattern, which cannot
+    /// know the currency, accepts exactly these.
+    static func minorUnitsInSomeCurrency(_ text: String) -> Result<Int, DecimalAmount.ParseError> {
+        var tooLarge = false
+        for digits in [4, 3, 2, 0] {
+            switch DecimalAmount.minorUnits(text, digits: digits) {
+            case .success(let units): return .success(units)
+            case .failure(.notDecimal): return .failure(.notDecimal)
+            case .failure(.tooLarge): tooLarge = true
+            case .failure(.tooManyFractionDigits): break
+            }
+        }
+        return .failure(tooLarge ? .tooLarge : .tooManyFractionDigits(allowed: 4))
     }
 
     func merchantField() throws(EventError) -> Merchant? {
@@ -151,7 +200,7 @@ private struct FieldReader {
         let siret = try text("siret")
         let name = try text("name")
         for (key, field) in [("mid", mid), ("name", name)] {
-            if let field, !(1...128).contains(field.count) {
+            if let field, !(1...128).contains(field.unicodeScalars.count) {
                 throw fail("merchant.\(key)", "expected 1-128 characters")
             }
         }
@@ -187,5 +236,56 @@ private struct FieldReader {
             return true
         default: return false
         }
+    }
+}
+
+/// The size and the first repeated key of an event's JSON, found in one walk over it.
+private struct Shape {
+    /// Bytes of the compact JSON, strings counted by their UTF-8 bytes (escapes not expanded).
+    var bytes = 0
+    /// The path of a key that repeats in its object, outer objects first: `amount`,
+    /// `merchant.name`, `extra[2].a`; keys are clipped with `Echo`.
+    var duplicate: String?
+
+    init(_ json: JSONValue) {
+        if let path = measure(json) {
+            duplicate = path.reduce("") { path, component in
+                component.hasPrefix("[") ? path + component : (path.isEmpty ? "" : path + ".") + Echo.clipped(component)
+            }
+        }
+    }
+
+    /// Adds `value`'s size; returns the path below it of its first repeated key, if any.
+    private mutating func measure(_ value: JSONValue) -> [String]? {
+        var found: [String]?
+        switch value {
+        case .object(let members):
+            bytes += 2 + max(0, members.count - 1)
+            // Small objects (every event's) compare keys pairwise; large ones use a set.
+            var keys: Set<String>? = members.count > 16 ? [] : nil
+            for (index, member) in members.enumerated() where found == nil {
+                let repeated: Bool
+                if let inserted = keys?.insert(member.key).inserted {
+                    repeated = !inserted
+                } else {
+                    repeated = members[..<index].contains { $0.key == member.key }
+                }
+                if repeated { found = [member.key] }
+            }
+            for member in members {
+                bytes += member.key.utf8.count + 3
+                if let inner = measure(member.value), found == nil { found = [member.key] + inner }
+            }
+        case .array(let items):
+            bytes += 2 + max(0, items.count - 1)
+            for (index, item) in items.enumerated() {
+                if let inner = measure(item), found == nil { found = ["[\(index)]"] + inner }
+            }
+        case .string(let text): bytes += text.utf8.count + 2
+        case .number(let text): bytes += text.utf8.count
+        case .bool(let flag): bytes += flag ? 4 : 5
+        case .null: bytes += 4
+        }
+        return found
     }
 }

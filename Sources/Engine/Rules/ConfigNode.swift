@@ -48,7 +48,7 @@ public struct ConfigNode {
     /// A short description of what the node is, for messages.
     public var kindDescription: String {
         switch node {
-        case .scalar(let scalar): return "'\(scalar.string)'"
+        case .scalar(let scalar): return "'\(Echo.clipped(scalar.string))'"
         case .sequence: return "a list"
         case .mapping: return "a map"
         case .alias: return "an alias"
@@ -92,12 +92,15 @@ public struct ConfigNode {
             let key = scalar.string
             guard allowed.contains(key) else {
                 let hint = Suggestion.nearest(to: key, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
-                let problem = keyReader.error("unknown key '\(key)'\(hint) (expected one of: \(allowed.joined(separator: ", ")))")
+                let problem = keyReader.error(
+                    "unknown key '\(Echo.clipped(key))'\(hint) (expected one of: \(allowed.joined(separator: ", ")))")
                 guard let onUnknownKey else { throw problem }
                 onUnknownKey(problem)
                 continue
             }
-            guard !members.contains(where: { $0.key == key }) else { throw keyReader.error("duplicate key '\(key)'") }
+            guard !members.contains(where: { $0.key == key }) else {
+                throw keyReader.error("duplicate key '\(Echo.clipped(key))'")
+            }
             members.append((key, keyReader, child(valueNode, key: key)))
         }
         return ConfigMapping(node: self, members: members)
@@ -115,14 +118,14 @@ public struct ConfigNode {
     public func money(_ currency: Currency?) throws(ConfigError) -> Int {
         let text = try string(expected: "an amount")
         guard let currency else {
-            throw error("money amount '\(text)' in a file with `currency: any`; set the file's currency")
+            throw error("money amount '\(Echo.clipped(text))' in a file with `currency: any`; set the file's currency")
         }
         switch currency.minorUnits(text) {
         case .success(let units): return units
-        case .failure(.notDecimal): throw error("'\(text)' is not an amount (digits[.digits])")
+        case .failure(.notDecimal): throw error("'\(Echo.clipped(text))' is not an amount (digits[.digits])")
         case .failure(.tooManyFractionDigits(let allowed)):
-            throw error("'\(text)' has more fraction digits than \(currency.code) allows (\(allowed))")
-        case .failure(.tooLarge): throw error("'\(text)' exceeds 10^12 minor units")
+            throw error("'\(Echo.clipped(text))' has more fraction digits than \(currency.code) allows (\(allowed))")
+        case .failure(.tooLarge): throw error("'\(Echo.clipped(text))' exceeds 10^12 minor units")
         }
     }
 
@@ -130,10 +133,10 @@ public struct ConfigNode {
     public func rate() throws(ConfigError) -> Rate {
         let text = try string(expected: "a percentage such as '5%'")
         guard let rate = Rate(percentText: text) else {
-            throw error("'\(text)' is not a percentage (digits with up to 4 decimals, then %)")
+            throw error("'\(Echo.clipped(text))' is not a percentage (digits with up to 4 decimals, then %)")
         }
-        guard rate.millionths > 0 else { throw error("'\(text)' must be more than 0%") }
-        guard rate <= .whole else { throw error("'\(text)' must be at most 100%") }
+        guard rate.millionths > 0 else { throw error("'\(Echo.clipped(text))' must be more than 0%") }
+        guard rate <= .whole else { throw error("'\(Echo.clipped(text))' must be at most 100%") }
         return rate
     }
 
@@ -143,7 +146,7 @@ public struct ConfigNode {
         switch text.lowercased() {
         case "true": return true
         case "false": return false
-        default: throw error("expected true or false, got '\(text)'")
+        default: throw error("expected true or false, got '\(Echo.clipped(text))'")
         }
     }
 
@@ -151,7 +154,7 @@ public struct ConfigNode {
     public func count() throws(ConfigError) -> Int {
         let text = try string(expected: "a whole number")
         guard !text.isEmpty, text.count <= 12, text.allSatisfy(\.isASCIIDigit), let value = Int(text) else {
-            throw error("expected a whole number, got '\(text)'")
+            throw error("expected a whole number, got '\(Echo.clipped(text))'")
         }
         return value
     }
@@ -159,7 +162,7 @@ public struct ConfigNode {
     /// A local date `YYYY-MM-DD`.
     public func date() throws(ConfigError) -> CivilDate {
         let text = try string(expected: "a date YYYY-MM-DD")
-        guard let date = CivilDate(iso: text) else { throw error("'\(text)' is not a date YYYY-MM-DD") }
+        guard let date = CivilDate(iso: text) else { throw error("'\(Echo.clipped(text))' is not a date YYYY-MM-DD") }
         return date
     }
 
@@ -167,7 +170,7 @@ public struct ConfigNode {
     public func choice<Choice: RawRepresentable>(_ type: Choice.Type, expected: String) throws(ConfigError) -> Choice
     where Choice.RawValue == String {
         let text = try string(expected: expected)
-        guard let value = Choice(rawValue: text) else { throw error("'\(text)': expected \(expected)") }
+        guard let value = Choice(rawValue: text) else { throw error("'\(Echo.clipped(text))': expected \(expected)") }
         return value
     }
 }

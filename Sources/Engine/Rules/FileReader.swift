@@ -70,20 +70,22 @@ final class FileReader {
         guard let unit = text.last, let seconds = ["d": Int64(86_400), "h": 3600, "m": 60][String(unit)],
             text.count > 1, text.dropLast().allSatisfy(\.isASCIIDigit), text.count <= 10,
             let value = Int64(text.dropLast())
-        else { throw node.error("'\(text)' is not a duration (a whole number then d, h or m)") }
+        else { throw node.error("'\(Echo.clipped(text))' is not a duration (a whole number then d, h or m)") }
         return value * seconds
     }
 
     func currencyValue(_ node: ConfigNode) throws(ConfigError) -> Currency {
         let code = try node.string(expected: "an ISO 4217 currency code")
-        guard let currency = Currency(code: code) else { throw node.error("'\(code)' is not a known ISO 4217 currency code") }
+        guard let currency = Currency(code: code) else {
+            throw node.error("'\(Echo.clipped(code))' is not a known ISO 4217 currency code")
+        }
         return currency
     }
 
     func zoneValue(_ node: ConfigNode) throws(ConfigError) -> Zone {
         let identifier = try node.string(expected: "an IANA time zone such as Europe/Paris")
         guard let zone = Zone(identifier: identifier) else {
-            throw node.error("'\(identifier)' is not a known time zone (an IANA name such as Europe/Paris)")
+            throw node.error("'\(Echo.clipped(identifier))' is not a known time zone (an IANA name such as Europe/Paris)")
         }
         return zone
     }
@@ -155,7 +157,7 @@ final class FileReader {
         let node = try top.required("partner")
         let id = try node.string(expected: "a partner id")
         guard !id.isEmpty, id.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }) else {
-            throw node.error("partner id '\(id)' must use only a-z, 0-9 and '-'")
+            throw node.error("partner id '\(Echo.clipped(id))' must use only a-z, 0-9 and '-'")
         }
         guard id != "program" else { throw node.error("'program' is a reserved id") }
         return id
@@ -173,16 +175,19 @@ final class FileReader {
             }
             return values
         }
-        let mids = try strings("mid") { (1...128).contains($0.count) ? nil : "a mid has 1-128 characters" }
+        let mids = try strings("mid") { (1...128).contains($0.unicodeScalars.count) ? nil : "a mid has 1-128 characters" }
         let sirets = try strings("siret") {
-            $0.count == 14 && $0.allSatisfy(\.isASCIIDigit) ? nil : "siret '\($0)' must be 14 digits"
+            $0.count == 14 && $0.allSatisfy(\.isASCIIDigit) ? nil : "siret '\(Echo.clipped($0))' must be 14 digits"
         }
-        let names = try strings("name") { (1...128).contains($0.count) ? nil : "a name glob has 1-128 characters" }
+        let names = try strings("name") { (1...128).contains($0.unicodeScalars.count) ? nil : "a name glob has 1-128 characters" }
         guard !(mids.isEmpty && sirets.isEmpty && names.isEmpty) else {
             throw node.error("match needs at least one of mid, siret, name")
         }
         let countries = try match["countries"].map { _ throws(ConfigError) in
-            Set(try strings("countries") { FileReader.isCountry($0) ? nil : "'\($0)' is not a country code (two upper-case letters)" })
+            Set(
+                try strings("countries") {
+                    FileReader.isCountry($0) ? nil : "'\(Echo.clipped($0))' is not a country code (two upper-case letters)"
+                })
         }
         let channels = try match["channels"].map { node throws(ConfigError) -> Set<Merchant.Channel> in
             var channels = Set<Merchant.Channel>()
@@ -215,8 +220,10 @@ final class FileReader {
                     let idNode = try fields.required("id")
                     let id = try idNode.string(expected: "a rule id")
                     guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
-                    else { throw idNode.error("rule id '\(id)' must use only letters, digits, '-', '_' and '.'") }
-                    guard !seen.contains(id) else { throw idNode.error("rule id '\(id)' is used twice in this file") }
+                    else { throw idNode.error("rule id '\(Echo.clipped(id))' must use only letters, digits, '-', '_' and '.'") }
+                    guard !seen.contains(id) else {
+                        throw idNode.error("rule id '\(Echo.clipped(id))' is used twice in this file")
+                    }
                     return id
                 })
             else { continue }
@@ -264,10 +271,12 @@ final class FileReader {
             let other = isReward ? registry.conditions[kind] != nil : registry.rewards[kind] != nil
             let message: String
             if other {
-                message = "'\(kind)' is a \(isReward ? "condition" : "reward"), not a \(role); \(role) kinds: \(known.joined(separator: ", "))"
+                message =
+                    "'\(Echo.clipped(kind))' is a \(isReward ? "condition" : "reward"), not a \(role); "
+                    + "\(role) kinds: \(known.joined(separator: ", "))"
             } else {
                 let hint = Suggestion.nearest(to: kind, in: known).map { "; did you mean '\($0)'?" } ?? ""
-                message = "unknown \(role) kind '\(kind)'\(hint) (known: \(known.joined(separator: ", ")))"
+                message = "unknown \(role) kind '\(Echo.clipped(kind))'\(hint) (known: \(known.joined(separator: ", ")))"
             }
             report(keyNode.error(message), context: ruleName)
             return nil

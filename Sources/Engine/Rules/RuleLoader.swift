@@ -1,5 +1,4 @@
 import Crypto
-import Foundation
 import Yams
 
 /// Loads a rules directory (`program.yaml` and `partners/**/*.yaml|yml`) into a `RuleSet`,
@@ -20,28 +19,21 @@ public struct RuleLoader: Sendable {
         public var files: [String] { sources.map(\.relativePath) }
     }
 
-    /// Loads `directory`. I/O problems (a missing directory, an unreadable file) are diagnostics too.
+    /// Loads `directory`. I/O problems are diagnostics too, each naming the path and why: a
+    /// missing or unreadable directory, a folder or file without permission, a dangling
+    /// symbolic link or a loop, a FIFO named `*.yaml`, a file that is not UTF-8. Any of them
+    /// makes the rules invalid: nothing under `partners/` is ever skipped silently.
     public func load(directory: String) -> Outcome {
-        var sources: [RuleSource] = []
-        var diagnostics: [Diagnostic] = []
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return Outcome(
-                rules: nil,
-                diagnostics: [Diagnostic(file: directory, line: 1, column: 1, context: nil, message: "not a rules directory")],
-                sources: [])
-        }
-        for relative in RuleLoader.ruleFiles(in: directory) {
-            let path = RuleLoader.join(directory, relative)
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                diagnostics.append(Diagnostic(file: path, line: 1, column: 1, context: nil, message: "cannot read the file as UTF-8"))
-                continue
-            }
-            sources.append(RuleSource(relativePath: relative, displayPath: path, text: text))
-        }
-        let outcome = load(sources: sources)
+        load(directory: directory, fileSystem: POSIXRuleFileSystem())
+    }
+
+    /// Loads `directory` as `fileSystem` shows it (tests substitute failures).
+    package func load(directory: String, fileSystem: any RuleFileSystem) -> Outcome {
+        var reader = RuleDirectoryReader(directory: directory, fileSystem: fileSystem)
+        guard reader.read() else { return Outcome(rules: nil, diagnostics: reader.diagnostics, sources: []) }
+        let outcome = load(sources: reader.sources)
         return Outcome(
-            rules: diagnostics.isEmpty ? outcome.rules : nil, diagnostics: diagnostics + outcome.diagnostics,
+            rules: reader.diagnostics.isEmpty ? outcome.rules : nil, diagnostics: reader.diagnostics + outcome.diagnostics,
             sources: outcome.sources)
     }
 
@@ -76,25 +68,6 @@ public struct RuleLoader: Sendable {
         let version = RuleLoader.contentHash(sorted)
         let rules = diagnostics.isEmpty ? RuleSet(program: program, partners: partners, version: version) : nil
         return Outcome(rules: rules, diagnostics: diagnostics, sources: sorted)
-    }
-
-    /// `program.yaml` (if present) and every `*.yaml`/`*.yml` under `partners/`, relative paths.
-    static func ruleFiles(in directory: String) -> [String] {
-        var files: [String] = []
-        if FileManager.default.fileExists(atPath: join(directory, "program.yaml")) { files.append("program.yaml") }
-        let partnersDirectory = join(directory, "partners")
-        if let enumerator = FileManager.default.enumerator(atPath: partnersDirectory) {
-            while let relative = enumerator.nextObject() as? String {
-                guard relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") else { continue }
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: join(partnersDirectory, relative), isDirectory: &isDirectory),
-                    !isDirectory.boolValue
-                {
-                    files.append("partners/" + relative)
-                }
-            }
-        }
-        return files
     }
 
     static func join(_ directory: String, _ relative: String) -> String {
@@ -134,12 +107,16 @@ public struct RuleLoader: Sendable {
                 .composer(_, let problem, let mark, _):
                 return .failure(diagnostic(mark, "YAML syntax: \(problem)"))
             case .duplicatedKeysInMapping(let duplicates, let context):
-                return .failure(diagnostic(context.mark, "duplicate key '\(duplicates.joined(separator: "', '"))'"))
+                let keys = duplicates.map { Echo.clipped($0) }.joined(separator: "', '")
+                return .failure(diagnostic(context.mark, "duplicate key '\(keys)'"))
+            case .reader(let problem, _, let value, _):
+                // Yams's own description would quote the offending line of the file.
+                return .failure(diagnostic(nil, "YAML: \(problem) (character code \(value))"))
             default:
-                return .failure(diagnostic(nil, "YAML: \(error)"))
+                return .failure(diagnostic(nil, "YAML: \(Echo.clipped("\(error)"))"))
             }
         } catch {
-            return .failure(diagnostic(nil, "YAML: \(error)"))
+            return .failure(diagnostic(nil, "YAML: \(Echo.clipped("\(error)"))"))
         }
     }
 
@@ -178,7 +155,7 @@ public struct RuleLoader: Sendable {
                 diagnostics.append(
                     Diagnostic(
                         file: partner.file, line: 1, column: 1, context: partner.id,
-                        message: "partner id '\(partner.id)' is already used by \(earlier.file)"))
+                        message: "partner id '\(Echo.clipped(partner.id))' is already used by \(earlier.file)"))
             } else {
                 seenIDs[partner.id] = partner
             }
@@ -190,7 +167,8 @@ public struct RuleLoader: Sendable {
                             Diagnostic(
                                 file: partner.file, line: partner.match.line, column: partner.match.column,
                                 context: partner.id,
-                                message: "\(kind) '\(value)' is claimed by both \(owner.file) (\(owner.id)) and \(partner.file) (\(partner.id))"
+                                message: "\(kind) '\(Echo.clipped(value))' is claimed by both \(owner.file) (\(owner.id)) and "
+                                    + "\(partner.file) (\(partner.id))"
                             ))
                     } else {
                         claimed[key] = partner

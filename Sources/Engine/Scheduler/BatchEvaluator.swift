@@ -71,7 +71,8 @@ public struct BatchEvaluator: Sendable {
                 do {
                     let assessment = try evaluator.assess(event, history: history)
                     local[index] = assessment
-                    evaluator.recordPurchase(event, partner: assessment.partner.map { evaluator.rules.partners[$0] }, state: history)
+                    let partner = assessment.partner.map { evaluator.rules.partners[$0] }
+                    evaluator.recordPurchase(event, partner: partner, state: history)
                 } catch {
                     failedAccounts.insert(account)
                 }

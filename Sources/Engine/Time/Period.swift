@@ -48,7 +48,8 @@ public struct PeriodKey: Hashable, Sendable, CustomStringConvertible {
             let first = CivilDate.daysSinceEpoch(year: year, month: month, day: 1)
             return first...(first + CivilDate.daysIn(month: month, year: year) - 1)
         case .year:
-            return CivilDate.daysSinceEpoch(year: index, month: 1, day: 1)...CivilDate.daysSinceEpoch(year: index, month: 12, day: 31)
+            let first = CivilDate.daysSinceEpoch(year: index, month: 1, day: 1)
+            return first...CivilDate.daysSinceEpoch(year: index, month: 12, day: 31)
         case .lifetime: return Int.min...Int.max
         }
     }

@@ -24,7 +24,7 @@ public struct PartnerCondition: ConditionPlugin {
             var ids = Set<String>()
             for item in try configuration.list() {
                 let id = try item.string(expected: "a partner id")
-                guard context.partnerIDs.contains(id) else { throw item.error("no partner file defines '\(id)'") }
+                guard context.partnerIDs.contains(id) else { throw item.error("no partner file defines '\(Echo.clipped(id))'") }
                 ids.insert(id)
             }
             guard !ids.isEmpty else { throw configuration.error("expected at least one partner id") }
@@ -33,7 +33,7 @@ public struct PartnerCondition: ConditionPlugin {
             switch try configuration.string(expected: "none, any or a list of partner ids") {
             case "none": wanted = .none
             case "any": wanted = .any
-            case let other: throw configuration.error("'\(other)': expected none, any or a list of partner ids")
+            case let other: throw configuration.error("'\(Echo.clipped(other))': expected none, any or a list of partner ids")
             }
         }
     }

@@ -28,7 +28,7 @@ public struct CountryCondition: ConditionPlugin {
         for item in try list.list(allowingSingle: true) {
             let code = try item.string(expected: "a country code such as FR")
             guard code.utf8.count == 2, code.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else {
-                throw item.error("'\(code)' is not a country code (two upper-case letters)")
+                throw item.error("'\(Echo.clipped(code))' is not a country code (two upper-case letters)")
             }
             countries.insert(code)
         }
