@@ -91,7 +91,7 @@ SCALES = {
                    kill_events=3_000, kills=3, kill_budget=90.0),
     "full": Scale(event_lines=300_000, chunk_lines=1_000, huge_max=4 * MiB, lint_dirs=3_000,
                   http_bodies=3_000, http_paths=0, idle_sockets=2_000,
-                  kill_events=30_000, kills=15, kill_budget=360.0),
+                  kill_events=60_000, kills=15, kill_budget=360.0),
 }
 
 DRY_RUN_DEADLINE = 60.0     # one dry-run process of chunk_lines lines
@@ -268,8 +268,9 @@ class Context:
         return f" (saved as {target})"
 
 
-def run_parallel(ctx: Context, count: int, work: Callable[[int], None], label: str, every: int) -> None:
-    """Runs work(0..count-1) on --jobs threads, logging progress every `every` items."""
+def run_parallel(ctx: Context, count: int, work: Callable[[int], None], label: str, every: int,
+                 workers: int | None = None) -> None:
+    """Runs work(0..count-1) on `workers` (default --jobs) threads, logging progress every `every` items."""
     done = 0
     lock = threading.Lock()
 
@@ -281,7 +282,7 @@ def run_parallel(ctx: Context, count: int, work: Callable[[int], None], label: s
             if done % every == 0 or done == count:
                 log(f"{label}: {done}/{count}")
 
-    with ThreadPoolExecutor(max_workers=ctx.jobs) as pool:
+    with ThreadPoolExecutor(max_workers=workers or ctx.jobs) as pool:
         for future in [pool.submit(one, i) for i in range(count)]:
             future.result()
 
@@ -1499,8 +1500,10 @@ def attack_http_bodies(ctx: Context, result: Result) -> None:
             result.add(violations=1)
             result.note("reload without admin token", f"{where}: {reply.status}")
 
-    run_parallel(ctx, ctx.scale.http_bodies, body_case, "http bodies", every=max(1, ctx.scale.http_bodies // 5))
-    run_parallel(ctx, len(combos), path_case, "http paths", every=max(1, len(combos) // 5))
+    clients = max(8, ctx.jobs)     # I/O-bound: more clients than cores
+    run_parallel(ctx, ctx.scale.http_bodies, body_case, "http bodies", every=max(1, ctx.scale.http_bodies // 5),
+                 workers=clients)
+    run_parallel(ctx, len(combos), path_case, "http paths", every=max(1, len(combos) // 5), workers=clients)
     if not server.alive():
         result.add(crashes=1)
         result.note("crash", f"serve exited {server.proc.returncode} during the attack: {server.stderr_tail()}")
@@ -1669,7 +1672,13 @@ def attack_http_big(ctx: Context, result: Result) -> None:
             result.add(hangs=1)
             result.note("hang", f"{where}: no answer within 60s")
         elif name == "no token" and reply.status in (401, 403) and reply.closed:
-            pass  # refused before the size check is as good, as long as the sender got the answer
+            # Refused before the size check is as good, as long as the sender gets the answer.
+            if reply.send_error:
+                result.add(warnings=1)
+                result.note("warning", f"{where}: {reply.status} sent and the connection closed before "
+                            f"the body was read ({reply.send_error} while sending): a client that sends its "
+                            f"whole body first (urllib, http.client) fails on the send and never reads the "
+                            f"{reply.status}; the 413 case drains the body first")
         elif reply.status != 413:
             result.add(violations=1)
             result.note("no 413", f"{where}: got {reply.status} (send error: {reply.send_error})")
@@ -1719,6 +1728,7 @@ def attack_kill9(ctx: Context, result: Result) -> None:
     acked: set[str] = set()
     attempts: collections.Counter = collections.Counter()
     in_flight = [0]
+    failed_posts = [0]
     deadline = time.monotonic() + scale.kill_budget
     stop = threading.Event()
     rng = ctx.rng("kill")
@@ -1750,6 +1760,7 @@ def attack_kill9(ctx: Context, result: Result) -> None:
                     continue
                 key = batch[0]
                 tries[key] += 1
+                failed_posts[0] += 1
                 if reply.status in (400, 409, 413):        # valid unique events: never refused
                     result.add(violations=1)
                     result.note("post refused", f"batch at {key}: {reply.status} {reply.body[:200]!r}")
@@ -1829,8 +1840,9 @@ def attack_kill9(ctx: Context, result: Result) -> None:
         result.note("lost", f"{len(lost)} acknowledged events without a decision, e.g. {lost[:5]}")
     if doubled:
         result.note("doubled", f"{len(doubled)} events decided more than once, e.g. {doubled[:5]}")
-    result.notes.append(f"{kills} kills, {len(acked)} acknowledged, {len(lines)} decisions, "
-                        f"{sum(attempts.values()) - len(attempts)} re-posted events")
+    result.notes.append(f"{kills} kills, {len(acked)} of {len(ids)} events acknowledged, {failed_posts[0]} posts "
+                        f"failed and retried ({sum(attempts.values()) - len(attempts)} events re-posted), "
+                        f"{len(lines)} decisions")
     compare_with_dry_run(ctx, db, gen / "rules", lines, result)
     check_database(ctx, db, result)
 

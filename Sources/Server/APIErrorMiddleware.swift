@@ -6,6 +6,7 @@ import Logging
 /// error) answers 503 with `Retry-After`, a stopping service 503, anything unexpected 500; each
 /// is logged in one line. Errors that choose their response (`APIError`) pass through.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let store: any Storage
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -19,7 +20,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let metadata: Logger.Metadata = [
                 "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "error.message": "\(error)",
             ]
-            if let reason = SQLiteStore.transientUnavailability(of: error) {
+            if let reason = store.transientUnavailability(of: error) {
                 logger.warning("request refused: \(reason)", metadata: metadata)
                 throw APIError(
                     status: .serviceUnavailable, message: "\(reason); retry later",

@@ -6,7 +6,7 @@ import Logging
 
 /// The HTTP API of SPEC §7 over the store, the rules, ingest and the scheduler.
 struct APIRoutes: Sendable {
-    let store: SQLiteStore
+    let store: any Storage
     let rules: RulesHolder
     let ingest: IngestService
     let metrics: ServiceMetrics
@@ -15,7 +15,7 @@ struct APIRoutes: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router(options: .autoGenerateHeadEndpoints)
-        router.middlewares.add(APIErrorMiddleware(logger: logger))
+        router.middlewares.add(APIErrorMiddleware(store: store, logger: logger))
         // Tokens are checked by the groups, so only a request routed to a /v1 route reaches
         // one, and every spelling of its path that the router accepts is authenticated.
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(access: settings.apiAccess))

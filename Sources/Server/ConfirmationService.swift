@@ -5,7 +5,7 @@ import ServiceLifecycle
 
 /// Confirms due ledger lines into the credits feed every `interval`.
 struct ConfirmationService: Service {
-    let store: SQLiteStore
+    let store: any Storage
     let interval: Duration
     let logger: Logger
 

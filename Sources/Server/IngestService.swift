@@ -13,7 +13,7 @@ final class IngestService: Service, Sendable {
         let continuation: CheckedContinuation<Result<EnqueueResult, EnqueueConflict>, any Error>
     }
 
-    private let store: SQLiteStore
+    private let store: any Storage
     /// Whether requests are still taken, and those waiting for the next group commit: one lock,
     /// so that no request slips in after the last commit and waits forever.
     private let state = Mutex<(accepting: Bool, pending: [Pending])>((true, []))
@@ -23,7 +23,7 @@ final class IngestService: Service, Sendable {
     private let logger: Logger
 
     /// - Parameter onCommitted: told how many events each group commit queued.
-    init(store: SQLiteStore, logger: Logger, onCommitted: @escaping @Sendable (Int) -> Void) {
+    init(store: any Storage, logger: Logger, onCommitted: @escaping @Sendable (Int) -> Void) {
         self.store = store
         self.logger = logger
         self.onCommitted = onCommitted

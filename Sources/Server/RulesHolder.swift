@@ -10,9 +10,9 @@ final class RulesHolder: Sendable {
     private let current: Mutex<RuleSet>
     let directory: String
     private let registry: PluginRegistry
-    private let store: SQLiteStore
+    private let store: any Storage
 
-    init(rules: RuleSet, directory: String, registry: PluginRegistry, store: SQLiteStore) {
+    init(rules: RuleSet, directory: String, registry: PluginRegistry, store: any Storage) {
         self.current = Mutex(rules)
         self.directory = directory
         self.registry = registry

@@ -39,11 +39,11 @@ package struct SchedulerDriver: Sendable {
         }
     }
 
-    package let store: SQLiteStore
+    package let store: any Storage
     package let workers: Int
     package let logger: Logger
 
-    package init(store: SQLiteStore, workers: Int, logger: Logger) {
+    package init(store: any Storage, workers: Int, logger: Logger) {
         self.store = store
         self.workers = workers
         self.logger = logger
@@ -96,7 +96,7 @@ package struct SchedulerDriver: Sendable {
             case .stop:
                 return totals
             case .fail:
-                throw StoreError(.gaveUp, path: store.path, "the store kept failing to commit; the scheduler stopped")
+                throw StoreError(.gaveUp, path: store.name, "the store kept failing to commit; the scheduler stopped")
             }
         }
     }

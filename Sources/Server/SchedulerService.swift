@@ -15,7 +15,7 @@ final class SchedulerService: Service, Sendable {
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    init(store: SQLiteStore, rules: RulesHolder, workers: Int, batchSize: Int, metrics: ServiceMetrics, logger: Logger) {
+    init(store: any Storage, rules: RulesHolder, workers: Int, batchSize: Int, metrics: ServiceMetrics, logger: Logger) {
         self.driver = SchedulerDriver(store: store, workers: workers, logger: logger)
         self.rules = rules
         self.batchSize = batchSize

@@ -15,10 +15,10 @@ import Store
 ///   - rules: the rules in force, loaded from `rulesDirectory` (reloads read it again).
 ///   - onServerRunning: told the bound port (port 0 picks a free one).
 package func buildApplication(
-    settings: ServeSettings, store: SQLiteStore, rules: RuleSet, rulesDirectory: String, registry: PluginRegistry,
+    settings: ServeSettings, store: any Storage, rules: RuleSet, rulesDirectory: String, registry: PluginRegistry,
     logger: Logger, onServerRunning: @escaping @Sendable (Int) -> Void = { _ in }
-) throws -> some ApplicationProtocol {
-    let serviceMetrics = ServiceMetrics(registry: PrometheusCollectorRegistry(), queueDepth: try store.queueDepth())
+) async throws -> some ApplicationProtocol {
+    let serviceMetrics = ServiceMetrics(registry: PrometheusCollectorRegistry(), queueDepth: try await store.queueDepth())
     let holder = RulesHolder(rules: rules, directory: rulesDirectory, registry: registry, store: store)
     let scheduler = SchedulerService(
         store: store, rules: holder, workers: settings.workers, batchSize: settings.batchSize, metrics: serviceMetrics,

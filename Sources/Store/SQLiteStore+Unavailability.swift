@@ -4,7 +4,7 @@ extension SQLiteStore {
     /// Why the store cannot take writes right now, when `error` says so: the disk is full,
     /// an I/O error, the file became read-only, or the database stayed locked. Such a failure
     /// passes: the caller answers "retry later" (HTTP 503) and nothing was written.
-    package static func transientUnavailability(of error: any Error) -> String? {
+    package func transientUnavailability(of error: any Error) -> String? {
         guard let error = error as? DatabaseError else { return nil }
         switch error.resultCode {
         case .SQLITE_FULL: return "the disk holding the database is full"

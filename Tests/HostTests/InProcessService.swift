@@ -22,7 +22,7 @@ struct InProcessService: ServiceClient {
         guard let ruleSet = outcome.rules else { throw RuleLoadFailed(diagnostics: outcome.diagnostics.map(\.description)) }
         let store = try SQLiteStore(path: database)
         try await store.recordRulesVersion(ruleSet.version, files: outcome.sources, now: WallClock.now)
-        let app = try buildApplication(
+        let app = try await buildApplication(
             settings: settings, store: store, rules: ruleSet, rulesDirectory: rules, registry: .builtin,
             logger: Logger(label: "test"))
         try await app.test(.router) { client in try await body(InProcessService(client: client)) }

@@ -100,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try SQLiteStore(path: db)
         try store.check()
         try await store.recordRulesVersion(outcome.rules.version, files: outcome.sources, now: WallClock.now)
-        let app = try buildApplication(
+        let app = try await buildApplication(
             settings: settings, store: store, rules: outcome.rules, rulesDirectory: rules, registry: .builtin, logger: logger
         ) { port in
             // Tests and scripts that ask for port 0 read the real one from this line.

@@ -1,0 +1,50 @@
+import Engine
+
+/// The durable store of a cashback host as the service uses it: the queue, batch processing,
+/// the ledger and its credits feed, and the queries of the API. `SQLiteStore` implements it; a
+/// second backend implements the same requirements, and the service runs on either.
+package protocol Storage: Sendable {
+    /// The database as the user named it (a path, or a URL without its password), for messages.
+    var name: String { get }
+
+    // MARK: the queue
+
+    /// Stores each group of valid events in the durable queue, each group all or nothing (a
+    /// conflict stores nothing of its group), in one transaction; returns once it is durable.
+    func enqueue(groups: [[IncomingEvent]], now: Timestamp) async throws -> [Result<EnqueueResult, EnqueueConflict>]
+    /// How many accepted events are not processed yet.
+    func queueDepth() async throws -> Int
+    /// When the oldest unprocessed event was accepted (Unix seconds), if any.
+    func oldestQueuedAcceptance() async throws -> Int64?
+
+    // MARK: processing
+
+    /// Records a rules version with a snapshot of its files (once per version).
+    func recordRulesVersion(_ version: String, files: [RuleSource], now: Timestamp) async throws
+    /// Claims up to `limit` queued events, evaluates them and commits everything they change in
+    /// one transaction: a batch is wholly applied or not at all.
+    func processBatch(
+        limit: Int, evaluator: BatchEvaluator, rulesVersion: String, confirmAfter: Int64, now: Timestamp
+    ) async throws -> BatchSummary
+    /// Confirms the ledger lines due at `now` into the credits feed; returns how many.
+    func confirmDue(now: Timestamp) async throws -> Int
+
+    // MARK: queries
+
+    /// Where an accepted event is: queued, processed (with its decision), orphan or dead.
+    func status(ofEvent id: String) async throws -> EventStatus?
+    /// An account's balances per currency and its most recent ledger lines.
+    func account(_ id: String, recent: Int) async throws -> (balances: [AccountBalance], lines: [LedgerLine])
+    /// A partner's figures per currency, and the budget its lines used.
+    func stats(ofPartner id: String) async throws -> (stats: [PartnerStats], budgetUsed: Int)
+    /// The credits feed after `cursor`, at most `limit` entries.
+    func credits(after cursor: Int64, limit: Int) async throws -> [Credit]
+
+    // MARK: health
+
+    /// Whether a write transaction can commit now.
+    func isWritable() async -> Bool
+    /// Why the store cannot take writes right now, when `error` says so (a full disk): such a
+    /// failure passes, and callers answer "retry later".
+    func transientUnavailability(of error: any Error) -> String?
+}
