@@ -6,6 +6,7 @@ struct Cashback: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cashback",
         abstract: "A cashback rules engine: YAML partner and programme rules, exact to the cent.",
+        version: Cashback.version,
         subcommands: [
             LintCommand.self, DryRunCommand.self, PluginsCommand.self, EnqueueCommand.self, ProcessCommand.self,
             DecisionsCommand.self, DeadCommand.self, CheckCommand.self, ExplainCommand.self, DiffCommand.self, SchemaCommand.self,
@@ -13,4 +14,7 @@ struct Cashback: AsyncParsableCommand {
             ServeCommand.self,
         ]
     )
+
+    /// The release, printed by `cashback --version`.
+    static let version = "0.3.0"
 }

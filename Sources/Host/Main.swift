@@ -23,7 +23,9 @@ enum Main {
             let code = Cashback.exitCode(for: error)
             let message = Cashback.fullMessage(for: error)
             if !message.isEmpty {
-                FileHandle.standardError.write(Data((message + "\n").utf8))
+                // --help and --version are answers, not errors: they go to standard output.
+                let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
+                stream.write(Data((message + "\n").utf8))
             }
             exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
         }

@@ -46,13 +46,10 @@ struct APIRoutes: Sendable {
     // MARK: ingest
 
     func postEvents(_ request: Request) async throws -> Response {
-        guard metrics.queueDepth < settings.maxQueue else {
-            throw APIError(
-                status: .serviceUnavailable, message: "the queue holds \(metrics.queueDepth) events, its bound; retry later",
-                headers: [.retryAfter: "5"])
-        }
+        try refuseOverBound(adding: 0)
         let body = try await collectBody(request)
         let events = try EventsRequestBody.events(from: Array(buffer: body), contentType: request.headers[.contentType])
+        try refuseOverBound(adding: events.count)
         switch try await ingest.submit(events) {
         case .success(let counts):
             return Response.json(#"{"accepted":\#(counts.accepted),"duplicates":\#(counts.duplicates)}"#, status: .accepted)
@@ -61,6 +58,20 @@ struct APIRoutes: Sendable {
                 status: .conflict, message: "event \(conflict.index): id \(conflict.eventID) was accepted before with other content",
                 index: conflict.index, field: "id", event: conflict.eventID)
         }
+    }
+
+    /// 503 with `Retry-After` when the queue is at its bound, or when `count` more events would
+    /// take it past the bound. A request larger than the bound is taken into an empty queue
+    /// (it could never be taken otherwise).
+    private func refuseOverBound(adding count: Int) throws {
+        let depth = metrics.queueDepth
+        let bound = settings.maxQueue
+        guard depth >= bound || (depth > 0 && depth + count > bound) else { return }
+        let message = count == 0
+            ? "the queue holds \(depth) events and its bound is \(bound); retry later"
+            : "the queue holds \(depth) events; these \(count) would take it past its bound of \(bound); retry later"
+        logger.warning("ingest refused: the queue is full", metadata: ["queue.depth": "\(depth)", "queue.bound": "\(bound)"])
+        throw APIError(status: .serviceUnavailable, message: message, headers: [.retryAfter: "5"])
     }
 
     /// The request's body. One over `maxBodyBytes` is read on to its end and discarded (up to

@@ -282,6 +282,8 @@ import Yams
             #expect(queued.json?["status"] == .string("queued"))
             let refusedIngest = try await run.call(backlog, "POST", "/v1/events", body: single, token: token, expect: 503)
             #expect(refusedIngest.header("Retry-After") != nil)
+            let message = refusedIngest.json?["error"]?["message"]?.asString ?? ""
+            #expect(message.contains("its bound is 1"), "the real bound: \(message)")
             let notReady = try await run.call(backlog, "GET", "/readyz", expect: 503)
             #expect(notReady.json?["ready"] == .bool(false))
             let forbidden = try await run.call(backlog, "POST", "/v1/rules/reload", token: token, expect: 403)

@@ -23,8 +23,10 @@ struct DeadCommand: ParsableCommand {
         if retry {
             output.line("requeued \(try store.retryDead(sequences, now: WallClock.now)) dead events")
         } else {
-            for dead in try store.deadEvents() {
-                output.line("\(dead.sequence)\t\(dead.eventID)\t\(dead.attempts) attempts\t\(dead.error)")
+            let dead = try store.deadEvents()
+            if dead.isEmpty { output.line("no dead events") }
+            for event in dead {
+                output.line("\(event.sequence)\t\(event.eventID)\t\(event.attempts) attempts\t\(event.error)")
             }
         }
         output.flush()
