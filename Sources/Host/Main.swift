@@ -7,13 +7,15 @@ import Logging
 @main
 enum Main {
     static func main() async {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["CASHBACK_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .notice
-            return handler
+        let environment = ProcessInfo.processInfo.environment
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        guard let format = LogFormat.extract(from: &arguments, environment: environment) else {
+            FileHandle.standardError.write(Data("Error: --log-format expects text or json\n".utf8))
+            exit(ExitStatus.usage)
         }
+        format.bootstrap(level: environment["CASHBACK_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .notice)
         do {
-            var command = try Cashback.parseAsRoot()
+            var command = try Cashback.parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

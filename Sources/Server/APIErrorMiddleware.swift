@@ -7,7 +7,6 @@ import Logging
 /// is logged in one line. Errors that choose their response (`APIError`) pass through.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let store: any Storage
-    let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -21,12 +20,12 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "error.message": "\(error)",
             ]
             if let reason = store.transientUnavailability(of: error) {
-                logger.warning("request refused: \(reason)", metadata: metadata)
+                context.logger.warning("request refused: \(reason)", metadata: metadata)
                 throw APIError(
                     status: .serviceUnavailable, message: "\(reason); retry later",
                     headers: [.retryAfter: "5"])
             }
-            logger.error("request failed unexpectedly", metadata: metadata)
+            context.logger.error("request failed unexpectedly", metadata: metadata)
             throw APIError(status: .internalServerError, message: "internal error")
         }
     }

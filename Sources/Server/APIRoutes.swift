@@ -15,7 +15,8 @@ struct APIRoutes: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router(options: .autoGenerateHeadEndpoints)
-        router.middlewares.add(APIErrorMiddleware(store: store, logger: logger))
+        router.middlewares.add(RequestLogMiddleware())
+        router.middlewares.add(APIErrorMiddleware(store: store))
         // Tokens are checked by the groups, so only a request routed to a /v1 route reaches
         // one, and every spelling of its path that the router accepts is authenticated.
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(access: settings.apiAccess))
@@ -70,7 +71,6 @@ struct APIRoutes: Sendable {
         let message = count == 0
             ? "the queue holds \(depth) events and its bound is \(bound); retry later"
             : "the queue holds \(depth) events; these \(count) would take it past its bound of \(bound); retry later"
-        logger.warning("ingest refused: the queue is full", metadata: ["queue.depth": "\(depth)", "queue.bound": "\(bound)"])
         throw APIError(status: .serviceUnavailable, message: message, headers: [.retryAfter: "5"])
     }
 
@@ -256,6 +256,13 @@ struct APIRoutes: Sendable {
         let writable = await store.isWritable()
         let belowBound = metrics.queueDepth < settings.maxQueue
         let ready = writable && belowBound
+        if metrics.recordReadiness(ready) {
+            logger.notice(
+                ready ? "ready" : "not ready",
+                metadata: [
+                    "store.writable": "\(writable)", "queue.depth": "\(metrics.queueDepth)", "queue.bound": "\(settings.maxQueue)",
+                ])
+        }
         let text = #"{"ready":\#(ready),"rules_version":"\#(rules.rules.version)","store_writable":\#(writable),"queue_depth":\#(metrics.queueDepth),"queue_bound":\#(settings.maxQueue)}"#
         return Response.json(text, status: ready ? .ok : .serviceUnavailable)
     }

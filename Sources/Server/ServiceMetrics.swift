@@ -15,6 +15,7 @@ final class ServiceMetrics: Sendable {
     private let depthGauge: Gauge
     private let lagGauge: Gauge
     private let depth: Atomic<Int>
+    private let lastReadiness = Atomic<Bool>(true)
 
     init(registry: PrometheusCollectorRegistry, queueDepth: Int) {
         self.registry = registry
@@ -57,6 +58,11 @@ final class ServiceMetrics: Sendable {
                 help: "Positive cashback awarded, in minor units of each currency."
             ).increment(by: Int64(minorUnits))
         }
+    }
+
+    /// Records what `/readyz` answered; whether that changed since the last answer.
+    func recordReadiness(_ ready: Bool) -> Bool {
+        lastReadiness.exchange(ready, ordering: .relaxed) != ready
     }
 
     /// A batch failed to commit (it is retried after a back-off).

@@ -81,7 +81,6 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("the service cannot run: \(error)")
             throw ExitCode.failure
         }
-        logger.notice("stopped cleanly")
     }
 
     private func serve(logger: Logger) async throws {
@@ -106,9 +105,15 @@ struct ServeCommand: AsyncParsableCommand {
             // Tests and scripts that ask for port 0 read the real one from this line.
             FileHandle.standardOutput.write(Data("listening on \(settings.host):\(port)\n".utf8))
         }
+        let depth = try store.queueDepth()
         logger.notice(
-            "starting", metadata: ["rules.version": "\(outcome.rules.version)", "db.path": "\(db)", "scheduler.workers": "\(workers)"])
+            "starting",
+            metadata: [
+                "rules.version": "\(outcome.rules.version)", "db.path": "\(db)", "scheduler.workers": "\(workers)",
+                "queue.depth": "\(depth)",
+            ])
         try await app.runService()
+        logger.notice("stopped cleanly", metadata: ["queue.depth": "\((try? store.queueDepth()).map(String.init) ?? "unknown")"])
         withExtendedLifetime(lock) {}
     }
 
