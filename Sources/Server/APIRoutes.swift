@@ -15,7 +15,7 @@ struct APIRoutes: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router(options: .autoGenerateHeadEndpoints)
-        router.middlewares.add(RequestLogMiddleware())
+        router.middlewares.add(RequestLogMiddleware(metrics: metrics))
         router.middlewares.add(APIErrorMiddleware(store: store))
         // Tokens are checked by the groups, so only a request routed to a /v1 route reaches
         // one, and every spelling of its path that the router accepts is authenticated.
@@ -272,6 +272,12 @@ struct APIRoutes: Sendable {
             metrics.lag(seconds: max(0, WallClock.now.epochSeconds - oldest))
         } else {
             metrics.lag(seconds: 0)
+        }
+        for partner in rules.rules.partners {
+            guard let budget = partner.budget, let currency = partner.currency,
+                let used = try? await store.stats(ofPartner: partner.id).budgetUsed
+            else { continue }
+            metrics.budgetRemaining(partner: partner.id, currency: currency.code, minorUnits: max(0, budget - used))
         }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],

@@ -5,8 +5,10 @@ import Logging
 /// The outermost middleware: gives every request an id (the client's `X-Request-Id` when it is
 /// a sane token, else a fresh one), puts it on the request's logger (`request.id`) and on the
 /// response's `X-Request-Id` header, and logs one line for every 4xx and 5xx answered, with
-/// the method, the path, the status and the error's message.
+/// the method, the path, the status and the error's message; counts every answer by route.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServiceMetrics
+
     static var header: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -25,6 +27,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[Self.header] = id
         let status = response.status.code
+        metrics.answered(route: context.endpointPath ?? "(none)", method: request.method.rawValue, status: status)
         if status >= 400 {
             context.logger.log(
                 level: status >= 500 ? .error : .notice, "answered \(status)",

@@ -11,8 +11,10 @@ final class RulesHolder: Sendable {
     let directory: String
     private let registry: PluginRegistry
     private let store: any Storage
+    private let metrics: ServiceMetrics
 
-    init(rules: RuleSet, directory: String, registry: PluginRegistry, store: any Storage) {
+    init(rules: RuleSet, directory: String, registry: PluginRegistry, store: any Storage, metrics: ServiceMetrics) {
+        self.metrics = metrics
         self.current = Mutex(rules)
         self.directory = directory
         self.registry = registry
@@ -27,6 +29,7 @@ final class RulesHolder: Sendable {
     func reload(now: Timestamp, logger: Logger) async throws -> Result<RuleSet, RuleLoadFailure> {
         let outcome = RuleLoader(registry: registry).load(directory: directory)
         guard let rules = outcome.rules else {
+            metrics.reloadFailed()
             for diagnostic in outcome.diagnostics { logger.error("\(diagnostic)") }
             logger.error("rules reload refused; the old rules keep serving", metadata: ["rules.errors": "\(outcome.diagnostics.count)"])
             return .failure(RuleLoadFailure(diagnostics: outcome.diagnostics))

@@ -19,7 +19,7 @@ package func buildApplication(
     logger: Logger, onServerRunning: @escaping @Sendable (Int) -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let serviceMetrics = ServiceMetrics(registry: PrometheusCollectorRegistry(), queueDepth: try await store.queueDepth())
-    let holder = RulesHolder(rules: rules, directory: rulesDirectory, registry: registry, store: store)
+    let holder = RulesHolder(rules: rules, directory: rulesDirectory, registry: registry, store: store, metrics: serviceMetrics)
     let scheduler = SchedulerService(
         store: store, rules: holder, workers: settings.workers, batchSize: settings.batchSize, metrics: serviceMetrics,
         logger: logger)
@@ -39,7 +39,7 @@ package func buildApplication(
             address: .hostname(settings.host, port: settings.port), serverName: "cashback",
             availableConnectionsDelegate: ConnectionLimit.fitting(settings.maxConnections, logger: logger)),
         services: [
-            scheduler, ConfirmationService(store: store, interval: settings.confirmInterval, logger: logger), ingest,
+            scheduler, ConfirmationService(store: store, interval: settings.confirmInterval, metrics: serviceMetrics, logger: logger), ingest,
             HangupReloadService(rules: holder, logger: logger),
         ],
         onServerRunning: { channel in onServerRunning(channel.localAddress?.port ?? settings.port) },

@@ -14,6 +14,8 @@ final class ServiceMetrics: Sendable {
     private let commitDuration: DurationHistogram
     private let depthGauge: Gauge
     private let lagGauge: Gauge
+    private let reloadFailures: Counter
+    private let lastSweep: Gauge
     private let depth: Atomic<Int>
     private let lastReadiness = Atomic<Bool>(true)
 
@@ -28,8 +30,20 @@ final class ServiceMetrics: Sendable {
             help: "Time to claim, evaluate and commit one batch.")
         depthGauge = registry.makeGauge(name: "cashback_queue_depth", help: "Events accepted but not processed yet.")
         lagGauge = registry.makeGauge(name: "cashback_processing_lag_seconds", help: "How long the oldest queued event has waited.")
+        reloadFailures = registry.makeCounter(
+            name: "cashback_rules_reload_failures_total", help: "Reloads refused because the rules had errors (the old rules kept serving).")
+        lastSweep = registry.makeGauge(
+            name: "cashback_last_confirmation_sweep_timestamp_seconds", help: "When the ledger was last swept for lines due (Unix time).")
         depth = Atomic(queueDepth)
         depthGauge.set(Int64(queueDepth))
+        // Every status from the start, at zero, so that rates and alerts see the series at once.
+        for status in Decision.Status.allCases { _ = processed(status.rawValue) }
+    }
+
+    private func processed(_ status: String) -> Counter {
+        registry.makeCounter(
+            name: "cashback_events_processed_total", labels: [("status", status)],
+            help: "Events decided, by status (dead: set aside after a plugin kept failing).")
     }
 
     /// Events accepted but not processed yet.
@@ -47,11 +61,7 @@ final class ServiceMetrics: Sendable {
         batches.increment()
         commitDuration.record(duration)
         depthGauge.set(Int64(depth.subtract(summary.claimed, ordering: .relaxed).newValue))
-        for (status, count) in summary.statuses {
-            registry.makeCounter(
-                name: "cashback_events_processed_total", labels: [("status", status)], help: "Events decided, by status."
-            ).increment(by: Int64(count))
-        }
+        for (status, count) in summary.statuses { processed(status).increment(by: Int64(count)) }
         for (currency, minorUnits) in summary.awarded {
             registry.makeCounter(
                 name: "cashback_awarded_minor_units_total", labels: [("currency", currency)],
@@ -67,6 +77,28 @@ final class ServiceMetrics: Sendable {
 
     /// A batch failed to commit (it is retried after a back-off).
     func batchFailed() { batchFailures.increment() }
+
+    /// An HTTP request was answered.
+    func answered(route: String, method: String, status: Int) {
+        registry.makeCounter(
+            name: "cashback_http_requests_total", labels: [("route", route), ("method", method), ("status", String(status))],
+            help: "HTTP requests answered, by route template, method and status."
+        ).increment()
+    }
+
+    /// A reload was refused.
+    func reloadFailed() { reloadFailures.increment() }
+
+    /// A confirmation sweep ran at `time`.
+    func confirmationSwept(at time: Timestamp) { lastSweep.set(time.epochSeconds) }
+
+    /// What is left of a partner's budget, in minor units of its currency.
+    func budgetRemaining(partner: String, currency: String, minorUnits: Int) {
+        registry.makeGauge(
+            name: "cashback_partner_budget_remaining_minor_units", labels: [("partner", partner), ("currency", currency)],
+            help: "What is left of each partner's budget, in minor units of its currency."
+        ).set(Int64(minorUnits))
+    }
 
     /// How long the oldest queued event has waited.
     func lag(seconds: Int64) { lagGauge.set(seconds) }
