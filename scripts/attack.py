@@ -1490,7 +1490,7 @@ def mild_events(mutator: EventMutator, rng: random.Random, tag: str) -> list[byt
             mutator._set(event, "amount", rng.choice(EXTREME_VALID_AMOUNTS))
         elif change == 2:
             mutator._set(event, "account", rng.choice(["a" + "\u0301" * rng.choice([10, 1000, 100_000]), "\u00e9" * 128,
-                                                       "\U0001f4a9" * 128, "\u202e" + "x" * 100, "'; --", "a\u0000b"]))
+                                                       "\U0001f4a9" * 128, "\u202e" + "x" * 100, "'; --", "a\u0000b", "a\u0000c", "a"]))
         else:
             event = getattr(mutator, rng.choice(["m_date", "m_number", "m_string", "m_unknown", "m_escaped_key",
                                                  "m_huge"]))(rng, event)
@@ -2051,8 +2051,16 @@ def compare_with_dry_run(ctx: Context, db: Path, rules: Path, lines: list[bytes]
     if differing:
         result.add(violations=1)
         first = next((k for k, (a, b) in enumerate(zip(expected, lines)) if a != b), min(len(expected), len(lines)))
+        accounts = collections.Counter()
+        for a, b in zip(expected, lines):
+            if a != b:
+                try:
+                    accounts[repr(json.loads(a).get("account"))[:60]] += 1
+                except ValueError:
+                    accounts["?"] += 1
         result.note("differs from dry-run", f"{differing} of {len(expected)} decisions differ from a dry-run of the "
-                    f"queue; first at {first}: dry-run {expected[first:first + 1]!r} stored {lines[first:first + 1]!r}")
+                    f"queue, by account: {dict(accounts.most_common(5))}; first at {first}: "
+                    f"dry-run {expected[first:first + 1]!r} stored {lines[first:first + 1]!r}")
     else:
         result.notes.append(f"decisions byte for byte equal to a dry-run of the {len(bodies)} queued events")
 
