@@ -10,25 +10,34 @@ Attacks (each one a function below):
 
 1. `dry-run` on mutated event lines (byte flips, truncation, deleted and duplicated fields,
    huge strings, odd Unicode, extreme numbers and dates, deep nesting, type confusion),
-   1,000 lines per process: exit 0, one JSON decision per non-blank line, no signal.
+   1,000 lines per process, every fourth with --explain: exit 0, one JSON decision per
+   non-blank line, no signal.
 2. `lint` on mutated copies of rules/ (one YAML file mutated, or a filesystem oddity):
-   exit 0 or 1, within a deadline, with bounded output.
-3. HTTP: (a) mutated bodies and path/method/token spellings; (b) idle, partial-header and
-   slow-body sockets, then a normal request, and the idle sockets closed by the server;
-   (c) 32 MB bodies sent whole before reading: 413, then the connection closed.
+   exit 0 or 1, within a deadline, with bounded output; a mutated directory that lint
+   accepts must then dry-run the samples cleanly.
+3. HTTP: (a) mutated bodies, odd framing and headers, path/method/token spellings, and
+   accounts that strings and SQLite may tell apart differently; the stored decisions must
+   equal a dry-run of the queue; (b) idle, partial-header, slow-body and trickling sockets,
+   then normal requests, and every held socket closed by the server in time (with the
+   default connection cap and a low one); (c) 32 MB bodies sent whole before reading: 413,
+   then the connection closed.
 4. `kill -9` of `serve` at random moments while two clients post unique events; at the end
-   every acknowledged (202) event has exactly one decision, none has two.
-5. A second `serve` or `process` on a held database, and a `serve` on a busy port, must
-   exit non-zero within a deadline.
+   every acknowledged (202) event has exactly one decision, none has two, and the stored
+   decisions equal a dry-run of the queue.
+5. A second `serve` or `process` on a held database (same path, symlink, hard link), and a
+   `serve` on a busy port, must exit non-zero within a deadline.
 
 The summary table (stdout) counts per attack: inputs tried, crashes (signal, exit code
->= 128, HTTP 5xx), hangs (no end or answer within a deadline), lost (acknowledged or input
-events without a decision), doubled (events decided more than once), and violations (other
-broken promises: an unexpected exit code, unparseable output, a 2xx without token, a reload
-with a non-admin token, a 413 that never came...). Warnings are reported but do not fail.
+>= 128, HTTP 5xx), hangs (no end or answer within a deadline, a socket never closed), lost
+(acknowledged events or input lines without a decision), doubled (events decided more than
+once), and violations (other broken promises: an unexpected exit code, unparseable output,
+a 2xx without token, a reload with a non-admin token, a 413 that never came, stored
+decisions that differ from the dry-run oracle...). Warnings are reported but do not fail.
 Exit status: 0 when every crash/hang/lost/doubled/violation count is 0 and every attack ran,
-1 otherwise. Progress goes to stderr. Everything happens in a temporary directory that is
-removed at the end; servers listen on 127.0.0.1 port 0 and are stopped by PID.
+1 otherwise (an attack that cannot run is an ERROR row, never a row of zeros). Progress goes
+to stderr. Everything happens in a temporary directory that is removed at the end (failing
+inputs are kept only with --save-failures DIR); servers listen on 127.0.0.1 port 0 and are
+stopped by PID; every loop is bounded in count and time.
 """
 from __future__ import annotations
 
@@ -1504,6 +1513,12 @@ def mild_events(mutator: EventMutator, rng: random.Random, tag: str) -> list[byt
     return lines
 
 
+STATE_PROBE_ACCOUNTS = ["a\u0000b", "a\u0000b", "a", "a\u0000c", "caf\u00e9", "cafe\u0301", "\u212b", "\u00c5",
+                        "A\u030a"]
+PROBE_EVENT = {"amount": "64.00", "currency": "EUR",
+               "merchant": {"name": "PETITE-BOUTIQUE.FR", "mcc": "5719", "country": "FR", "channel": "online"}}
+
+
 def framing_cases(server: Server) -> list[tuple[str, bytes, bool]]:
     """Odd HTTP framing and headers: (name, raw request, whether an answer is owed)."""
     token = server.auth()
@@ -1560,7 +1575,10 @@ def framing_cases(server: Server) -> list[tuple[str, bytes, bool]]:
 
 
 def attack_http_bodies(ctx: Context, result: Result) -> None:
-    """Attack 3a: mutated bodies to POST /v1/events, and path/method/token spellings."""
+    """Attack 3a: state probes, odd framing, mutated bodies to POST /v1/events, and
+    path/method/token spellings against one service; then the queue must drain, SIGTERM must
+    end it with 0, every event a 202 counted must be decided (or dead) once, and the stored
+    decisions must equal a dry-run of the queue."""
     mutator = EventMutator(load_samples(ctx.rules), ctx.scale.huge_max)
     db = ctx.fresh("db-3a") / "cashback.sqlite"
     server = Server(ctx, "3a", ctx.rules, db, ["--idle-timeout", str(IDLE_TIMEOUT),
@@ -1674,10 +1692,24 @@ def attack_http_bodies(ctx: Context, result: Result) -> None:
         name, raw, owed = cases[i]
         reply = exchange(server.port, raw)
         judge(reply, f"framing: {name}", framed=owed)
-        account(reply, posted=owed and b"POST" in raw[:10])
-        if name == "50 pipelined requests" and reply.status == 200:
-            pass  # only the first answer is read; the server staying up is what counts here
+        account(reply, posted=owed and raw.startswith(b"POST"))   # pipelined: only the first answer is read
 
+    def state_probes() -> None:
+        """Accounts that Swift strings and SQLite text may tell apart differently (NUL inside,
+        canonically equivalent spellings), one event per request, each processed before the
+        next is sent, so that history crosses batch boundaries; the dry-run comparison at the
+        end shows whether the service still decides like the oracle."""
+        for k, name in enumerate(STATE_PROBE_ACCOUNTS):
+            event = dict(PROBE_EVENT, id=f"state-{ctx.seed}-{k}", account=name,
+                         occurred_at=f"2026-11-{k + 2:02}T20:00:00+01:00")
+            raw = build_request("POST", "/v1/events", [server.auth(), ("Content-Type", "application/json")],
+                                json.dumps(event).encode())
+            reply = exchange(server.port, raw)
+            judge(reply, f"state probe {k} (account {name!r})", framed=True)
+            account(reply, posted=True)
+            server.wait_drained(10)
+
+    state_probes()
     clients = max(8, ctx.jobs)     # I/O-bound: more clients than cores
     run_parallel(ctx, len(cases), framing_case, "http framing", every=len(cases), workers=clients)
     run_parallel(ctx, ctx.scale.http_bodies, body_case, "http bodies", every=max(1, ctx.scale.http_bodies // 5),
@@ -1697,8 +1729,11 @@ def attack_http_bodies(ctx: Context, result: Result) -> None:
     judge_stop(result, server, server.stop())
     lines = decisions_of(ctx, db, result)
     dead = ctx.run(["dead", "--db", str(db)], timeout=120)
+    if dead.rc != 0:
+        result.add(violations=1)
+        result.note("dead", f"cashback dead --db: {dead.describe()}")
     if lines is not None and dead.rc == 0:
-        decided = sum(1 for line in lines if b'"deferred":true' not in line)
+        decided = sum(1 for line in lines if json.loads(line).get("deferred") is not True)
         dead_count = len(re.findall(rb"^\d+\t", dead.out, re.M))
         got, want = decided + dead_count, queued["events"]
         if queued["uncertain"]:
@@ -2134,7 +2169,10 @@ ATTACKS: list[tuple[str, str, Callable[[Context, Result], None]]] = [
 
 def print_table(results: list[Result], total: float, binary: Path, args: argparse.Namespace) -> None:
     """The summary table on stdout, then notes per attack."""
-    mtime = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(binary.stat().st_mtime))
+    try:
+        mtime = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(binary.stat().st_mtime))
+    except OSError:
+        mtime = "missing"
     print(f"cashback attack campaign: --scale {args.scale} --seed {args.seed}, binary {binary} (mtime {mtime})")
     header = ["attack", "inputs", "crashes", "hangs", "lost", "doubled", "violations", "warnings", "time", "result"]
     rows = []
