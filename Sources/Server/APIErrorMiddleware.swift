@@ -1,10 +1,11 @@
 import Hummingbird
+import NIOHTTP1
 import Store
 import Logging
 
-/// Gives every failure an answer with a body: a store that cannot write now (disk full, I/O
-/// error) answers 503 with `Retry-After`, a stopping service 503, anything unexpected 500; each
-/// is logged in one line. Errors that choose their response (`APIError`) pass through.
+/// Gives every failure an answer with a body: a body that breaks HTTP's framing answers 400 (and
+/// the connection closes), a store that cannot write now (disk full, I/O error) 503 with
+/// `Retry-After`, a stopping service 503, anything unexpected 500; each is logged in one line. Errors that choose their response (`APIError`) pass through.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let store: any Storage
 
@@ -13,6 +14,10 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as any HTTPResponseError {
             throw error
+        } catch let error as HTTPParserError {
+            // A body that breaks HTTP's framing (a malformed chunk size): the client's fault.
+            throw APIError(
+                status: .badRequest, message: "malformed HTTP request: \(error)", headers: [.connection: "close"])
         } catch is ServiceStopping {
             throw APIError(status: .serviceUnavailable, message: "shutting down", headers: [.retryAfter: "5"])
         } catch {

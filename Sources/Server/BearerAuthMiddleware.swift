@@ -12,13 +12,27 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         case .open:
             return try await next(request, context)
         case .disabled(let reason):
+            try await Self.discardBody(of: request)
             throw APIError(status: .forbidden, message: reason)
         case .tokens(let accepted):
             // Compare with every accepted token (no short cut), then decide.
             guard let presented = Self.bearer(request.headers[.authorization]),
                 accepted.map({ Self.constantTimeEquals(presented, $0) }).contains(true)
-            else { throw Self.unauthorized }
+            else {
+                try await Self.discardBody(of: request)
+                throw Self.unauthorized
+            }
             return try await next(request, context)
+        }
+    }
+
+    /// Reads a refused request's body to its end (up to 64 MiB, within the body timeout) before
+    /// answering, so that a client that sends its whole body before reading gets the answer.
+    static func discardBody(of request: Request) async throws {
+        var received = 0
+        for try await chunk in request.body {
+            received += chunk.readableBytes
+            if received > 64 << 20 { break }
         }
     }
 

@@ -257,4 +257,32 @@ import Glibc
         #expect(service.process.isRunning, "the service is still up")
         #expect(service.terminate() == 0)
     }
+
+    @Test func aMalformedChunkIsABadRequestNotAnInternalError() async throws {
+        let directory = try Self.directoryWithTokens()
+        defer { directory.remove() }
+        let service = try Self.serveWithTokens(in: directory)
+        for size in ["zz", "10000000000000000"] {
+            let connection = try RawHTTPConnection(port: service.port)
+            try connection.send(
+                "POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(Self.token)\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "\(size)\r\nabc\r\n0\r\n\r\n")
+            let reply = try connection.readToEnd()
+            #expect(reply.hasPrefix("HTTP/1.1 400"), "chunk size \(size): \(reply.prefix(120))")
+        }
+        #expect(service.terminate() == 0)
+    }
+
+    @Test func aRefusedClientThatSendsItsWholeBodyFirstGetsItsAnswer() async throws {
+        let directory = try Self.directoryWithTokens()
+        defer { directory.remove() }
+        let service = try Self.serveWithTokens(in: directory)
+        let connection = try RawHTTPConnection(port: service.port)
+        let size = 8 << 20
+        try connection.send("POST /v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: \(size)\r\n\r\n")
+        try connection.send([UInt8](repeating: 0x20, count: size))
+        let reply = try connection.readToEnd()
+        #expect(reply.hasPrefix("HTTP/1.1 401"), "\(reply.prefix(120))")
+        #expect(service.terminate() == 0)
+    }
 }
