@@ -38,8 +38,8 @@ extension SQLiteStore {
             let batch = try SQLiteStore.claim(db, limit: limit)
             guard let last = batch.last else { return BatchSummary() }
             let state = StoreState(db: db)
-            let outcomes = evaluator.evaluate(batch, state: state)
-            if let failure = state.failure { throw failure }
+            // A failure of the state throws here, and the transaction rolls back.
+            let outcomes = try evaluator.evaluate(batch, state: state)
             var summary = BatchSummary(claimed: batch.count)
             let insertDecision = try db.cachedStatement(
                 sql: """

@@ -57,7 +57,7 @@ import Workload
         let queued = BatchEvaluatorTests.inputs.enumerated().map { QueuedEvent(sequence: Int64($0.offset), input: $0.element) }
         var actual: [String] = []
         for start in stride(from: 0, to: queued.count, by: batchSize) {
-            for outcome in batchEvaluator.evaluate(Array(queued[start..<min(start + batchSize, queued.count)]), state: state) {
+            for outcome in try batchEvaluator.evaluate(Array(queued[start..<min(start + batchSize, queued.count)]), state: state) {
                 guard case .decided(let decisions) = outcome else {
                     Issue.record("no plugin fails in this stream")
                     continue

@@ -249,7 +249,7 @@ import Testing
         var parallel: [String] = []
         for start in stride(from: 0, to: queued.count, by: 7) {
             let batch = Array(queued[start..<min(start + 7, queued.count)])
-            for outcome in BatchEvaluator(evaluator: Evaluator(rules: rules), workers: 3).evaluate(batch, state: state) {
+            for outcome in try BatchEvaluator(evaluator: Evaluator(rules: rules), workers: 3).evaluate(batch, state: state) {
                 guard case .decided(let decisions) = outcome else {
                     Issue.record("\(outcome)")
                     continue

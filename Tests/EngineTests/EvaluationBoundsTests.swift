@@ -20,6 +20,16 @@ import Testing
         }
     }
 
+    /// Runs `body`, throwing the plugin failure of its `EvaluationError.plugin` (any other error as it is).
+    static func pluginFailure(_ body: () throws -> [Decision]) throws {
+        do {
+            _ = try body()
+        } catch let error as EvaluationError {
+            guard case .plugin(let failure) = error else { throw error }
+            throw failure
+        }
+    }
+
     @Test func countOnlyLimitUsageThatWouldOverflowFailsThePaymentInsteadOfTrapping() throws {
         let rules = try EvaluationBoundsTests.rules([
             (
@@ -40,7 +50,7 @@ import Testing
         // As if some 9.2 million payments of 10^12 minor units had been rewarded already.
         state.addUsage(key, amount: Int.max - 5, count: 7)
         let evaluator = Evaluator(rules: rules)
-        #expect(throws: PluginFailure.self) { try evaluator.process(EvaluationBoundsTests.payment("p1"), state: state) }
+        #expect(throws: PluginFailure.self) { try EvaluationBoundsTests.pluginFailure { try evaluator.process(EvaluationBoundsTests.payment("p1"), state: state) } }
         // Nothing changed: the id is not seen and the usage is as it was.
         #expect(state.seenEvent("p1") == nil)
         #expect(state.usage(key) == Usage(amount: Int.max - 5, count: 7))
@@ -97,7 +107,9 @@ import Testing
             [("partners/p.yaml", "partner: p\nmatch: { mid: [M1] }\nrules:\n  - { id: w, reward: { wild: \(kind) } }\n")],
             registry: registry)
         let state = InMemoryState()
-        #expect(throws: PluginFailure.self) { try Evaluator(rules: rules).process(EvaluationBoundsTests.payment("p1"), state: state) }
+        #expect(throws: PluginFailure.self) {
+            try EvaluationBoundsTests.pluginFailure { try Evaluator(rules: rules).process(EvaluationBoundsTests.payment("p1"), state: state) }
+        }
         #expect(state.seenEvent("p1") == nil)
     }
 
@@ -121,8 +133,8 @@ import Testing
         let euro = try #require(Currency(code: "EUR"))
         var comparison = RulesComparison(keepChanges: 0)
         let big = Decision(
-            status: .rewarded, eventID: "p", kind: .payment, account: "a", partner: "p", currency: euro,
-            lines: [Decision.Line(rule: "p/r", amount: Int.max / 2)])
+            eventID: "p", kind: .payment, account: "a",
+            outcome: .reward(Decision.Amounts(partner: "p", currency: euro, lines: [Decision.Line(rule: "p/r", amount: Int.max / 2)])))
         for _ in 0..<5 { comparison.add(base: [big], candidate: [big, big]) }
         let row = try #require(comparison.sortedRows.first)
         #expect(row.base.cashback == Int128(Int.max / 2) * 5)

@@ -9,9 +9,10 @@ import Testing
     @Test func parsesAValidPaymentWithDefaults() throws {
         let event = try parse(EventParserTests.payment).get()
         #expect(event.kind == .payment)
-        #expect(event.amount == 5000)
-        #expect(event.currency?.code == "EUR")
-        #expect(event.merchant?.channel == .online)
+        guard case .payment(let payment) = event else { return }
+        #expect(payment.amount == 5000)
+        #expect(payment.currency.code == "EUR")
+        #expect(payment.merchant.channel == .online)
     }
 
     @Test func amountsCompareByValueAndInstantsByInstant() throws {
@@ -52,8 +53,11 @@ import Testing
 
     @Test func reversalNeedsNoAmount() throws {
         let event = try parse(#"{"id":"r","type":"reversal","original_id":"p1","occurred_at":"2026-11-02T10:00:00Z"}"#).get()
-        #expect(event.amount == nil)
-        #expect(event.originalID == "p1")
+        guard case .reversal(let reversal) = event else {
+            Issue.record("\(event) should be a reversal")
+            return
+        }
+        #expect(reversal.originalID == "p1")
     }
 
     @Test func amountLimitIsInclusive() {

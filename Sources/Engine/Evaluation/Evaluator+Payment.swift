@@ -7,94 +7,52 @@ extension Evaluator {
         let isPartnerLine: Bool
     }
 
-    /// Applies a new payment: limits, stacking, cuts and the commit of SPEC §4 steps 2–6, then
-    /// the orphans that were waiting for it. A plugin failure, or a limit's usage that would no
-    /// longer fit an `Int`, throws before anything changes.
+    /// A payment's lines through SPEC §4 steps 2–5: the partner's (if any) first, then the
+    /// programme's, with the usage keys of the partner's and the programme's limits.
+    private struct PaymentLines {
+        var lines: [WorkingLine] = []
+        var partnerKeys: [UsageKey] = []
+        var programKeys: [UsageKey] = []
+
+        var partnerTotal: Int { lines.filter(\.isPartnerLine).reduce(0) { $0 + $1.amount } }
+        var grandTotal: Int { lines.reduce(0) { $0 + $1.amount } }
+    }
+
+    /// Applies a new payment: SPEC §4 steps 1–6, then the orphans that were waiting for it.
+    /// A plugin failure, or a limit's usage that would no longer fit an `Int`, throws
+    /// `EvaluationError.plugin` before anything changes; a failure of `state` throws its error.
+    ///
+    /// Every usage figure read before the commit is the one before this payment.
     ///
     /// Bounds: a line is at most 10^12 minor units (`assess` checks every reward) and a payment
     /// has at most one partner file's and the programme file's rules, each file at most
     /// `RuleLoader.maximumValues` YAML values, so every sum of a payment's lines stays below
     /// 2 × 10^5 × 10^12, far from `Int.max`.
     func processPayment(
-        _ event: Event, origin: EventOrigin, state: some EvaluationState, precomputed: ((Event) -> PaymentAssessment?)?
-    ) throws(PluginFailure) -> [Decision] {
-        guard let currency = event.currency, let amount = event.amount else {
-            // The parser never makes such a payment; an `Event` built by hand might.
-            return [
-                Decision(
-                    status: .invalid, eventID: event.id, kind: .payment, account: nil,
-                    error: "\(event.currency == nil ? "currency" : "amount"): missing (required for a payment)", origin: origin)
-            ]
-        }
-        let assessment: PaymentAssessment
-        if let ready = precomputed?(event) {
-            assessment = ready
-        } else {
-            assessment = try assess(event, history: state)
-        }
-        let account = event.account ?? ""
+        _ payment: Event.Payment, origin: EventOrigin, state: some EvaluationState,
+        precomputed: ((Event.Payment) -> PaymentAssessment?)?
+    ) throws -> [Decision] {
+        // 1. Attribution, and what each rule's conditions and reward say (made ahead of time by
+        // the scheduler's slaves, or now).
+        let assessment = try precomputed?(payment) ?? assess(payment, history: state)
         let partner = assessment.partner.map { rules.partners[$0] }
         var trace = explain ? Trace(attribution: attributionText(partner)) : nil
 
-        var lines: [WorkingLine] = []
-        var partnerKeys: [UsageKey] = []
+        var lines = PaymentLines()
         if let partner {
-            let matched = assessment.partnerRules.compactMap { outcome in
-                capped(partner.rules[outcome.index], outcome, event: event, isPartnerLine: true, state: state, trace: &trace)
-            }
-            switch partner.stacking {
-            case .sum, .first:
-                lines = matched
-            case .best:
-                var best: WorkingLine?
-                for line in matched where line.amount > (best?.amount ?? 0) { best = line }
-                lines = best.map { [$0] } ?? []
-            }
-            var steps: [Trace.LimitStep] = []
-            partnerKeys = cut(&lines, by: partner.limits, event: event, state: state, steps: &steps)
-            trace?.partnerLimits = steps
+            // 2. The partner's lines: rule limits, then stacking.
+            lines.lines = try partnerLines(partner, assessment.partnerRules, payment, state: state, trace: &trace)
+            // 3. The partner's limits and budget.
+            lines.partnerKeys = try capPartnerTotal(&lines.lines, partner, payment, state: state, trace: &trace)
         }
-        let partnerLineCount = lines.count
-
-        var programKeys: [UsageKey] = []
-        let programApplies = currency == rules.program.currency
-        if programApplies {
-            for outcome in assessment.programRules {
-                if let line = capped(rules.program.rules[outcome.index], outcome, event: event, isPartnerLine: false, state: state, trace: &trace) {
-                    lines.append(line)
-                }
-            }
-            var steps: [Trace.LimitStep] = []
-            programKeys = cut(&lines, by: rules.program.limits, event: event, state: state, steps: &steps)
-            trace?.programLimits = steps
+        if payment.currency == rules.program.currency {
+            // 4. The programme's lines, all kept.
+            lines.lines += try programLines(assessment.programRules, payment, state: state, trace: &trace)
+            // 5. The programme's limits, on the grand total.
+            lines.programKeys = try capGrandTotal(&lines.lines, payment, state: state, trace: &trace)
         }
-
-        // Commit: usage grows by the final amounts; counts by one where that amount is positive.
-        var commits: [(keys: [UsageKey], amount: Int)] = []
-        var recorded: [RecordedLine] = []
-        for line in lines where line.amount > 0 {
-            commits.append((line.ruleKeys, line.amount))
-            recorded.append(
-                RecordedLine(
-                    rule: line.rule, amount: line.amount,
-                    usageKeys: line.ruleKeys + (line.isPartnerLine ? partnerKeys : []) + programKeys))
-        }
-        commits.append((partnerKeys, lines[..<partnerLineCount].reduce(0) { $0 + $1.amount }))
-        commits.append((programKeys, lines.reduce(0) { $0 + $1.amount }))
-        commits.removeAll { $0.amount <= 0 }
-        try checkUsageFits(commits, state: state)
-
-        state.recordSeen(event.id, SeenEvent(kind: .payment, fingerprint: event.fingerprint))
-        var countKeys: [UsageKey] = []
-        for commit in commits {
-            for key in commit.keys { state.addUsage(key, amount: commit.amount, count: 1) }
-            countKeys += commit.keys
-        }
-        recordPurchase(event, partner: partner, state: state)
-        state.savePayment(
-            PaymentRecord(
-                id: event.id, account: account, partner: partner?.id, currency: currency, amount: amount,
-                occurredAt: event.occurredAt, lines: recorded, countKeys: countKeys))
+        // 6. Commit.
+        let recorded = try commit(lines, of: payment, partner: partner, state: state)
 
         if var finished = trace {
             for index in finished.rules.indices {
@@ -103,32 +61,128 @@ extension Evaluator {
             }
             trace = finished
         }
-        let decisionLines = recorded.map { Decision.Line(rule: $0.rule, amount: $0.amount) }
-        var decisions = [
-            Decision(
-                status: decisionLines.isEmpty ? .noReward : .rewarded, eventID: event.id, kind: .payment, account: account,
-                partner: partner?.id, currency: currency, lines: decisionLines, origin: origin, trace: trace,
-                paymentAmount: event.amount, occurredAt: event.occurredAt)
-        ]
-        for orphan in state.takeOrphans(waitingFor: event.id) {
-            decisions.append(processClawback(orphan.event, origin: orphan.origin, deferred: true, state: state))
+        let amounts = Decision.Amounts(
+            partner: partner?.id, currency: payment.currency,
+            lines: recorded.map { Decision.Line(rule: $0.rule, amount: $0.amount) }, trace: trace,
+            paymentAmount: payment.amount, occurredAt: payment.occurredAt)
+        var decisions = [Decision(event: .payment(payment), account: payment.account, outcome: .reward(amounts), origin: origin)]
+        for orphan in try state.takeOrphans(waitingFor: payment.id) {
+            decisions.append(try processClawback(orphan.clawback, origin: orphan.origin, deferred: true, state: state))
         }
         return decisions
     }
 
+    // MARK: the steps
+
+    /// Step 2: each matching rule's reward cut by its own limits, kept by the partner's stacking.
+    private func partnerLines(
+        _ partner: Partner, _ outcomes: [PaymentAssessment.RuleOutcome], _ payment: Event.Payment,
+        state: some EvaluationState, trace: inout Trace?
+    ) throws -> [WorkingLine] {
+        var matched: [WorkingLine] = []
+        for outcome in outcomes {
+            if let line = try capped(partner.rules[outcome.index], outcome, payment, isPartnerLine: true, state: state, trace: &trace) {
+                matched.append(line)
+            }
+        }
+        switch partner.stacking {
+        case .sum, .first:
+            // `first`: the assessment stopped at the first rule whose conditions hold.
+            return matched
+        case .best:
+            var best: WorkingLine?
+            for line in matched where line.amount > (best?.amount ?? 0) { best = line }
+            return best.map { [$0] } ?? []
+        }
+    }
+
+    /// Step 3: the partner's limits and budget cut the partner's total, from the last line
+    /// backwards; returns their usage keys.
+    private func capPartnerTotal(
+        _ lines: inout [WorkingLine], _ partner: Partner, _ payment: Event.Payment, state: some EvaluationState,
+        trace: inout Trace?
+    ) throws -> [UsageKey] {
+        var steps: [Trace.LimitStep] = []
+        let keys = try cut(&lines, by: partner.limits, payment, state: state, steps: &steps)
+        trace?.partnerLimits = steps
+        return keys
+    }
+
+    /// Step 4: each matching programme rule's reward cut by its own limits.
+    private func programLines(
+        _ outcomes: [PaymentAssessment.RuleOutcome], _ payment: Event.Payment, state: some EvaluationState,
+        trace: inout Trace?
+    ) throws -> [WorkingLine] {
+        var lines: [WorkingLine] = []
+        for outcome in outcomes {
+            if let line = try capped(
+                rules.program.rules[outcome.index], outcome, payment, isPartnerLine: false, state: state, trace: &trace)
+            {
+                lines.append(line)
+            }
+        }
+        return lines
+    }
+
+    /// Step 5: the programme's limits cut the grand total, from the last line backwards
+    /// (programme lines first, then partner lines); returns their usage keys.
+    private func capGrandTotal(
+        _ lines: inout [WorkingLine], _ payment: Event.Payment, state: some EvaluationState, trace: inout Trace?
+    ) throws -> [UsageKey] {
+        var steps: [Trace.LimitStep] = []
+        let keys = try cut(&lines, by: rules.program.limits, payment, state: state, steps: &steps)
+        trace?.programLimits = steps
+        return keys
+    }
+
+    /// Step 6: every limit's usage grows by the final amounts of the lines under it, counts by
+    /// one where that amount is positive; the payment is recorded (seen, history, record for its
+    /// refunds). Returns its non-zero lines. Throws before any change when a usage would no
+    /// longer fit an `Int`.
+    private func commit(
+        _ lines: PaymentLines, of payment: Event.Payment, partner: Partner?, state: some EvaluationState
+    ) throws -> [RecordedLine] {
+        var commits: [(keys: [UsageKey], amount: Int)] = []
+        var recorded: [RecordedLine] = []
+        for line in lines.lines where line.amount > 0 {
+            commits.append((line.ruleKeys, line.amount))
+            recorded.append(
+                RecordedLine(
+                    rule: line.rule, amount: line.amount,
+                    usageKeys: line.ruleKeys + (line.isPartnerLine ? lines.partnerKeys : []) + lines.programKeys))
+        }
+        commits.append((lines.partnerKeys, lines.partnerTotal))
+        commits.append((lines.programKeys, lines.grandTotal))
+        commits.removeAll { $0.amount <= 0 }
+        try checkUsageFits(commits, state: state)
+
+        try state.recordSeen(payment.id, SeenEvent(kind: .payment, fingerprint: payment.fingerprint))
+        var countKeys: [UsageKey] = []
+        for commit in commits {
+            for key in commit.keys { try state.addUsage(key, amount: commit.amount, count: 1) }
+            countKeys += commit.keys
+        }
+        try recordPurchase(payment, partner: partner, state: state)
+        try state.savePayment(
+            PaymentRecord(
+                id: payment.id, account: payment.account, partner: partner?.id, currency: payment.currency,
+                amount: payment.amount, occurredAt: payment.occurredAt, lines: recorded, countKeys: countKeys))
+        return recorded
+    }
+
+    // MARK: helpers
+
     /// Adds a processed payment to the account's history: at its partner (on its local day in
     /// the partner's zone) and anywhere (in the programme's zone).
-    func recordPurchase(_ event: Event, partner: Partner?, state: some PaymentHistoryRecorder) {
-        guard let currency = event.currency, let amount = event.amount else { return }
-        let account = event.account ?? ""
+    func recordPurchase(_ payment: Event.Payment, partner: Partner?, state: some PaymentHistoryRecorder) throws {
         if let partner {
-            state.recordPurchase(
-                account: account, at: partner.id, currency: currency, amount: amount,
-                day: partner.zone.localTime(event.occurredAt).date.daysSinceEpoch)
+            try state.recordPurchase(
+                account: payment.account, at: partner.id, currency: payment.currency, amount: payment.amount,
+                day: partner.zone.localTime(payment.occurredAt).date.daysSinceEpoch)
         }
-        state.recordPurchase(
-            account: account, at: nil, currency: currency, amount: amount,
-            day: rules.program.zone.localTime(event.occurredAt).date.daysSinceEpoch)
+        try state.recordPurchase(
+            account: payment.account, at: nil, currency: payment.currency, amount: payment.amount,
+            day: rules.program.zone.localTime(payment.occurredAt).date.daysSinceEpoch)
     }
 
     /// Throws when adding a payment's amounts would take a limit's usage past `Int.max`.
@@ -137,14 +191,14 @@ extension Evaluator {
     /// a `count`-only limit grows with every rewarded payment; rather than trap (or wrap) after
     /// some 10^19 minor units, the payment fails like a plugin would and is set aside as dead.
     /// Clawbacks only give back what a payment added, so usage never falls below 0.
-    private func checkUsageFits(_ commits: [(keys: [UsageKey], amount: Int)], state: some EvaluationState)
-        throws(PluginFailure)
-    {
+    private func checkUsageFits(_ commits: [(keys: [UsageKey], amount: Int)], state: some EvaluationState) throws {
         for commit in commits {
-            for key in commit.keys where state.usage(key).amount.addingReportingOverflow(commit.amount).overflow {
-                throw PluginFailure(
-                    rule: key.limit, kind: "limit",
-                    message: "usage \(key) would exceed \(Int.max) minor units; the payment is not applied")
+            for key in commit.keys {
+                guard try state.usage(key).amount.addingReportingOverflow(commit.amount).overflow else { continue }
+                throw EvaluationError.plugin(
+                    PluginFailure(
+                        rule: key.limit, kind: "limit",
+                        message: "usage \(key) would exceed \(Int.max) minor units; the payment is not applied"))
             }
         }
     }
@@ -152,9 +206,9 @@ extension Evaluator {
     /// A matched rule's reward cut by its own limits, in declared order; `nil` for a rule
     /// whose conditions failed.
     private func capped(
-        _ rule: Rule, _ outcome: PaymentAssessment.RuleOutcome, event: Event, isPartnerLine: Bool,
+        _ rule: Rule, _ outcome: PaymentAssessment.RuleOutcome, _ payment: Event.Payment, isPartnerLine: Bool,
         state: some EvaluationState, trace: inout Trace?
-    ) -> WorkingLine? {
+    ) throws -> WorkingLine? {
         guard let reward = outcome.reward else {
             trace?.rules.append(
                 Trace.RuleStep(rule: rule.name, matched: false, failure: outcome.failure, reward: nil, limits: [], final: 0))
@@ -164,8 +218,8 @@ extension Evaluator {
         var keys: [UsageKey] = []
         var steps: [Trace.LimitStep] = []
         for limit in rule.limits {
-            let key = limit.usageKey(account: event.account ?? "", at: event.occurredAt)
-            let remaining = limit.remaining(given: key.map(state.usage) ?? .zero)
+            let key = limit.usageKey(account: payment.account, at: payment.occurredAt)
+            let remaining = limit.remaining(given: try key.map(state.usage) ?? .zero)
             let after = min(amount, remaining)
             if explain { steps.append(Trace.LimitStep(limit: limit.summary, before: amount, after: after)) }
             amount = after
@@ -178,15 +232,15 @@ extension Evaluator {
     /// Cuts the total of `lines` by `limits`, taking each cut from the last line backwards;
     /// returns the usage keys of the limits.
     private func cut(
-        _ lines: inout [WorkingLine], by limits: [Limit], event: Event, state: some EvaluationState,
+        _ lines: inout [WorkingLine], by limits: [Limit], _ payment: Event.Payment, state: some EvaluationState,
         steps: inout [Trace.LimitStep]
-    ) -> [UsageKey] {
+    ) throws -> [UsageKey] {
         var keys: [UsageKey] = []
         for limit in limits {
-            let key = limit.usageKey(account: event.account ?? "", at: event.occurredAt)
+            let key = limit.usageKey(account: payment.account, at: payment.occurredAt)
             if let key { keys.append(key) }
             let total = lines.reduce(0) { $0 + $1.amount }
-            let remaining = limit.remaining(given: key.map(state.usage) ?? .zero)
+            let remaining = limit.remaining(given: try key.map(state.usage) ?? .zero)
             if explain { steps.append(Trace.LimitStep(limit: limit.summary, before: total, after: min(total, remaining))) }
             var excess = total - remaining
             var index = lines.count - 1

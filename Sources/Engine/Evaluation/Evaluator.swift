@@ -11,32 +11,49 @@ public struct Evaluator: Sendable {
     }
 
     /// Processes one input and returns its decision, followed by the decisions of any orphans
-    /// it released (marked `deferred`). When a plugin fails it throws, and nothing has changed.
+    /// it released (marked `deferred`).
+    ///
+    /// When a plugin fails it throws `.plugin`, and nothing has changed. When `state` fails it
+    /// throws `.state` with the state's error, at once: the state may then be half-changed,
+    /// and the caller must keep nothing of it (the service rolls the batch back).
     ///
     /// `precomputed` may supply a payment's assessment made ahead of time (in parallel, by the
     /// scheduler); it is asked only for payments that are new, and answers `nil` to have the
     /// assessment made here against `state`.
     public func process(
-        _ input: EventInput, state: some EvaluationState, precomputed: ((Event) -> PaymentAssessment?)? = nil
-    ) throws(PluginFailure) -> [Decision] {
+        _ input: EventInput, state: some EvaluationState, precomputed: ((Event.Payment) -> PaymentAssessment?)? = nil
+    ) throws(EvaluationError) -> [Decision] {
+        do {
+            return try decide(input, state: state, precomputed: precomputed)
+        } catch let error as EvaluationError {
+            throw error
+        } catch {
+            // Plugin failures are thrown as `EvaluationError.plugin` where they happen: any other
+            // error came from the state.
+            throw .state(error)
+        }
+    }
+
+    private func decide(
+        _ input: EventInput, state: some EvaluationState, precomputed: ((Event.Payment) -> PaymentAssessment?)?
+    ) throws -> [Decision] {
         switch input {
         case .invalid(let error, let origin):
-            return [Decision(status: .invalid, eventID: error.eventID, kind: nil, account: nil, error: error.description, origin: origin)]
+            return [Decision(invalid: error, origin: origin)]
         case .event(let event, let origin):
-            if let seen = state.seenEvent(event.id) {
+            if let seen = try state.seenEvent(event.id) {
                 let identical = seen.fingerprint == event.fingerprint
-                return [
-                    Decision(
-                        status: identical ? .duplicate : .conflict, eventID: event.id, kind: event.kind,
-                        account: event.account, error: identical ? nil : "id \(event.id) was seen with other content",
-                        origin: origin)
-                ]
+                let outcome: Decision.Outcome =
+                    identical ? .duplicate : .conflict(error: "id \(event.id) was seen with other content")
+                return [Decision(event: event, account: event.account, outcome: outcome, origin: origin)]
             }
-            switch event.kind {
-            case .payment:
-                return try processPayment(event, origin: origin, state: state, precomputed: precomputed)
-            case .refund, .reversal:
-                return [processClawback(event, origin: origin, deferred: false, state: state)]
+            switch event {
+            case .payment(let payment):
+                return try processPayment(payment, origin: origin, state: state, precomputed: precomputed)
+            case .refund(let refund):
+                return [try processClawback(.refund(refund), origin: origin, deferred: false, state: state)]
+            case .reversal(let reversal):
+                return [try processClawback(.reversal(reversal), origin: origin, deferred: false, state: state)]
             }
         }
     }

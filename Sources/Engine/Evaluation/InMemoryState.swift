@@ -40,7 +40,7 @@ public final class InMemoryState: EvaluationState {
     }
 
     public func addOrphan(_ orphan: Orphan) {
-        orphans[orphan.event.originalID ?? "", default: []].append(orphan)
+        orphans[orphan.originalID, default: []].append(orphan)
     }
 
     public func takeOrphans(waitingFor paymentID: String) -> [Orphan] {

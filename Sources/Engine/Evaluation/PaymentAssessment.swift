@@ -24,60 +24,68 @@ public struct PaymentAssessment: Sendable, Equatable {
 }
 
 extension Evaluator {
-    /// Assesses a payment against the rules given the account's history so far.
-    public func assess(_ event: Event, history: any PaymentHistory) throws(PluginFailure) -> PaymentAssessment {
-        let partnerIndex = rules.attribute(event)
+    /// Assesses a payment against the rules given the account's history so far. Throws
+    /// `.plugin` when a plugin fails, `.state` when a read of `history` failed (whatever the
+    /// plugin then did).
+    public func assess(_ payment: Event.Payment, history: any PaymentHistory) throws(EvaluationError) -> PaymentAssessment {
+        let history = GuardedHistory(history)
+        let partnerIndex = rules.attribute(payment)
         var partnerRules: [PaymentAssessment.RuleOutcome] = []
         if let partnerIndex {
             let partner = rules.partners[partnerIndex]
-            let payment = Payment(
-                event: event, partner: partner.id, local: partner.zone.localTime(event.occurredAt),
+            let view = Payment(
+                event: payment, partner: partner.id, local: partner.zone.localTime(payment.occurredAt),
                 scope: .partner(partner.id), history: history)
             for (index, rule) in partner.rules.enumerated() {
-                let outcome = try assess(rule, at: index, payment)
+                let outcome = try assess(rule, at: index, view, history: history)
                 partnerRules.append(outcome)
                 if partner.stacking == .first && outcome.reward != nil { break }
             }
         }
         var programRules: [PaymentAssessment.RuleOutcome] = []
-        if event.currency == rules.program.currency {
-            let payment = Payment(
-                event: event, partner: partnerIndex.map { rules.partners[$0].id },
-                local: rules.program.zone.localTime(event.occurredAt), scope: .program, history: history)
+        if payment.currency == rules.program.currency {
+            let view = Payment(
+                event: payment, partner: partnerIndex.map { rules.partners[$0].id },
+                local: rules.program.zone.localTime(payment.occurredAt), scope: .program, history: history)
             for (index, rule) in rules.program.rules.enumerated() {
-                programRules.append(try assess(rule, at: index, payment))
+                programRules.append(try assess(rule, at: index, view, history: history))
             }
         }
         return PaymentAssessment(partner: partnerIndex, partnerRules: partnerRules, programRules: programRules)
     }
 
-    private func assess(_ rule: Rule, at index: Int, _ payment: Payment) throws(PluginFailure)
+    private func assess(_ rule: Rule, at index: Int, _ payment: Payment, history: GuardedHistory) throws(EvaluationError)
         -> PaymentAssessment.RuleOutcome
     {
         for condition in rule.conditions {
-            let holds: Bool
-            do {
-                holds = try condition.plugin.holds(for: payment)
-            } catch {
-                throw PluginFailure(rule: rule.name, kind: condition.kind, message: "\(error)")
-            }
+            let holds = try call(rule, condition.kind, history) { try condition.plugin.holds(for: payment) }
             if !holds {
-                return PaymentAssessment.RuleOutcome(
-                    index: index, reward: nil, failure: explain ? condition.plugin.explainFailure(for: payment) : nil)
+                var failure: String?
+                if explain { failure = try call(rule, condition.kind, history) { try condition.plugin.explainFailure(for: payment) } }
+                return PaymentAssessment.RuleOutcome(index: index, reward: nil, failure: failure)
             }
         }
-        let exact: ExactAmount
-        do {
-            exact = try rule.reward.reward(for: payment)
-        } catch {
-            throw PluginFailure(rule: rule.name, kind: rule.rewardKind, message: "\(error)")
-        }
+        let exact = try call(rule, rule.rewardKind, history) { try rule.reward.reward(for: payment) }
         guard let reward = Evaluator.lineAmount(exact, rounding: rules.program.rounding) else {
-            throw PluginFailure(
-                rule: rule.name, kind: rule.rewardKind,
-                message: "reward \(exact) minor units is outside 0...\(DecimalAmount.maximumMinorUnits)")
+            throw .plugin(
+                PluginFailure(
+                    rule: rule.name, kind: rule.rewardKind,
+                    message: "reward \(exact) minor units is outside 0...\(DecimalAmount.maximumMinorUnits)"))
         }
         return PaymentAssessment.RuleOutcome(index: index, reward: reward, failure: nil)
+    }
+
+    /// One call into a plugin of `rule`: a failed history read during it is the state's failure
+    /// (even if the plugin swallowed it); any other error is the plugin's.
+    private func call<Value>(_ rule: Rule, _ kind: String, _ history: GuardedHistory, _ body: () throws -> Value)
+        throws(EvaluationError) -> Value
+    {
+        let result = Result { try body() }
+        if let stateFailure = history.stateFailure { throw .state(stateFailure) }
+        switch result {
+        case .success(let value): return value
+        case .failure(let error): throw .plugin(PluginFailure(rule: rule.name, kind: kind, message: "\(error)"))
+        }
     }
 
     /// A reward rounded to minor units, `nil` unless it is within 0…10^12 (the largest amount an

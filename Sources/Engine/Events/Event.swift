@@ -1,57 +1,127 @@
-/// A validated payment, refund or reversal (SPEC §2). Money is in minor units of `currency`.
-public struct Event: Sendable, Equatable {
+/// A validated payment, refund or reversal (SPEC §2), each with the fields it really has. Money
+/// is in minor units of its currency.
+///
+/// Events come from `EventParser`, which also gives each its `fingerprint`.
+public enum Event: Sendable, Equatable {
+    case payment(Payment)
+    case refund(Refund)
+    case reversal(Reversal)
+
     /// The kind of event.
     public enum Kind: String, Sendable, CaseIterable {
         case payment, refund, reversal
     }
 
-    /// The idempotency key.
-    public let id: String
-    public let kind: Kind
-    /// Required for payments; refunds and reversals take it from their original.
-    public let account: String?
-    public let occurredAt: Timestamp
-    /// Minor units of `currency`; `nil` only for reversals.
-    public let amount: Int?
-    public let currency: Currency?
-    public let merchant: Merchant?
-    public let originalAmount: Int?
-    public let originalCurrency: Currency?
-    /// The payment a refund or reversal refers to.
-    public let originalID: String?
+    /// A card payment at a merchant.
+    public struct Payment: Sendable, Equatable {
+        /// The idempotency key.
+        public let id: String
+        public let account: String
+        public let occurredAt: Timestamp
+        /// Minor units of `currency`.
+        public let amount: Int
+        public let currency: Currency
+        public let merchant: Merchant
+        /// The amount in the merchant's currency for a cross-border payment (informational).
+        public let original: Money?
+        /// See `Event.fingerprint`.
+        public let fingerprint: String
 
-    public init(
-        id: String, kind: Kind, account: String?, occurredAt: Timestamp, amount: Int?, currency: Currency?,
-        merchant: Merchant?, originalAmount: Int? = nil, originalCurrency: Currency? = nil, originalID: String? = nil
-    ) {
-        self.id = id
-        self.kind = kind
-        self.account = account
-        self.occurredAt = occurredAt
-        self.amount = amount
-        self.currency = currency
-        self.merchant = merchant
-        self.originalAmount = originalAmount
-        self.originalCurrency = originalCurrency
-        self.originalID = originalID
+        /// `original_currency` is present and differs from `currency`.
+        public var isForeign: Bool {
+            guard let original else { return false }
+            return original.currency != currency
+        }
     }
 
-    /// `original_currency` is present and differs from `currency`.
-    public var isForeign: Bool {
-        guard let originalCurrency else { return false }
-        return originalCurrency != currency
+    /// A partial (or whole) refund of a payment.
+    public struct Refund: Sendable, Equatable {
+        public let id: String
+        /// The account the sender named, if any; the clawback is the original payment's.
+        public let account: String?
+        public let occurredAt: Timestamp
+        /// The payment it refers to.
+        public let originalID: String
+        /// Minor units of `currency`, which must be the original payment's.
+        public let amount: Int
+        public let currency: Currency
+        /// See `Event.fingerprint`.
+        public let fingerprint: String
+    }
+
+    /// A cancellation or chargeback: the whole payment is undone, in the payment's currency.
+    public struct Reversal: Sendable, Equatable {
+        public let id: String
+        /// The account the sender named, if any; the clawback is the original payment's.
+        public let account: String?
+        public let occurredAt: Timestamp
+        /// The payment it refers to.
+        public let originalID: String
+        /// The currency the sender named, if any: like a refund's, it must be the original
+        /// payment's. (Its amount is validated and otherwise ignored.)
+        public let currency: Currency?
+        /// See `Event.fingerprint`.
+        public let fingerprint: String
+    }
+
+    /// The idempotency key.
+    public var id: String {
+        switch self {
+        case .payment(let payment): payment.id
+        case .refund(let refund): refund.id
+        case .reversal(let reversal): reversal.id
+        }
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .payment: .payment
+        case .refund: .refund
+        case .reversal: .reversal
+        }
+    }
+
+    public var occurredAt: Timestamp {
+        switch self {
+        case .payment(let payment): payment.occurredAt
+        case .refund(let refund): refund.occurredAt
+        case .reversal(let reversal): reversal.occurredAt
+        }
+    }
+
+    /// The account the event names: a payment's always, a refund's or reversal's when the sender
+    /// gave one. Decisions that only echo the event (orphan, duplicate, conflict, dead) report it.
+    public var account: String? {
+        switch self {
+        case .payment(let payment): payment.account
+        case .refund(let refund): refund.account
+        case .reversal(let reversal): reversal.account
+        }
     }
 
     /// The event's content for duplicate detection: its known fields after defaults, amounts by
-    /// value and `occurred_at` by instant (SPEC §8). Two events with one id and equal
-    /// fingerprints are duplicates; unequal ones conflict. Each field is written with its length
-    /// (absent fields as `-`), so the text is unambiguous whatever the fields contain.
+    /// value and `occurred_at` by instant (SPEC §8), every field the sender gave included, even
+    /// one its type ignores (a refund's merchant, a reversal's currency). Two events with one id
+    /// and equal fingerprints are duplicates; unequal ones conflict.
     public var fingerprint: String {
+        switch self {
+        case .payment(let payment): payment.fingerprint
+        case .refund(let refund): refund.fingerprint
+        case .reversal(let reversal): reversal.fingerprint
+        }
+    }
+
+    /// The fingerprint of an event with these fields (`nil`: absent). Each field is written with
+    /// its length (absent fields as `-`), so the text is unambiguous whatever the fields contain.
+    static func fingerprint(
+        kind: Kind, account: String?, occurredAt: Timestamp, amount: Int?, currency: Currency?, merchant: Merchant?,
+        original: Money?, originalID: String?
+    ) -> String {
         let fields: [String?] = [
             kind.rawValue, account, "\(occurredAt.epochSeconds).\(occurredAt.nanoseconds)", amount.map(String.init),
             currency?.code, merchant?.mid, merchant?.siret, merchant?.name, merchant?.mcc, merchant?.country,
-            merchant?.channel?.rawValue, merchant == nil ? nil : "m", originalAmount.map(String.init), originalCurrency?.code,
-            originalID,
+            merchant?.channel?.rawValue, merchant == nil ? nil : "m", original.map { String($0.amount) },
+            original?.currency.code, originalID,
         ]
         var text = ""
         for field in fields {

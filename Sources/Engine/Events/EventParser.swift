@@ -57,11 +57,8 @@ private struct FieldReader {
         return text
     }
 
-    func requiredString(_ key: String, for kind: Event.Kind) throws(EventError) -> String {
-        guard let text = try string(key) else { throw fail(key, "missing (required for a \(kind.rawValue))") }
-        return text
-    }
-
+    /// Reads the fields in one order for every kind (the first field at fault is the one
+    /// reported), each required or optional as the event's kind has it.
     mutating func event() throws(EventError) -> Event {
         let shape = Shape(json)
         if shape.duplicate == "id" { throw fail("id", "duplicate key") }
@@ -85,58 +82,104 @@ private struct FieldReader {
             kind = .payment
         }
 
-        var account: String?
-        if let text = try string("account") {
-            guard (1...128).contains(text.unicodeScalars.count) else {
-                throw fail("account", "expected a string of 1-128 characters")
-            }
-            account = text
-        } else if kind == .payment {
-            throw fail("account", "missing (required for a payment)")
+        switch kind {
+        case .payment:
+            let account = try required(accountField(), "account", for: kind)
+            let occurredAt = try occurredAtField()
+            let currency = try required(currencyField("currency"), "currency", for: kind)
+            let amount = try required(amountField("amount", currency: currency), "amount", for: kind)
+            let merchant = try required(merchantField(), "merchant", for: kind)
+            let original = try originalField()
+            let originalID = try originalIDField()
+            return .payment(
+                Event.Payment(
+                    id: id, account: account, occurredAt: occurredAt, amount: amount, currency: currency,
+                    merchant: merchant, original: original,
+                    fingerprint: Event.fingerprint(
+                        kind: kind, account: account, occurredAt: occurredAt, amount: amount, currency: currency,
+                        merchant: merchant, original: original, originalID: originalID)))
+        case .refund:
+            let account = try accountField()
+            let occurredAt = try occurredAtField()
+            let currency = try required(currencyField("currency"), "currency", for: kind)
+            let amount = try required(amountField("amount", currency: currency), "amount", for: kind)
+            let merchant = try merchantField()
+            let original = try originalField()
+            let originalID = try required(originalIDField(), "original_id", for: kind)
+            return .refund(
+                Event.Refund(
+                    id: id, account: account, occurredAt: occurredAt, originalID: originalID, amount: amount,
+                    currency: currency,
+                    fingerprint: Event.fingerprint(
+                        kind: kind, account: account, occurredAt: occurredAt, amount: amount, currency: currency,
+                        merchant: merchant, original: original, originalID: originalID)))
+        case .reversal:
+            // A reversal's amount is validated and otherwise ignored (SPEC §8).
+            let account = try accountField()
+            let occurredAt = try occurredAtField()
+            let currency = try currencyField("currency")
+            let amount = try amountField("amount", currency: currency)
+            let merchant = try merchantField()
+            let original = try originalField()
+            let originalID = try required(originalIDField(), "original_id", for: kind)
+            return .reversal(
+                Event.Reversal(
+                    id: id, account: account, occurredAt: occurredAt, originalID: originalID, currency: currency,
+                    fingerprint: Event.fingerprint(
+                        kind: kind, account: account, occurredAt: occurredAt, amount: amount, currency: currency,
+                        merchant: merchant, original: original, originalID: originalID)))
         }
+    }
 
+    /// `value`, which the event's kind requires.
+    func required<Value>(_ value: Value?, _ key: String, for kind: Event.Kind) throws(EventError) -> Value {
+        guard let value else { throw fail(key, "missing (required for a \(kind.rawValue))") }
+        return value
+    }
+
+    func accountField() throws(EventError) -> String? {
+        guard let text = try string("account") else { return nil }
+        guard (1...128).contains(text.unicodeScalars.count) else {
+            throw fail("account", "expected a string of 1-128 characters")
+        }
+        return text
+    }
+
+    func occurredAtField() throws(EventError) -> Timestamp {
         guard let occurredText = try string("occurred_at") else { throw fail("occurred_at", "missing") }
         guard occurredText.utf8.count <= EventParser.maximumTimestampLength else {
             throw fail(
                 "occurred_at",
                 "'\(Echo.clipped(occurredText))' is longer than \(EventParser.maximumTimestampLength) characters")
         }
-        let occurredAt: Timestamp
         switch Timestamp.parse(occurredText) {
-        case .success(let instant): occurredAt = instant
+        case .success(let instant): return instant
         case .failure(.malformed):
             throw fail(
                 "occurred_at", "'\(Echo.clipped(occurredText))' is not RFC 3339 with offset (e.g. 2026-11-24T14:03:00+01:00)")
         case .failure(.invalidValue):
             throw fail("occurred_at", "'\(Echo.clipped(occurredText))' is not a valid date/time")
         }
+    }
 
-        let currency = try currencyField("currency")
-        if currency == nil && kind != .reversal { throw fail("currency", "missing (required for a \(kind.rawValue))") }
-        let amount = try amountField("amount", currency: currency)
-        if amount == nil && kind != .reversal { throw fail("amount", "missing (required for a \(kind.rawValue))") }
-
-        let merchant = try merchantField()
-        if merchant == nil && kind == .payment { throw fail("merchant", "missing (required for a payment)") }
-
+    /// `original_amount` with `original_currency`: both or neither.
+    func originalField() throws(EventError) -> Money? {
         let originalCurrency = try currencyField("original_currency")
         let originalAmount = try amountField("original_amount", currency: originalCurrency)
-        if (originalCurrency == nil) != (originalAmount == nil) {
-            throw fail(
-                originalAmount == nil ? "original_amount" : "original_currency",
-                "original_amount and original_currency come together")
+        switch (originalAmount, originalCurrency) {
+        case (let amount?, let currency?): return Money(amount: amount, currency: currency)
+        case (nil, nil): return nil
+        case (nil, _?): throw fail("original_amount", "original_amount and original_currency come together")
+        case (_?, nil): throw fail("original_currency", "original_amount and original_currency come together")
         }
+    }
 
-        let originalID = try string("original_id")
-        if let originalID, !(1...128).contains(originalID.utf8.count) || !originalID.utf8.allSatisfy(FieldReader.isIDByte) {
+    func originalIDField() throws(EventError) -> String? {
+        guard let originalID = try string("original_id") else { return nil }
+        guard (1...128).contains(originalID.utf8.count), originalID.utf8.allSatisfy(FieldReader.isIDByte) else {
             throw fail("original_id", "expected 1-128 of A-Z a-z 0-9 . _ : -")
         }
-        if originalID == nil && kind != .payment { throw fail("original_id", "missing (required for a \(kind.rawValue))") }
-
-        return Event(
-            id: id, kind: kind, account: account, occurredAt: occurredAt, amount: amount, currency: currency,
-            merchant: merchant, originalAmount: originalAmount, originalCurrency: originalCurrency,
-            originalID: originalID)
+        return originalID
     }
 
     func currencyField(_ key: String) throws(EventError) -> Currency? {

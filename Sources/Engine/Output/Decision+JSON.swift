@@ -3,54 +3,55 @@ extension Decision {
     public func jsonLine(includeTrace: Bool = true) -> String {
         var writer = JSONWriter()
         writer.beginObject()
-        switch status {
-        case .invalid:
+        switch outcome {
+        case .invalid(let error):
             if let line = origin.line { writer.int("line", line) }
             if let file = origin.file { writer.string("file", file) }
             writer.string("status", status.rawValue)
             if let eventID { writer.string("event", eventID) }
-            writer.string("error", error ?? "invalid event")
+            writer.string("error", error)
             if deferred { writer.bool("deferred", true) }
         case .orphan, .duplicate, .conflict, .dead:
-            writer.string("event", eventID ?? "")
-            if let kind { writer.string("type", kind.rawValue) }
-            if let account { writer.string("account", account) }
-            writer.string("status", status.rawValue)
+            writeEvent(to: &writer)
             if let error { writer.string("error", error) }
-        case .rewarded, .noReward, .clawback:
-            // Every decision with amounts has a currency; one read back damaged prints as EUR.
-            let currency = self.currency ?? .euro
-            writer.string("event", eventID ?? "")
-            if let kind { writer.string("type", kind.rawValue) }
-            if let account { writer.string("account", account) }
-            writer.string("status", status.rawValue)
-            writer.optionalString("partner", partner)
+        case .reward(let amounts), .clawback(let amounts):
+            let currency = amounts.currency
+            writeEvent(to: &writer)
+            writer.optionalString("partner", amounts.partner)
             writer.string("currency", currency.code)
-            writer.string("cashback", currency.format(cashback))
+            writer.string("cashback", currency.format(amounts.cashback))
             writer.beginArray("lines")
-            for line in lines {
+            for line in amounts.lines {
                 writer.beginObject()
                 writer.string("rule", line.rule)
                 writer.string("amount", currency.format(line.amount))
                 writer.endObject()
             }
             writer.endArray()
-            if let warning { writer.string("warning", warning) }
+            if let warning = amounts.warning { writer.string("warning", warning) }
             if deferred { writer.bool("deferred", true) }
-            if includeTrace, let trace { trace.write(to: &writer, currency: currency) }
+            if includeTrace, let trace = amounts.trace { trace.write(to: &writer, currency: currency) }
         }
         writer.endObject()
         return writer.text
+    }
+
+    /// `"event"`, `"type"`, `"account"` and `"status"`, as every decision on a valid event starts.
+    private func writeEvent(to writer: inout JSONWriter) {
+        if let eventID { writer.string("event", eventID) }
+        if let kind { writer.string("type", kind.rawValue) }
+        if let account { writer.string("account", account) }
+        writer.string("status", status.rawValue)
     }
 }
 
 extension Decision {
     /// The `--explain` trace alone as a JSON object, for storing beside the decision.
     public var traceJSON: String? {
-        guard let trace, let currency else { return nil }
+        guard let amounts, let trace = amounts.trace else { return nil }
         var writer = JSONWriter()
         writer.beginObject()
-        trace.write(to: &writer, currency: currency)
+        trace.write(to: &writer, currency: amounts.currency)
         writer.endObject()
         // {"trace":{…}} → {…}
         return String(writer.text.dropFirst(#"{"trace":"#.count).dropLast())

@@ -20,8 +20,9 @@ public protocol ConditionPlugin: Sendable {
     /// failed) throws: the event is retried, then set aside as dead; nothing else stops.
     func holds(for payment: Payment) throws -> Bool
 
-    /// Why the condition does not hold, in words: `weekday is wed; rule wants sat, sun`.
-    func explainFailure(for payment: Payment) -> String
+    /// Why the condition does not hold, in words: `weekday is wed; rule wants sat, sun`. It
+    /// throws only what the payment's history reads throw.
+    func explainFailure(for payment: Payment) throws -> String
 
     /// Whether it calls `Payment.earlierSpend(in:)`, so the scheduler hands the accounts' spend
     /// history to parallel evaluators (false by default).

@@ -19,13 +19,12 @@ public struct RuleSet: Sendable {
     }
 
     /// The partner a payment is attributed to, if any (SPEC §3.2, §8).
-    public func attribute(_ event: Event) -> Int? {
-        guard let merchant = event.merchant, let currency = event.currency else { return nil }
-        return index.firstPartner(for: merchant) { index in
+    public func attribute(_ payment: Event.Payment) -> Int? {
+        index.firstPartner(for: payment.merchant) { index in
             let partner = partners[index]
-            if let partnerCurrency = partner.currency, partnerCurrency != currency { return false }
-            guard partner.match.restrictionsHold(for: merchant) else { return false }
-            return partner.isActive(on: partner.zone.localTime(event.occurredAt).date)
+            if let partnerCurrency = partner.currency, partnerCurrency != payment.currency { return false }
+            guard partner.match.restrictionsHold(for: payment.merchant) else { return false }
+            return partner.isActive(on: partner.zone.localTime(payment.occurredAt).date)
         }
     }
 }

@@ -25,11 +25,14 @@ public struct BatchEvaluator: Sendable {
     }
 
     /// Evaluates a batch against `state`, returning one outcome per queued event, in order.
-    public func evaluate(_ batch: [QueuedEvent], state: some EvaluationState) -> [EventOutcome] {
-        let plan = partition(batch, state: state)
-        let snapshot = state.historySnapshot(accounts: plan.accounts, includingSpend: evaluator.rules.readsSpendHistory)
+    ///
+    /// A plugin failure makes its event's outcome `dead`; a failure of `state` stops the batch
+    /// at once and throws the state's error: the caller keeps nothing of the batch.
+    public func evaluate(_ batch: [QueuedEvent], state: some EvaluationState) throws -> [EventOutcome] {
+        let plan = try partition(batch, state: state)
+        let snapshot = try state.historySnapshot(accounts: plan.accounts, includingSpend: evaluator.rules.readsSpendHistory)
         let assessments = assessInParallel(batch, plan: plan, snapshot: snapshot)
-        return apply(batch, plan: plan, assessments: assessments, state: state)
+        return try apply(batch, plan: plan, assessments: assessments, state: state)
     }
 
     /// The payments presumed new, by partition and by account, in queue order.
@@ -39,14 +42,15 @@ public struct BatchEvaluator: Sendable {
         var accounts: Set<String> = []
     }
 
-    func partition(_ batch: [QueuedEvent], state: some EvaluationState) -> Plan {
+    func partition(_ batch: [QueuedEvent], state: some EvaluationState) throws -> Plan {
         var plan = Plan(partitions: Array(repeating: [], count: workers))
         var idsInBatch = Set<String>()
         for (index, queued) in batch.enumerated() {
             guard case .event(let event, _) = queued.input else { continue }
-            let isNew = !idsInBatch.contains(event.id) && state.seenEvent(event.id) == nil
+            let isNew = try !idsInBatch.contains(event.id) && state.seenEvent(event.id) == nil
             idsInBatch.insert(event.id)
-            guard isNew, event.kind == .payment, let account = event.account else { continue }
+            guard isNew, case .payment(let payment) = event else { continue }
+            let account = payment.account
             plan.partitions[Int(UInt(bitPattern: account.hashValue) % UInt(workers))].append(index)
             plan.byAccount[account, default: []].append(index)
             plan.accounts.insert(account)
@@ -65,16 +69,16 @@ public struct BatchEvaluator: Sendable {
             var local: [Int: PaymentAssessment] = [:]
             var failedAccounts = Set<String>()
             for index in indices {
-                guard case .event(let event, _) = batch[index].input, let account = event.account,
-                    !failedAccounts.contains(account)
+                guard case .event(.payment(let payment), _) = batch[index].input, !failedAccounts.contains(payment.account)
                 else { continue }
                 do {
-                    let assessment = try evaluator.assess(event, history: history)
+                    let assessment = try evaluator.assess(payment, history: history)
                     local[index] = assessment
                     let partner = assessment.partner.map { evaluator.rules.partners[$0] }
-                    evaluator.recordPurchase(event, partner: partner, state: history)
+                    // An in-memory history: it does not throw.
+                    try evaluator.recordPurchase(payment, partner: partner, state: history)
                 } catch {
-                    failedAccounts.insert(account)
+                    failedAccounts.insert(payment.account)
                 }
             }
             results.withLock { $0.merge(local) { first, _ in first } }
@@ -88,10 +92,10 @@ public struct BatchEvaluator: Sendable {
     }
 
     /// Master work: applies every event in queue order, using a slave's assessment while its
-    /// account's history is the one the slave assumed.
+    /// account's history is the one the slave assumed. Throws the state's error when it fails.
     func apply(
         _ batch: [QueuedEvent], plan: Plan, assessments: [Int: PaymentAssessment], state: some EvaluationState
-    ) -> [EventOutcome] {
+    ) throws -> [EventOutcome] {
         var pending = plan.byAccount.mapValues { ArraySlice($0) }
         var diverged = Set<String>()
         var outcomes: [EventOutcome] = []
@@ -99,12 +103,13 @@ public struct BatchEvaluator: Sendable {
         for (index, queued) in batch.enumerated() {
             var outcome: EventOutcome = .decided([])
             for attempt in 1...attempts {
-                do {
-                    let decisions = try evaluator.process(queued.input, state: state) { event in
-                        guard let account = event.account, !diverged.contains(account), pending[account]?.first == index,
-                            attempt == 1, let assessment = assessments[index]
+                do throws(EvaluationError) {
+                    let decisions = try evaluator.process(queued.input, state: state) { payment in
+                        let account = payment.account
+                        guard !diverged.contains(account), pending[account]?.first == index, attempt == 1,
+                            let assessment = assessments[index]
                         else {
-                            if let account = event.account { diverged.insert(account) }
+                            diverged.insert(account)
                             return nil
                         }
                         pending[account]?.removeFirst()
@@ -113,12 +118,16 @@ public struct BatchEvaluator: Sendable {
                     outcome = .decided(decisions)
                     break
                 } catch {
-                    outcome = .dead(error)
+                    switch error {
+                    case .plugin(let failure): outcome = .dead(failure)
+                    case .state(let failure): throw failure
+                    }
                 }
             }
             // A payment the slaves took for new that was not (a duplicate id, a dead event):
             // its account's later assessments assumed a history that did not happen.
-            if case .event(let event, _) = queued.input, let account = event.account, pending[account]?.first == index {
+            if case .event(.payment(let payment), _) = queued.input, pending[payment.account]?.first == index {
+                let account = payment.account
                 pending[account]?.removeFirst()
                 diverged.insert(account)
             }

@@ -38,13 +38,22 @@ struct DryRunCommand: ParsableCommand {
         var progress = Progress()
         var invalidCount = 0
         do {
+            var stateFailure: (any Error)?
             try EventSource(paths: files).forEach { input, _ in
+                guard stateFailure == nil else { return }
                 let decisions: [Decision]
-                do throws(PluginFailure) {
+                do throws(EvaluationError) {
                     decisions = try evaluator.process(input, state: state)
                 } catch {
-                    guard case .event(let event, let origin) = input else { return }
-                    decisions = [.dead(event, origin: origin, failure: error)]
+                    switch error {
+                    case .plugin(let failure):
+                        guard case .event(let event, let origin) = input else { return }
+                        decisions = [.dead(event, origin: origin, failure: failure)]
+                    case .state(let failure):
+                        // The in-memory state does not fail; were it to, the run would stop here.
+                        stateFailure = failure
+                        return
+                    }
                 }
                 for decision in decisions {
                     if decision.status == .invalid { invalidCount += 1 }
@@ -52,6 +61,7 @@ struct DryRunCommand: ParsableCommand {
                 }
                 progress.tick("dry-run")
             }
+            if let stateFailure { throw stateFailure }
         } catch {
             output.flush()
             progress.finish()

@@ -70,7 +70,7 @@ struct TablePrinter: DecisionPrinter {
         output.line("")
         output.line("Decisions: " + (counts.isEmpty ? "none" : counts.joined(separator: ", ")))
         if !unresolvedOrphans.isEmpty {
-            let names = unresolvedOrphans.map { "\($0.event.id) (waiting for \($0.event.originalID ?? "?"))" }.sorted()
+            let names = unresolvedOrphans.map { "\($0.event.id) (waiting for \($0.originalID))" }.sorted()
             output.line("Unresolved orphans: " + names.joined(separator: ", "))
         }
     }

@@ -18,11 +18,11 @@ public struct FirstPurchaseCondition: ConditionPlugin {
         wanted = try configuration.bool()
     }
 
-    public func holds(for payment: Payment) -> Bool { payment.isFirstPurchase == wanted }
+    public func holds(for payment: Payment) throws -> Bool { try payment.isFirstPurchase == wanted }
 
-    public func explainFailure(for payment: Payment) -> String {
+    public func explainFailure(for payment: Payment) throws -> String {
         let place = payment.scope.partnerID.map { "at \($0)" } ?? "anywhere"
-        return payment.isFirstPurchase
+        return try payment.isFirstPurchase
             ? "this is the account's first payment \(place); rule wants a later one"
             : "the account paid \(place) before; rule wants a first purchase"
     }

@@ -23,11 +23,11 @@ public struct NthPurchaseCondition: ConditionPlugin {
         guard every >= 2 else { throw node.error("must be at least 2, got \(every)") }
     }
 
-    public func holds(for payment: Payment) -> Bool { (payment.earlierPaymentCount + 1) % every == 0 }
+    public func holds(for payment: Payment) throws -> Bool { try (payment.earlierPaymentCount + 1) % every == 0 }
 
-    public func explainFailure(for payment: Payment) -> String {
+    public func explainFailure(for payment: Payment) throws -> String {
         let place = payment.scope.partnerID.map { "at \($0)" } ?? "anywhere"
-        let position = NthPurchaseCondition.ordinal(payment.earlierPaymentCount + 1)
+        let position = NthPurchaseCondition.ordinal(try payment.earlierPaymentCount + 1)
         return "this is the account's \(position) payment \(place); rule wants every \(NthPurchaseCondition.ordinal(every))"
     }
 

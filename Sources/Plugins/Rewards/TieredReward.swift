@@ -68,7 +68,7 @@ public struct TieredReward: RewardPlugin {
         self.tiers = tiers
     }
 
-    public func reward(for payment: Payment) -> ExactAmount {
+    public func reward(for payment: Payment) throws -> ExactAmount {
         switch (basis, mode) {
         case (.amount, .marginal):
             var total = ExactAmount.zero
@@ -81,7 +81,7 @@ public struct TieredReward: RewardPlugin {
             return rate(at: payment.amount).of(payment.amount)
         case (.spend, _):
             // `init` requires a period with `by: spend`; lifetime is what a missing one would mean.
-            return rate(at: payment.earlierSpend(in: period ?? .lifetime)).of(payment.amount)
+            return rate(at: try payment.earlierSpend(in: period ?? .lifetime)).of(payment.amount)
         }
     }
 
