@@ -216,3 +216,11 @@ package final class SQLiteStore: Sendable {
         return migrator
     }
 }
+
+extension SQLiteStore {
+    /// Runs `body` on the evaluation state inside one write transaction, committed when it
+    /// returns (the store-conformance tests read in a second one what the first wrote).
+    package func inStateTransaction<T>(_ body: (StoreState) throws -> T) throws -> T {
+        try pool.write { db in try body(StoreState(db: db)) }
+    }
+}
