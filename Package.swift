@@ -99,6 +99,8 @@ let package = Package(
             dependencies: [
                 "Host", "Engine", "BuiltinPlugins", "Workload", "Store", "Server", .product(name: "Yams", package: "Yams"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // To break a store's schema under a batch (StoreStateFailureTests).
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ] + pluginTargets

@@ -1,0 +1,116 @@
+import BuiltinPlugins
+import Engine
+import GRDB
+import Store
+import Testing
+
+/// A batch whose state cannot be read or written stops with SQLite's error and commits nothing:
+/// no decision, no dead event, no state, the queue where it was. Once the database is whole
+/// again, the same batch applies.
+@Suite struct StoreStateFailureTests {
+    static func rules() throws -> RuleSet {
+        let outcome = RuleLoader(registry: .builtin).load(sources: [
+            RuleSource(
+                relativePath: "partners/shop.yaml", displayPath: "shop.yaml",
+                text: """
+                    partner: shop
+                    match: { mid: [M1] }
+                    rules:
+                      - id: base
+                        reward: { percentage: 10% }
+                        limits:
+                          - { per: account, period: month, max: 5.00 }
+                      - id: welcome
+                        when: [{ first_purchase: true }]
+                        reward: { flat: 1.00 }
+                    """)
+        ])
+        return try #require(outcome.rules, "\(outcome.diagnostics)")
+    }
+
+    static func event(_ line: String) -> IncomingEvent {
+        IncomingEvent(event: try! EventParser.parse(line: Array(line.utf8)).get(), body: line, origin: EventOrigin())
+    }
+
+    static let events = [
+        event(#"{"id":"r0","type":"refund","original_id":"p9","occurred_at":"2026-11-03T10:00:00Z","amount":"1.00","currency":"EUR"}"#),
+        event(#"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M1"}}"#),
+        event(#"{"id":"r1","type":"refund","original_id":"p1","occurred_at":"2026-11-03T10:00:00Z","amount":"5.00","currency":"EUR"}"#),
+        event(#"{"id":"p2","account":"a1","occurred_at":"2026-11-04T10:00:00Z","amount":"80.00","currency":"EUR","merchant":{"mid":"M1"}}"#),
+    ]
+
+    static let now = Timestamp(epochSeconds: 1_800_000_000)
+
+    func count(_ table: String, in store: SQLiteStore) async throws -> Int {
+        try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+    }
+
+    @Test(arguments: ["seen", "usage", "purchases", "payments", "orphans"])
+    func aBatchWhoseStateFailsCommitsNothingAndAppliesOnceTheStateIsBack(table: String) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteStore(path: directory.path("s.sqlite"))
+        let rules = try StoreStateFailureTests.rules()
+        try await store.recordRulesVersion(rules.version, files: [], now: StoreStateFailureTests.now)
+        _ = try await store.enqueue(StoreStateFailureTests.events, now: StoreStateFailureTests.now)
+        let evaluator = BatchEvaluator(evaluator: Evaluator(rules: rules, explain: true), workers: 2)
+        func processBatch() async throws -> BatchSummary {
+            try await store.processBatch(
+                limit: 10, evaluator: evaluator, rulesVersion: rules.version, confirmAfter: 0, now: StoreStateFailureTests.now)
+        }
+
+        try await store.pool.write { db in try db.execute(sql: "ALTER TABLE \(table) RENAME TO \(table)_away") }
+        await #expect { try await processBatch() } throws: { error in
+            "\(error)".contains("no such table: \(table)")
+        }
+        #expect(try store.queueDepth() == StoreStateFailureTests.events.count)
+        for other in ["decisions", "dead", "ledger", "seen", "payments", "usage", "purchases", "spend", "orphans"] where other != table {
+            #expect(try await count(other, in: store) == 0, "\(other)")
+        }
+
+        try await store.pool.write { db in try db.execute(sql: "ALTER TABLE \(table)_away RENAME TO \(table)") }
+        let summary = try await processBatch()
+        #expect(summary.claimed == StoreStateFailureTests.events.count)
+        #expect(summary.dead == 0)
+        #expect(summary.statuses == ["orphan": 1, "rewarded": 2, "clawback": 1])
+        #expect(try store.queueDepth() == 0)
+    }
+
+    /// What a failed read would have been taken for, had it been swallowed: a refund's payment
+    /// "unknown" (an orphan), a payment's waiting refunds "none" (never released).
+    @Test func aFailedReadIsNeverTakenForAMissingRow() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteStore(path: directory.path("s.sqlite"))
+        let rules = try StoreStateFailureTests.rules()
+        try await store.recordRulesVersion(rules.version, files: [], now: StoreStateFailureTests.now)
+        let evaluator = BatchEvaluator(evaluator: Evaluator(rules: rules), workers: 1)
+        func process(_ lines: [String], breaking table: String? = nil) async throws -> BatchSummary {
+            _ = try await store.enqueue(lines.map(StoreStateFailureTests.event), now: StoreStateFailureTests.now)
+            if let table {
+                try await store.pool.write { db in try db.execute(sql: "ALTER TABLE \(table) RENAME TO \(table)_away") }
+                await #expect(throws: (any Error).self, "\(table)") {
+                    try await store.processBatch(
+                        limit: 10, evaluator: evaluator, rulesVersion: rules.version, confirmAfter: 0, now: StoreStateFailureTests.now)
+                }
+                try await store.pool.write { db in try db.execute(sql: "ALTER TABLE \(table)_away RENAME TO \(table)") }
+            }
+            return try await store.processBatch(
+                limit: 10, evaluator: evaluator, rulesVersion: rules.version, confirmAfter: 0, now: StoreStateFailureTests.now)
+        }
+
+        let first = try await process([
+            #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M1"}}"#,
+            #"{"id":"r5","type":"refund","original_id":"p5","occurred_at":"2026-11-03T10:00:00Z","amount":"1.00","currency":"EUR"}"#,
+        ])
+        #expect(first.statuses == ["rewarded": 1, "orphan": 1])
+        let refund = try await process(
+            [#"{"id":"r1","type":"refund","original_id":"p1","occurred_at":"2026-11-03T10:00:00Z","amount":"5.00","currency":"EUR"}"#],
+            breaking: "payments")
+        #expect(refund.statuses == ["clawback": 1], "p1 is known: r1 is no orphan")
+        let payment = try await process(
+            [#"{"id":"p5","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M1"}}"#],
+            breaking: "orphans")
+        #expect(payment.statuses == ["rewarded": 1, "clawback": 1], "r5 waited for p5: it is applied right after it")
+    }
+}
