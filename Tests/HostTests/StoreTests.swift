@@ -113,4 +113,16 @@ struct FlakyCondition: ConditionPlugin {
         #expect(feed.map(\.cursor) == feed.map(\.cursor).sorted() && Set(feed.map(\.cursor)).count == 3)
         #expect(try await store.credits(after: feed[1].cursor, limit: 100).map(\.eventID) == ["p2"])
     }
+
+    @Test func sequentialRunsGiveAFailingPluginsEventADeadDecisionAfterItsRetries() throws {
+        let evaluator = Evaluator(rules: try StoreTests.rules(flaky: true))
+        let state = InMemoryState()
+        let policy = PluginFailurePolicy(attempts: 3, firstDelay: .milliseconds(1)) { _ in }
+        let failing = StoreTests.payment("p2", "6.66")
+        let dead = try evaluator.decisions(for: .event(failing.event, failing.origin), state: state, pluginFailures: policy)
+        #expect(dead.map(\.status) == [.dead])
+        let passing = StoreTests.payment("p3", "20.00")
+        let decided = try evaluator.decisions(for: .event(passing.event, passing.origin), state: state, pluginFailures: policy)
+        #expect(decided.map(\.status) == [.rewarded], "the dead event changed nothing and the next one flows")
+    }
 }

@@ -15,13 +15,13 @@ public struct BatchEvaluator: Sendable {
     public let evaluator: Evaluator
     /// How many slave evaluators assess in parallel.
     public let workers: Int
-    /// How many times a plugin failure is tried before the event is dead.
-    public let attempts: Int
+    /// How a plugin failure is retried before the event is dead.
+    public let pluginFailures: PluginFailurePolicy
 
-    public init(evaluator: Evaluator, workers: Int, attempts: Int = 3) {
+    public init(evaluator: Evaluator, workers: Int, pluginFailures: PluginFailurePolicy = .standard) {
         self.evaluator = evaluator
         self.workers = max(1, workers)
-        self.attempts = max(1, attempts)
+        self.pluginFailures = pluginFailures
     }
 
     /// Evaluates a batch against `state`, returning one outcome per queued event, in order.
@@ -101,10 +101,10 @@ public struct BatchEvaluator: Sendable {
         var outcomes: [EventOutcome] = []
         outcomes.reserveCapacity(batch.count)
         for (index, queued) in batch.enumerated() {
-            var outcome: EventOutcome = .decided([])
-            for attempt in 1...attempts {
-                do throws(EvaluationError) {
-                    let decisions = try evaluator.process(queued.input, state: state) { payment in
+            let outcome: EventOutcome
+            do throws(EvaluationError) {
+                let decisions = try pluginFailures.evaluate { attempt throws(EvaluationError) in
+                    try evaluator.process(queued.input, state: state) { payment in
                         let account = payment.account
                         guard !diverged.contains(account), pending[account]?.first == index, attempt == 1,
                             let assessment = assessments[index]
@@ -115,13 +115,12 @@ public struct BatchEvaluator: Sendable {
                         pending[account]?.removeFirst()
                         return assessment
                     }
-                    outcome = .decided(decisions)
-                    break
-                } catch {
-                    switch error {
-                    case .plugin(let failure): outcome = .dead(failure)
-                    case .state(let failure): throw failure
-                    }
+                }
+                outcome = .decided(decisions)
+            } catch {
+                switch error {
+                case .plugin(let failure): outcome = .dead(failure)
+                case .state(let failure): throw failure
                 }
             }
             // A payment the slaves took for new that was not (a duplicate id, a dead event):

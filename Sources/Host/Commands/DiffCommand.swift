@@ -47,9 +47,11 @@ struct DiffCommand: AsyncParsableCommand {
         let newState = InMemoryState()
         var comparison = RulesComparison(keepChanges: show)
         var progress = Progress()
+        // The in-memory states do not fail, so the decisions are always there; a plugin that
+        // keeps failing gives a `dead` decision, counted and shown like any other change.
         let compare = { (input: EventInput) in
-            let before = (try? baseRules.process(input, state: baseState)) ?? []
-            let after = (try? newRules.process(input, state: newState)) ?? []
+            let before = (try? baseRules.decisions(for: input, state: baseState)) ?? []
+            let after = (try? newRules.decisions(for: input, state: newState)) ?? []
             comparison.add(base: before, candidate: after)
             progress.tick("diff")
         }

@@ -42,18 +42,12 @@ struct DryRunCommand: ParsableCommand {
             try EventSource(paths: files).forEach { input, _ in
                 guard stateFailure == nil else { return }
                 let decisions: [Decision]
-                do throws(EvaluationError) {
-                    decisions = try evaluator.process(input, state: state)
+                do {
+                    decisions = try evaluator.decisions(for: input, state: state)
                 } catch {
-                    switch error {
-                    case .plugin(let failure):
-                        guard case .event(let event, let origin) = input else { return }
-                        decisions = [.dead(event, origin: origin, failure: failure)]
-                    case .state(let failure):
-                        // The in-memory state does not fail; were it to, the run would stop here.
-                        stateFailure = failure
-                        return
-                    }
+                    // The in-memory state does not fail; were it to, the run would stop here.
+                    stateFailure = error
+                    return
                 }
                 for decision in decisions {
                     if decision.status == .invalid { invalidCount += 1 }
