@@ -17,7 +17,8 @@ package final class StoreState: EvaluationState {
 
     package func seenEvent(_ id: String) throws -> SeenEvent? {
         if let cached = seenCache[id] { return cached }
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, fingerprint FROM seen WHERE event_id = ?"), arguments: [id])
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT kind, fingerprint FROM seen WHERE event_id = ?"), arguments: [id])
         let seen = row.flatMap { row -> SeenEvent? in
             guard let kind = Event.Kind(rawValue: row["kind"]) else { return nil }
             return SeenEvent(kind: kind, fingerprint: row["fingerprint"])
@@ -27,7 +28,8 @@ package final class StoreState: EvaluationState {
     }
 
     package func recordSeen(_ id: String, _ seen: SeenEvent) throws {
-        try execute("INSERT INTO seen (event_id, kind, fingerprint) VALUES (?, ?, ?)", [id, seen.kind.rawValue, seen.fingerprint])
+        try execute(
+            "INSERT INTO seen (event_id, kind, fingerprint) VALUES (?, ?, ?)", [id, seen.kind.rawValue, seen.fingerprint])
         seenCache[id] = seen
     }
 

@@ -123,7 +123,9 @@ struct HistoryHidingCondition: ConditionPlugin {
         registry.register(HistoryHidingCondition.self)
         registry.register(FlakyAmountCondition.self)
         let outcome = RuleLoader(registry: registry).load(sources: [
-            RuleSource(relativePath: "program.yaml", displayPath: "program.yaml", text: "limits:\n  - { per: account, period: month, max: 50.00 }\n"),
+            RuleSource(
+                relativePath: "program.yaml", displayPath: "program.yaml",
+                text: "limits:\n  - { per: account, period: month, max: 50.00 }\n"),
             RuleSource(relativePath: "partners/shop.yaml", displayPath: "partners/shop.yaml", text: partner),
         ])
         #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics.map(\.description))")
@@ -196,7 +198,8 @@ struct HistoryHidingCondition: ConditionPlugin {
     @Test(arguments: ["swallow", "wrap"])
     func aHistoryFailureThatThePluginHidesIsStillTheStates(hiding: String) throws {
         let rules = try EvaluationStateFailureTests.rules(
-            "partner: shop\nmatch: { mid: [M1] }\nrules:\n  - { id: r, when: [{ history_hiding: \(hiding) }], reward: { flat: 1.00 } }\n")
+            "partner: shop\nmatch: { mid: [M1] }\nrules:\n  - { id: r, when: [{ history_hiding: \(hiding) }], reward: { flat: 1.00 } }\n"
+        )
         let state = FailingState()
         state.failing = .earlierPaymentCount
         let payment = try EvaluationStateFailureTests.stream()[1]
@@ -215,8 +218,11 @@ struct HistoryHidingCondition: ConditionPlugin {
 
     @Test func aStateFailureStopsTheBatchWhileAPluginFailureSetsOnlyItsEventAside() throws {
         let rules = try EvaluationStateFailureTests.rules(
-            "partner: shop\nmatch: { mid: [M1] }\nrules:\n  - { id: r, when: [{ flaky_amount: true }], reward: { percentage: 10% } }\n")
-        let queued = try EvaluationStateFailureTests.stream().enumerated().map { QueuedEvent(sequence: Int64($0.offset), input: $0.element) }
+            "partner: shop\nmatch: { mid: [M1] }\nrules:\n  - { id: r, when: [{ flaky_amount: true }], reward: { percentage: 10% } }\n"
+        )
+        let queued = try EvaluationStateFailureTests.stream().enumerated().map {
+            QueuedEvent(sequence: Int64($0.offset), input: $0.element)
+        }
         let batchEvaluator = BatchEvaluator(evaluator: Evaluator(rules: rules), workers: 2)
 
         // A plugin failing on p2 (6.66): p2 is dead, every other event is decided.
@@ -227,10 +233,11 @@ struct HistoryHidingCondition: ConditionPlugin {
             return
         }
         #expect(failure.description == "[shop/r] flaky_amount: lookup service unavailable")
-        #expect(outcomes.enumerated().allSatisfy { index, outcome in
-            if case .decided = outcome { return index != 2 }
-            return index == 2
-        })
+        #expect(
+            outcomes.enumerated().allSatisfy { index, outcome in
+                if case .decided = outcome { return index != 2 }
+                return index == 2
+            })
 
         // The state failing: no outcome at all, the state's error instead.
         for operation in [FailingState.Operation.historySnapshot, .seenEvent, .usage, .savePayment, .takeOrphans] {

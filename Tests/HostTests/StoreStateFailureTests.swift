@@ -33,10 +33,18 @@ import Testing
     }
 
     static let events = [
-        event(#"{"id":"r0","type":"refund","original_id":"p9","occurred_at":"2026-11-03T10:00:00Z","amount":"1.00","currency":"EUR"}"#),
-        event(#"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M1"}}"#),
-        event(#"{"id":"r1","type":"refund","original_id":"p1","occurred_at":"2026-11-03T10:00:00Z","amount":"5.00","currency":"EUR"}"#),
-        event(#"{"id":"p2","account":"a1","occurred_at":"2026-11-04T10:00:00Z","amount":"80.00","currency":"EUR","merchant":{"mid":"M1"}}"#),
+        event(
+            #"{"id":"r0","type":"refund","original_id":"p9","occurred_at":"2026-11-03T10:00:00Z","amount":"1.00","currency":"EUR"}"#
+        ),
+        event(
+            #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M1"}}"#
+        ),
+        event(
+            #"{"id":"r1","type":"refund","original_id":"p1","occurred_at":"2026-11-03T10:00:00Z","amount":"5.00","currency":"EUR"}"#
+        ),
+        event(
+            #"{"id":"p2","account":"a1","occurred_at":"2026-11-04T10:00:00Z","amount":"80.00","currency":"EUR","merchant":{"mid":"M1"}}"#
+        ),
     ]
 
     static let now = Timestamp(epochSeconds: 1_800_000_000)
@@ -64,7 +72,8 @@ import Testing
             "\(error)".contains("no such table: \(table)")
         }
         #expect(try store.queueDepth() == StoreStateFailureTests.events.count)
-        for other in ["decisions", "dead", "ledger", "seen", "payments", "usage", "purchases", "spend", "orphans"] where other != table {
+        for other in ["decisions", "dead", "ledger", "seen", "payments", "usage", "purchases", "spend", "orphans"]
+        where other != table {
             #expect(try await count(other, in: store) == 0, "\(other)")
         }
 
@@ -91,7 +100,8 @@ import Testing
                 try await store.pool.write { db in try db.execute(sql: "ALTER TABLE \(table) RENAME TO \(table)_away") }
                 await #expect(throws: (any Error).self, "\(table)") {
                     try await store.processBatch(
-                        limit: 10, evaluator: evaluator, rulesVersion: rules.version, confirmAfter: 0, now: StoreStateFailureTests.now)
+                        limit: 10, evaluator: evaluator, rulesVersion: rules.version, confirmAfter: 0,
+                        now: StoreStateFailureTests.now)
                 }
                 try await store.pool.write { db in try db.execute(sql: "ALTER TABLE \(table)_away RENAME TO \(table)") }
             }
@@ -105,11 +115,15 @@ import Testing
         ])
         #expect(first.statuses == ["rewarded": 1, "orphan": 1])
         let refund = try await process(
-            [#"{"id":"r1","type":"refund","original_id":"p1","occurred_at":"2026-11-03T10:00:00Z","amount":"5.00","currency":"EUR"}"#],
+            [
+                #"{"id":"r1","type":"refund","original_id":"p1","occurred_at":"2026-11-03T10:00:00Z","amount":"5.00","currency":"EUR"}"#
+            ],
             breaking: "payments")
         #expect(refund.statuses == ["clawback": 1], "p1 is known: r1 is no orphan")
         let payment = try await process(
-            [#"{"id":"p5","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M1"}}"#],
+            [
+                #"{"id":"p5","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M1"}}"#
+            ],
             breaking: "orphans")
         #expect(payment.statuses == ["rewarded": 1, "clawback": 1], "r5 waited for p5: it is applied right after it")
     }

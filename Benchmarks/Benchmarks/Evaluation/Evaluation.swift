@@ -33,7 +33,7 @@ let benchmarks: @Sendable () -> Void = {
                 benchmark.startMeasurement()
                 for event in events {
                     // A plugin failure ends the benchmark with an error (the throwing `Benchmark` initialiser).
-                    blackHole(try evaluator.process(.event(event, .none), state: state))
+                    blackHole(try evaluator.process(.event(.payment(event), .none), state: state))
                 }
                 benchmark.stopMeasurement()
             } setup: {
@@ -86,13 +86,13 @@ final class Fixture: Sendable {
     let rules: RuleSet
     /// The JSON lines of the mixed batch, as bytes.
     let lines: [[UInt8]]
-    /// The pre-parsed events of each batch.
-    let batches: [Mix: [Event]]
+    /// The pre-parsed events of each batch (all payments).
+    let batches: [Mix: [Event.Payment]]
 
     init(partnerCount: Int) {
         self.partnerCount = partnerCount
         rules = Fixture.loadRules(partnerCount: partnerCount)
-        var batches: [Mix: [Event]] = [:]
+        var batches: [Mix: [Event.Payment]] = [:]
         var mixedLines: [[UInt8]] = []
         for mix in Mix.allCases {
             // The same seed for both rule sets: the batches differ only in which partner is drawn.
@@ -102,7 +102,8 @@ final class Fixture: Sendable {
             }
             batches[mix] = lines.map { line in
                 switch EventParser.parse(line: Array(line.utf8)) {
-                case .success(let event): return event
+                case .success(.payment(let payment)): return payment
+                case .success(let event): fatalError("benchmark event is not a payment: \(event)")
                 case .failure(let error): fatalError("benchmark event is invalid: \(error) in \(line)")
                 }
             }
@@ -224,7 +225,7 @@ final class Fixture: Sendable {
         let state = InMemoryState()
         var rewarded = 0
         for event in fixture.batches[.mixed]! {
-            let decisions = try! evaluator.process(.event(event, .none), state: state)
+            let decisions = try! evaluator.process(.event(.payment(event), .none), state: state)
             rewarded += decisions.filter { $0.status == .rewarded }.count
         }
         precondition(rewarded > batchSize / 2, "mixed: only \(rewarded) payments rewarded")

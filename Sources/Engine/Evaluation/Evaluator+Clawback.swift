@@ -10,20 +10,16 @@ extension Evaluator {
         let originalID = clawback.originalID
         guard var record = try state.payment(originalID) else {
             if let seen = try state.seenEvent(originalID), seen.kind != .payment {
-                return Decision(
-                    event: event, account: nil,
-                    outcome: .invalid(error: "original_id: '\(originalID)' names a \(seen.kind.rawValue), not a payment"),
-                    deferred: deferred, origin: origin)
+                let error = "original_id: '\(originalID)' names a \(seen.kind.rawValue), not a payment"
+                return Decision(event: event, account: nil, outcome: .invalid(error: error), deferred: deferred, origin: origin)
             }
             try state.recordSeen(event.id, SeenEvent(kind: event.kind, fingerprint: event.fingerprint))
             try state.addOrphan(Orphan(clawback, origin: origin))
             return Decision(event: event, account: event.account, outcome: .orphan, origin: origin)
         }
         if let currency = clawback.currency, currency != record.currency {
-            return Decision(
-                event: event, account: nil,
-                outcome: .invalid(error: "currency: '\(currency.code)' differs from the original payment's \(record.currency.code)"),
-                deferred: deferred, origin: origin)
+            let error = "currency: '\(currency.code)' differs from the original payment's \(record.currency.code)"
+            return Decision(event: event, account: nil, outcome: .invalid(error: error), deferred: deferred, origin: origin)
         }
         if !deferred { try state.recordSeen(event.id, SeenEvent(kind: event.kind, fingerprint: event.fingerprint)) }
 

@@ -38,21 +38,21 @@ extension Evaluator {
         let partner = assessment.partner.map { rules.partners[$0] }
         var trace = explain ? Trace(attribution: attributionText(partner)) : nil
 
-        var lines = PaymentLines()
+        var cashback = PaymentLines()
         if let partner {
             // 2. The partner's lines: rule limits, then stacking.
-            lines.lines = try partnerLines(partner, assessment.partnerRules, payment, state: state, trace: &trace)
+            cashback.lines = try partnerLines(partner, assessment.partnerRules, payment, state: state, trace: &trace)
             // 3. The partner's limits and budget.
-            lines.partnerKeys = try capPartnerTotal(&lines.lines, partner, payment, state: state, trace: &trace)
+            cashback.partnerKeys = try capPartnerTotal(&cashback.lines, partner, payment, state: state, trace: &trace)
         }
         if payment.currency == rules.program.currency {
             // 4. The programme's lines, all kept.
-            lines.lines += try programLines(assessment.programRules, payment, state: state, trace: &trace)
+            cashback.lines += try programLines(assessment.programRules, payment, state: state, trace: &trace)
             // 5. The programme's limits, on the grand total.
-            lines.programKeys = try capGrandTotal(&lines.lines, payment, state: state, trace: &trace)
+            cashback.programKeys = try capGrandTotal(&cashback.lines, payment, state: state, trace: &trace)
         }
         // 6. Commit.
-        let recorded = try commit(lines, of: payment, partner: partner, state: state)
+        let recorded = try commit(cashback, of: payment, partner: partner, state: state)
 
         if var finished = trace {
             for index in finished.rules.indices {
@@ -81,7 +81,8 @@ extension Evaluator {
     ) throws -> [WorkingLine] {
         var matched: [WorkingLine] = []
         for outcome in outcomes {
-            if let line = try capped(partner.rules[outcome.index], outcome, payment, isPartnerLine: true, state: state, trace: &trace) {
+            let rule = partner.rules[outcome.index]
+            if let line = try capped(rule, outcome, payment, isPartnerLine: true, state: state, trace: &trace) {
                 matched.append(line)
             }
         }
@@ -115,9 +116,8 @@ extension Evaluator {
     ) throws -> [WorkingLine] {
         var lines: [WorkingLine] = []
         for outcome in outcomes {
-            if let line = try capped(
-                rules.program.rules[outcome.index], outcome, payment, isPartnerLine: false, state: state, trace: &trace)
-            {
+            let rule = rules.program.rules[outcome.index]
+            if let line = try capped(rule, outcome, payment, isPartnerLine: false, state: state, trace: &trace) {
                 lines.append(line)
             }
         }
@@ -140,19 +140,19 @@ extension Evaluator {
     /// refunds). Returns its non-zero lines. Throws before any change when a usage would no
     /// longer fit an `Int`.
     private func commit(
-        _ lines: PaymentLines, of payment: Event.Payment, partner: Partner?, state: some EvaluationState
+        _ cashback: PaymentLines, of payment: Event.Payment, partner: Partner?, state: some EvaluationState
     ) throws -> [RecordedLine] {
         var commits: [(keys: [UsageKey], amount: Int)] = []
         var recorded: [RecordedLine] = []
-        for line in lines.lines where line.amount > 0 {
+        for line in cashback.lines where line.amount > 0 {
             commits.append((line.ruleKeys, line.amount))
             recorded.append(
                 RecordedLine(
                     rule: line.rule, amount: line.amount,
-                    usageKeys: line.ruleKeys + (line.isPartnerLine ? lines.partnerKeys : []) + lines.programKeys))
+                    usageKeys: line.ruleKeys + (line.isPartnerLine ? cashback.partnerKeys : []) + cashback.programKeys))
         }
-        commits.append((lines.partnerKeys, lines.partnerTotal))
-        commits.append((lines.programKeys, lines.grandTotal))
+        commits.append((cashback.partnerKeys, cashback.partnerTotal))
+        commits.append((cashback.programKeys, cashback.grandTotal))
         commits.removeAll { $0.amount <= 0 }
         try checkUsageFits(commits, state: state)
 

@@ -61,7 +61,9 @@ extension Evaluator {
             let holds = try call(rule, condition.kind, history) { try condition.plugin.holds(for: payment) }
             if !holds {
                 var failure: String?
-                if explain { failure = try call(rule, condition.kind, history) { try condition.plugin.explainFailure(for: payment) } }
+                if explain {
+                    failure = try call(rule, condition.kind, history) { try condition.plugin.explainFailure(for: payment) }
+                }
                 return PaymentAssessment.RuleOutcome(index: index, reward: nil, failure: failure)
             }
         }
