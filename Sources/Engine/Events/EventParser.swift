@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns JSON into validated events, strictly: every known field is checked, unknown fields are
 /// ignored (SPEC §2, §8).
 ///
@@ -139,10 +141,17 @@ private struct FieldReader {
 
     func accountField() throws(EventError) -> String? {
         guard let text = try string("account") else { return nil }
-        guard (1...128).contains(text.unicodeScalars.count) else {
+        // No control characters in an id (a NUL would also cut it short in the store).
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw fail("account", "control characters are not allowed")
+        }
+        // One spelling per account: canonically equivalent spellings (`é`, or `e` then U+0301)
+        // are the same account in memory and in the store alike, written in NFC.
+        let account = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
+        guard (1...128).contains(account.unicodeScalars.count) else {
             throw fail("account", "expected a string of 1-128 characters")
         }
-        return text
+        return account
     }
 
     func occurredAtField() throws(EventError) -> Timestamp {
