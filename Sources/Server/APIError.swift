@@ -1,6 +1,6 @@
 import Engine
-import Store
 import Hummingbird
+import Store
 
 /// An API error that chooses its response: status, headers and a JSON body
 /// `{"error": {"message": …, "index": …, "field": …, "event": …, "diagnostics": […]}}`.

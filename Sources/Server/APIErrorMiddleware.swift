@@ -1,7 +1,7 @@
 import Hummingbird
+import Logging
 import NIOHTTP1
 import Store
-import Logging
 
 /// Gives every failure an answer with a body: a body that breaks HTTP's framing answers 400 (and
 /// the connection closes), a store that cannot write now (disk full, I/O error) 503 with
@@ -9,7 +9,8 @@ import Logging
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let store: any Storage
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as any HTTPResponseError {

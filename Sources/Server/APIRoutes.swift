@@ -1,8 +1,8 @@
 import Engine
-import Store
 import Hummingbird
-import NIOCore
 import Logging
+import NIOCore
+import Store
 
 /// The HTTP API of SPEC §7 over the store, the rules, ingest and the scheduler.
 struct APIRoutes: Sendable {
@@ -56,7 +56,8 @@ struct APIRoutes: Sendable {
             return Response.json(#"{"accepted":\#(counts.accepted),"duplicates":\#(counts.duplicates)}"#, status: .accepted)
         case .failure(let conflict):
             throw APIError(
-                status: .conflict, message: "event \(conflict.index): id \(conflict.eventID) was accepted before with other content",
+                status: .conflict,
+                message: "event \(conflict.index): id \(conflict.eventID) was accepted before with other content",
                 index: conflict.index, field: "id", event: conflict.eventID)
         }
     }
@@ -68,7 +69,8 @@ struct APIRoutes: Sendable {
         let depth = metrics.queueDepth
         let bound = settings.maxQueue
         guard depth >= bound || (depth > 0 && depth + count > bound) else { return }
-        let message = count == 0
+        let message =
+            count == 0
             ? "the queue holds \(depth) events and its bound is \(bound); retry later"
             : "the queue holds \(depth) events; these \(count) would take it past its bound of \(bound); retry later"
         throw APIError(status: .serviceUnavailable, message: message, headers: [.retryAfter: "5"])
@@ -206,18 +208,20 @@ struct APIRoutes: Sendable {
 
     func credits(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
-        let after = try query["after"].map { text throws(APIError) -> Int64 in
-            guard let value = Int64(text), value >= 0 else {
-                throw APIError(status: .badRequest, message: "after: expected a cursor (a whole number)", field: "after")
-            }
-            return value
-        } ?? 0
-        let limit = try query["limit"].map { text throws(APIError) -> Int in
-            guard let value = Int(text), (1...10_000).contains(value) else {
-                throw APIError(status: .badRequest, message: "limit: expected 1-10000", field: "limit")
-            }
-            return value
-        } ?? 100
+        let after =
+            try query["after"].map { text throws(APIError) -> Int64 in
+                guard let value = Int64(text), value >= 0 else {
+                    throw APIError(status: .badRequest, message: "after: expected a cursor (a whole number)", field: "after")
+                }
+                return value
+            } ?? 0
+        let limit =
+            try query["limit"].map { text throws(APIError) -> Int in
+                guard let value = Int(text), (1...10_000).contains(value) else {
+                    throw APIError(status: .badRequest, message: "limit: expected 1-10000", field: "limit")
+                }
+                return value
+            } ?? 100
         let credits = try await store.credits(after: after, limit: limit)
         var writer = JSONWriter()
         writer.beginObject()
@@ -247,7 +251,8 @@ struct APIRoutes: Sendable {
             return Response.json(#"{"version":"# + quoted(ruleSet.version) + "}")
         case .failure(let failure):
             throw APIError(
-                status: .unprocessableContent, message: "the rules have \(failure.diagnostics.count) errors; the old rules keep serving",
+                status: .unprocessableContent,
+                message: "the rules have \(failure.diagnostics.count) errors; the old rules keep serving",
                 diagnostics: failure.diagnostics.map(\.description))
         }
     }
@@ -260,10 +265,12 @@ struct APIRoutes: Sendable {
             logger.notice(
                 ready ? "ready" : "not ready",
                 metadata: [
-                    "store.writable": "\(writable)", "queue.depth": "\(metrics.queueDepth)", "queue.bound": "\(settings.maxQueue)",
+                    "store.writable": "\(writable)", "queue.depth": "\(metrics.queueDepth)",
+                    "queue.bound": "\(settings.maxQueue)",
                 ])
         }
-        let text = #"{"ready":\#(ready),"rules_version":"\#(rules.rules.version)","store_writable":\#(writable),"queue_depth":\#(metrics.queueDepth),"queue_bound":\#(settings.maxQueue)}"#
+        let text =
+            #"{"ready":\#(ready),"rules_version":"\#(rules.rules.version)","store_writable":\#(writable),"queue_depth":\#(metrics.queueDepth),"queue_bound":\#(settings.maxQueue)}"#
         return Response.json(text, status: ready ? .ok : .serviceUnavailable)
     }
 

@@ -1,7 +1,7 @@
 import Engine
-import Store
 import Logging
 import ServiceLifecycle
+import Store
 
 /// Confirms due ledger lines into the credits feed every `interval`.
 struct ConfirmationService: Service {

@@ -3,7 +3,7 @@ import HummingbirdCore
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Caps the open connections: at the cap the server stops accepting (new connections wait in
@@ -49,7 +49,9 @@ struct ConnectionLimit: AvailableConnectionsDelegate {
     /// does not fit.
     static func fitting(_ requested: Int, logger: Logger) -> ConnectionLimit {
         var limits = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0 else { return ConnectionLimit(maximum: requested, logger: logger) }
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0 else {
+            return ConnectionLimit(maximum: requested, logger: logger)
+        }
         if limits.rlim_cur < limits.rlim_max {
             limits.rlim_cur = limits.rlim_max
             _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits)
@@ -60,7 +62,10 @@ struct ConnectionLimit: AvailableConnectionsDelegate {
         if maximum < requested {
             logger.warning(
                 "--max-connections lowered to fit the open-file limit (raise LimitNOFILE)",
-                metadata: ["connections.max": "\(maximum)", "connections.requested": "\(requested)", "process.nofile": "\(limits.rlim_cur)"])
+                metadata: [
+                    "connections.max": "\(maximum)", "connections.requested": "\(requested)",
+                    "process.nofile": "\(limits.rlim_cur)",
+                ])
         }
         return ConnectionLimit(maximum: maximum, logger: logger)
     }

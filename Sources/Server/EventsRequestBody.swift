@@ -1,6 +1,6 @@
 import Engine
-import Store
 import Hummingbird
+import Store
 
 /// The body of `POST /v1/events`: one JSON object, a JSON array of them, or JSON Lines
 /// (`application/x-ndjson`). Every event is validated before anything is stored.
@@ -45,7 +45,8 @@ enum EventsRequestBody {
                 values.append(try JSONParser.parse(line))
             } catch {
                 throw APIError(
-                    status: .badRequest, message: "line \(lineNumber): not valid JSON: \(error.message) at column \(error.offset + 1)",
+                    status: .badRequest,
+                    message: "line \(lineNumber): not valid JSON: \(error.message) at column \(error.offset + 1)",
                     index: values.count)
             }
         }

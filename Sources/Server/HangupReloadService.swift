@@ -1,7 +1,7 @@
 import Engine
-import Store
 import Logging
 import ServiceLifecycle
+import Store
 import UnixSignals
 
 /// Reloads the rules on SIGHUP, like `POST /v1/rules/reload`.

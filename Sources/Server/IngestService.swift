@@ -1,7 +1,7 @@
 import Engine
-import Store
 import Logging
 import ServiceLifecycle
+import Store
 import Synchronization
 
 /// Group commit for ingest: concurrent requests wait in line while one transaction is being

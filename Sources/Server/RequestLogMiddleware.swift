@@ -11,7 +11,8 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static var header: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         var context = context
         let id = Self.clientID(request.headers[Self.header]) ?? "\(RequestID())"
         context.logger[metadataKey: "request.id"] = "\(id)"

@@ -1,7 +1,7 @@
 import BuiltinPlugins
 import Engine
-import Store
 import Logging
+import Store
 import Synchronization
 
 /// The rules the service evaluates with, swapped atomically on reload: the scheduler takes the
@@ -31,7 +31,8 @@ final class RulesHolder: Sendable {
         guard let rules = outcome.rules else {
             metrics.reloadFailed()
             for diagnostic in outcome.diagnostics { logger.error("\(diagnostic)") }
-            logger.error("rules reload refused; the old rules keep serving", metadata: ["rules.errors": "\(outcome.diagnostics.count)"])
+            logger.error(
+                "rules reload refused; the old rules keep serving", metadata: ["rules.errors": "\(outcome.diagnostics.count)"])
             return .failure(RuleLoadFailure(diagnostics: outcome.diagnostics))
         }
         try await store.recordRulesVersion(rules.version, files: outcome.sources, now: now)

@@ -85,7 +85,9 @@ package struct SchedulerDriver: Sendable {
                 }
             case .waitForEvents:
                 let arrived = await environment.waitForEvents()
-                action = arrived && !environment.stopRequested() ? (machine.eventsArrived() ?? .stop) : (machine.requestStop() ?? .stop)
+                action =
+                    arrived && !environment.stopRequested()
+                    ? (machine.eventsArrived() ?? .stop) : (machine.requestStop() ?? .stop)
             case .backOff(let attempt):
                 do {
                     try await environment.sleep(.milliseconds(min(5_000, 100 << min(attempt, 6))))

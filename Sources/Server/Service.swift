@@ -27,7 +27,8 @@ package func buildApplication(
         serviceMetrics.ingested(queued)
         scheduler.eventsArrived()
     }
-    let routes = APIRoutes(store: store, rules: holder, ingest: ingest, metrics: serviceMetrics, settings: settings, logger: logger)
+    let routes = APIRoutes(
+        store: store, rules: holder, ingest: ingest, metrics: serviceMetrics, settings: settings, logger: logger)
     let bodyTimeout = TimeAmount(settings.bodyTimeout)
     return Application(
         router: routes.router(),
@@ -39,7 +40,9 @@ package func buildApplication(
             address: .hostname(settings.host, port: settings.port), serverName: "cashback",
             availableConnectionsDelegate: ConnectionLimit.fitting(settings.maxConnections, logger: logger)),
         services: [
-            scheduler, ConfirmationService(store: store, interval: settings.confirmInterval, metrics: serviceMetrics, logger: logger), ingest,
+            scheduler,
+            ConfirmationService(store: store, interval: settings.confirmInterval, metrics: serviceMetrics, logger: logger),
+            ingest,
             HangupReloadService(rules: holder, logger: logger),
         ],
         onServerRunning: { channel in onServerRunning(channel.localAddress?.port ?? settings.port) },

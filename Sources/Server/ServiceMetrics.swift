@@ -26,14 +26,18 @@ final class ServiceMetrics: Sendable {
         batchFailures = registry.makeCounter(
             name: "cashback_batch_failures_total", help: "Scheduler batches that failed to commit (retried after a back-off).")
         commitDuration = registry.makeDurationHistogram(
-            name: "cashback_batch_commit_seconds", buckets: [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10)],
+            name: "cashback_batch_commit_seconds",
+            buckets: [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10)],
             help: "Time to claim, evaluate and commit one batch.")
         depthGauge = registry.makeGauge(name: "cashback_queue_depth", help: "Events accepted but not processed yet.")
-        lagGauge = registry.makeGauge(name: "cashback_processing_lag_seconds", help: "How long the oldest queued event has waited.")
+        lagGauge = registry.makeGauge(
+            name: "cashback_processing_lag_seconds", help: "How long the oldest queued event has waited.")
         reloadFailures = registry.makeCounter(
-            name: "cashback_rules_reload_failures_total", help: "Reloads refused because the rules had errors (the old rules kept serving).")
+            name: "cashback_rules_reload_failures_total",
+            help: "Reloads refused because the rules had errors (the old rules kept serving).")
         lastSweep = registry.makeGauge(
-            name: "cashback_last_confirmation_sweep_timestamp_seconds", help: "When the ledger was last swept for lines due (Unix time).")
+            name: "cashback_last_confirmation_sweep_timestamp_seconds",
+            help: "When the ledger was last swept for lines due (Unix time).")
         depth = Atomic(queueDepth)
         depthGauge.set(Int64(queueDepth))
         // Every status from the start, at zero, so that rates and alerts see the series at once.

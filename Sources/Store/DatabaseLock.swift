@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one-writer lock of a database: `serve` and `process` hold it for their whole run, so a
@@ -21,9 +21,11 @@ package final class DatabaseLock: Sendable {
             throw StoreError(.cannotOpen, path: path, "cannot open the database: \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let error = errno == EWOULDBLOCK
+            let error =
+                errno == EWOULDBLOCK
                 ? StoreError(
-                    .inUse, path: path, "in use by another `cashback serve` or `cashback process`; stop it first (one scheduler per database)")
+                    .inUse, path: path,
+                    "in use by another `cashback serve` or `cashback process`; stop it first (one scheduler per database)")
                 : StoreError(.cannotOpen, path: path, "cannot be locked: \(String(cString: strerror(errno)))")
             close(descriptor)
             throw error

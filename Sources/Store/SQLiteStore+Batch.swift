@@ -81,8 +81,11 @@ extension SQLiteStore {
                 case .dead(let failure):
                     guard case .event(let event, _) = queued.input else { continue }
                     try db.execute(
-                        sql: "INSERT OR REPLACE INTO dead (queue_seq, event_id, error, attempts, failed_at) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [queued.sequence, event.id, failure.description, evaluator.pluginFailures.attempts, now.epochSeconds])
+                        sql:
+                            "INSERT OR REPLACE INTO dead (queue_seq, event_id, error, attempts, failed_at) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [
+                            queued.sequence, event.id, failure.description, evaluator.pluginFailures.attempts, now.epochSeconds,
+                        ])
                     summary.dead += 1
                     summary.statuses["dead", default: 0] += 1
                 }

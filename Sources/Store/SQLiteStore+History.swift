@@ -49,9 +49,11 @@ extension SQLiteStore {
 
     /// The files of a recorded rules version.
     package func rulesSnapshot(_ version: String) async throws -> [RuleSource]? {
-        guard let text = try await pool.read({ db in
-            try String.fetchOne(db, sql: "SELECT files FROM rules_snapshots WHERE version = ?", arguments: [version])
-        }) else { return nil }
+        guard
+            let text = try await pool.read({ db in
+                try String.fetchOne(db, sql: "SELECT files FROM rules_snapshots WHERE version = ?", arguments: [version])
+            })
+        else { return nil }
         guard case .array(let files) = try JSONParser.parse(text) else { return nil }
         return files.compactMap { file in
             guard case .string(let path)? = file["path"], case .string(let content)? = file["text"] else { return nil }

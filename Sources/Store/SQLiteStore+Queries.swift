@@ -64,10 +64,11 @@ extension SQLiteStore {
             {
                 return .dead(error: error)
             }
-            let queued = try Bool.fetchOne(
-                db,
-                sql: "SELECT 1 FROM queue WHERE event_id = ? AND seq > (SELECT processed_through FROM progress) LIMIT 1",
-                arguments: [id]) ?? false
+            let queued =
+                try Bool.fetchOne(
+                    db,
+                    sql: "SELECT 1 FROM queue WHERE event_id = ? AND seq > (SELECT processed_through FROM progress) LIMIT 1",
+                    arguments: [id]) ?? false
             if queued { return .queued }
             if let first = rows.first {
                 let json: String = first["json"]
@@ -139,9 +140,10 @@ extension SQLiteStore {
                 entry.clawbacks = row["clawed"]
                 byCurrency[currency] = entry
             }
-            let budgetUsed = try Int.fetchOne(
-                db, sql: "SELECT amount FROM usage WHERE limit_id = ? AND account = '' AND period = 'lifetime'",
-                arguments: ["\(id)#budget"]) ?? 0
+            let budgetUsed =
+                try Int.fetchOne(
+                    db, sql: "SELECT amount FROM usage WHERE limit_id = ? AND account = '' AND period = 'lifetime'",
+                    arguments: ["\(id)#budget"]) ?? 0
             return (byCurrency.values.sorted { $0.currency < $1.currency }, budgetUsed)
         }
     }
@@ -150,7 +152,8 @@ extension SQLiteStore {
     package func oldestQueuedAcceptance() async throws -> Int64? {
         try await pool.read { db in
             try Int64.fetchOne(
-                db, sql: "SELECT accepted_at FROM queue WHERE seq > (SELECT processed_through FROM progress) ORDER BY seq LIMIT 1")
+                db, sql: "SELECT accepted_at FROM queue WHERE seq > (SELECT processed_through FROM progress) ORDER BY seq LIMIT 1"
+            )
         }
     }
 

@@ -92,7 +92,8 @@ package final class SQLiteStore: Sendable {
         }
         guard findings == ["ok"] else {
             throw StoreError(
-                .damaged, path: path, "the database is damaged (\(findings.prefix(3).joined(separator: "; "))); restore it from a backup")
+                .damaged, path: path,
+                "the database is damaged (\(findings.prefix(3).joined(separator: "; "))); restore it from a backup")
         }
     }
 
@@ -100,118 +101,119 @@ package final class SQLiteStore: Sendable {
     package static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("2026-11-25 queue, state, decisions, ledger") { db in
-            try db.execute(sql: """
-                CREATE TABLE queue (
-                  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                  event_id TEXT NOT NULL,
-                  body TEXT NOT NULL,
-                  file TEXT,
-                  line INTEGER,
-                  accepted_at INTEGER NOT NULL
-                );
-                CREATE TABLE accepted (
-                  event_id TEXT PRIMARY KEY,
-                  fingerprint TEXT NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE progress (
-                  id INTEGER PRIMARY KEY CHECK (id = 1),
-                  processed_through INTEGER NOT NULL
-                );
-                INSERT INTO progress VALUES (1, 0);
-                CREATE TABLE rules_versions (
-                  version TEXT PRIMARY KEY,
-                  recorded_at INTEGER NOT NULL
-                ) WITHOUT ROWID;
-                -- Snapshots live apart: decisions and ledger lines check their version's row,
-                -- which must stay small (a snapshot of 1,000 partner files is hundreds of KB).
-                CREATE TABLE rules_snapshots (
-                  version TEXT PRIMARY KEY REFERENCES rules_versions(version),
-                  files TEXT NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE decisions (
-                  position INTEGER PRIMARY KEY AUTOINCREMENT,
-                  queue_seq INTEGER NOT NULL REFERENCES queue(seq),
-                  event_id TEXT,
-                  status TEXT NOT NULL,
-                  partner TEXT,
-                  currency TEXT,
-                  json TEXT NOT NULL,
-                  trace TEXT,
-                  payment_amount INTEGER,
-                  rules_version TEXT NOT NULL REFERENCES rules_versions(version),
-                  processed_at INTEGER NOT NULL
-                );
-                CREATE INDEX decisions_partner ON decisions(partner, currency) WHERE partner IS NOT NULL;
-                CREATE INDEX decisions_event ON decisions(event_id);
-                CREATE TABLE dead (
-                  queue_seq INTEGER PRIMARY KEY REFERENCES queue(seq),
-                  event_id TEXT NOT NULL,
-                  error TEXT NOT NULL,
-                  attempts INTEGER NOT NULL,
-                  failed_at INTEGER NOT NULL
-                );
-                CREATE TABLE seen (
-                  event_id TEXT PRIMARY KEY,
-                  kind TEXT NOT NULL,
-                  fingerprint TEXT NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE payments (
-                  id INTEGER PRIMARY KEY,
-                  event_id TEXT NOT NULL UNIQUE,
-                  record TEXT NOT NULL
-                );
-                CREATE TABLE usage (
-                  limit_id TEXT NOT NULL,
-                  account TEXT NOT NULL,
-                  period TEXT NOT NULL,
-                  period_index INTEGER NOT NULL,
-                  amount INTEGER NOT NULL,
-                  count INTEGER NOT NULL,
-                  PRIMARY KEY (limit_id, account, period, period_index)
-                ) WITHOUT ROWID;
-                CREATE TABLE purchases (
-                  account TEXT NOT NULL,
-                  partner TEXT NOT NULL,
-                  count INTEGER NOT NULL,
-                  PRIMARY KEY (account, partner)
-                ) WITHOUT ROWID;
-                CREATE TABLE spend (
-                  account TEXT NOT NULL,
-                  partner TEXT NOT NULL,
-                  currency TEXT NOT NULL,
-                  day INTEGER NOT NULL,
-                  amount INTEGER NOT NULL,
-                  PRIMARY KEY (account, partner, currency, day)
-                ) WITHOUT ROWID;
-                CREATE TABLE orphans (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT,
-                  original_id TEXT NOT NULL,
-                  event_id TEXT NOT NULL,
-                  queue_seq INTEGER NOT NULL REFERENCES queue(seq)
-                );
-                CREATE INDEX orphans_original ON orphans(original_id);
-                CREATE TABLE ledger (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT,
-                  decision_position INTEGER NOT NULL REFERENCES decisions(position),
-                  event_id TEXT NOT NULL,
-                  account TEXT NOT NULL,
-                  partner TEXT,
-                  rule TEXT NOT NULL,
-                  currency TEXT NOT NULL,
-                  amount INTEGER NOT NULL CHECK (amount != 0),
-                  occurred_at INTEGER NOT NULL,
-                  confirm_at INTEGER NOT NULL,
-                  status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed')),
-                  rules_version TEXT NOT NULL REFERENCES rules_versions(version)
-                );
-                CREATE INDEX ledger_pending ON ledger(confirm_at) WHERE status = 'pending';
-                CREATE INDEX ledger_account ON ledger(account, id);
-                CREATE INDEX ledger_partner_rule ON ledger(partner, rule);
-                CREATE TABLE credits (
-                  cursor INTEGER PRIMARY KEY AUTOINCREMENT,
-                  ledger_id INTEGER NOT NULL UNIQUE REFERENCES ledger(id)
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE queue (
+                      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                      event_id TEXT NOT NULL,
+                      body TEXT NOT NULL,
+                      file TEXT,
+                      line INTEGER,
+                      accepted_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE accepted (
+                      event_id TEXT PRIMARY KEY,
+                      fingerprint TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE progress (
+                      id INTEGER PRIMARY KEY CHECK (id = 1),
+                      processed_through INTEGER NOT NULL
+                    );
+                    INSERT INTO progress VALUES (1, 0);
+                    CREATE TABLE rules_versions (
+                      version TEXT PRIMARY KEY,
+                      recorded_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    -- Snapshots live apart: decisions and ledger lines check their version's row,
+                    -- which must stay small (a snapshot of 1,000 partner files is hundreds of KB).
+                    CREATE TABLE rules_snapshots (
+                      version TEXT PRIMARY KEY REFERENCES rules_versions(version),
+                      files TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE decisions (
+                      position INTEGER PRIMARY KEY AUTOINCREMENT,
+                      queue_seq INTEGER NOT NULL REFERENCES queue(seq),
+                      event_id TEXT,
+                      status TEXT NOT NULL,
+                      partner TEXT,
+                      currency TEXT,
+                      json TEXT NOT NULL,
+                      trace TEXT,
+                      payment_amount INTEGER,
+                      rules_version TEXT NOT NULL REFERENCES rules_versions(version),
+                      processed_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX decisions_partner ON decisions(partner, currency) WHERE partner IS NOT NULL;
+                    CREATE INDEX decisions_event ON decisions(event_id);
+                    CREATE TABLE dead (
+                      queue_seq INTEGER PRIMARY KEY REFERENCES queue(seq),
+                      event_id TEXT NOT NULL,
+                      error TEXT NOT NULL,
+                      attempts INTEGER NOT NULL,
+                      failed_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE seen (
+                      event_id TEXT PRIMARY KEY,
+                      kind TEXT NOT NULL,
+                      fingerprint TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE payments (
+                      id INTEGER PRIMARY KEY,
+                      event_id TEXT NOT NULL UNIQUE,
+                      record TEXT NOT NULL
+                    );
+                    CREATE TABLE usage (
+                      limit_id TEXT NOT NULL,
+                      account TEXT NOT NULL,
+                      period TEXT NOT NULL,
+                      period_index INTEGER NOT NULL,
+                      amount INTEGER NOT NULL,
+                      count INTEGER NOT NULL,
+                      PRIMARY KEY (limit_id, account, period, period_index)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE purchases (
+                      account TEXT NOT NULL,
+                      partner TEXT NOT NULL,
+                      count INTEGER NOT NULL,
+                      PRIMARY KEY (account, partner)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE spend (
+                      account TEXT NOT NULL,
+                      partner TEXT NOT NULL,
+                      currency TEXT NOT NULL,
+                      day INTEGER NOT NULL,
+                      amount INTEGER NOT NULL,
+                      PRIMARY KEY (account, partner, currency, day)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE orphans (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      original_id TEXT NOT NULL,
+                      event_id TEXT NOT NULL,
+                      queue_seq INTEGER NOT NULL REFERENCES queue(seq)
+                    );
+                    CREATE INDEX orphans_original ON orphans(original_id);
+                    CREATE TABLE ledger (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      decision_position INTEGER NOT NULL REFERENCES decisions(position),
+                      event_id TEXT NOT NULL,
+                      account TEXT NOT NULL,
+                      partner TEXT,
+                      rule TEXT NOT NULL,
+                      currency TEXT NOT NULL,
+                      amount INTEGER NOT NULL CHECK (amount != 0),
+                      occurred_at INTEGER NOT NULL,
+                      confirm_at INTEGER NOT NULL,
+                      status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed')),
+                      rules_version TEXT NOT NULL REFERENCES rules_versions(version)
+                    );
+                    CREATE INDEX ledger_pending ON ledger(confirm_at) WHERE status = 'pending';
+                    CREATE INDEX ledger_account ON ledger(account, id);
+                    CREATE INDEX ledger_partner_rule ON ledger(partner, rule);
+                    CREATE TABLE credits (
+                      cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+                      ledger_id INTEGER NOT NULL UNIQUE REFERENCES ledger(id)
+                    );
+                    """)
         }
         return migrator
     }

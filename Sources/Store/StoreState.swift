@@ -127,7 +127,8 @@ package final class StoreState: EvaluationState {
                 arguments: arguments)
             for row in spends {
                 let partner: String = row["partner"]
-                let scope = SpendScope(account: row["account"], partner: partner.isEmpty ? nil : partner, currency: row["currency"])
+                let scope = SpendScope(
+                    account: row["account"], partner: partner.isEmpty ? nil : partner, currency: row["currency"])
                 snapshot.spends[scope, default: [:]][row["day"]] = row["amount"]
             }
         }

@@ -20,73 +20,86 @@ public struct Workload: Sendable {
     /// The rule files, as (path relative to the rules directory, YAML text).
     public var ruleFiles: [(path: String, text: String)] {
         var files: [(String, String)] = [
-            ("program.yaml", """
-            currency: EUR
-            timezone: Europe/Paris
-            confirm_after: 30d
-            limits:
-              - { per: account, period: month, max: 40.00 }
-            rules:
-              - id: welcome
-                when:
-                  - first_purchase: true
-                reward: { flat: 3.00 }
+            (
+                "program.yaml",
+                """
+                currency: EUR
+                timezone: Europe/Paris
+                confirm_after: 30d
                 limits:
-                  - { per: all, period: lifetime, count: 25 }
-              - id: abroad
-                when:
-                  - country: { not: [FR] }
-                reward: { percentage: 1% }
-            """),
-            ("partners/budgeted.yaml", """
-            partner: budgeted
-            match: { mid: [B1, B2] }
-            budget: 150.00
-            stacking: best
-            rules:
-              - id: base
-                reward: { percentage: 4% }
-              - id: big
-                when:
-                  - amount: { min: 100.00 }
-                reward: { flat: 6.00 }
+                  - { per: account, period: month, max: 40.00 }
+                rules:
+                  - id: welcome
+                    when:
+                      - first_purchase: true
+                    reward: { flat: 3.00 }
+                    limits:
+                      - { per: all, period: lifetime, count: 25 }
+                  - id: abroad
+                    when:
+                      - country: { not: [FR] }
+                    reward: { percentage: 1% }
+                """
+            ),
+            (
+                "partners/budgeted.yaml",
+                """
+                partner: budgeted
+                match: { mid: [B1, B2] }
+                budget: 150.00
+                stacking: best
+                rules:
+                  - id: base
+                    reward: { percentage: 4% }
+                  - id: big
+                    when:
+                      - amount: { min: 100.00 }
+                    reward: { flat: 6.00 }
+                    limits:
+                      - { per: all, period: day, max: 30.00 }
+                """
+            ),
+            (
+                "partners/capped.yaml",
+                """
+                partner: capped
+                match: { name: ["CAPPED*"] }
                 limits:
-                  - { per: all, period: day, max: 30.00 }
-            """),
-            ("partners/capped.yaml", """
-            partner: capped
-            match: { name: ["CAPPED*"] }
-            limits:
-              - { per: account, period: week, max: 12.00, count: 3 }
-            rules:
-              - id: tiered
-                reward:
-                  tiered:
-                    by: spend
-                    period: month
-                    tiers:
-                      - { from: 0, rate: 2% }
-                      - { from: 200.00, rate: 5% }
-              - id: first
-                when:
-                  - first_purchase: true
-                reward: { flat: 1.50 }
-            """),
+                  - { per: account, period: week, max: 12.00, count: 3 }
+                rules:
+                  - id: tiered
+                    reward:
+                      tiered:
+                        by: spend
+                        period: month
+                        tiers:
+                          - { from: 0, rate: 2% }
+                          - { from: 200.00, rate: 5% }
+                  - id: first
+                    when:
+                      - first_purchase: true
+                    reward: { flat: 1.50 }
+                """
+            ),
         ]
         for index in 0..<(partners - 3) {
-            files.append(("partners/shops/shop\(index).yaml", """
-            partner: shop\(index)
-            match: { mid: [S\(index)A, S\(index)B], siret: ["\(Workload.siret(index))"] }
-            rules:
-              - id: base
-                reward: { percentage: \(1 + index % 5)% }
-                limits:
-                  - { per: account, period: month, max: 20.00 }
-              - id: weekend
-                when:
-                  - weekday: [sat, sun]
-                reward: { flat: 0.50 }
-            """))
+            files.append(
+                (
+                    "partners/shops/shop\(index).yaml",
+                    """
+                    partner: shop\(index)
+                    match: { mid: [S\(index)A, S\(index)B], siret: ["\(Workload.siret(index))"] }
+                    rules:
+                      - id: base
+                        reward: { percentage: \(1 + index % 5)% }
+                        limits:
+                          - { per: account, period: month, max: 20.00 }
+                      - id: weekend
+                        when:
+                          - weekday: [sat, sun]
+                        reward: { flat: 0.50 }
+                    """
+                ))
         }
         return files
     }
@@ -114,36 +127,51 @@ public struct Workload: Sendable {
             case 0 where !payments.isEmpty:
                 let original = payments[random.next(payments.count)]
                 let amount = max(1, original.amount * (1 + random.next(120)) / 100)
-                lines.append(#"{"id":"r\#(index)","type":"refund","original_id":"\#(original.id)","occurred_at":"\#(time)","amount":"\#(Workload.decimal(amount))","currency":"EUR"}"#)
+                lines.append(
+                    #"{"id":"r\#(index)","type":"refund","original_id":"\#(original.id)","occurred_at":"\#(time)","amount":"\#(Workload.decimal(amount))","currency":"EUR"}"#
+                )
             case 1 where !payments.isEmpty:
-                lines.append(#"{"id":"v\#(index)","type":"reversal","original_id":"\#(payments[random.next(payments.count)].id)","occurred_at":"\#(time)"}"#)
+                lines.append(
+                    #"{"id":"v\#(index)","type":"reversal","original_id":"\#(payments[random.next(payments.count)].id)","occurred_at":"\#(time)"}"#
+                )
             case 2:
                 let target = "late\(index)"
                 orphanTargets.append(target)
-                lines.append(#"{"id":"o\#(index)","type":"refund","original_id":"\#(target)","occurred_at":"\#(time)","amount":"1.00","currency":"EUR"}"#)
+                lines.append(
+                    #"{"id":"o\#(index)","type":"refund","original_id":"\#(target)","occurred_at":"\#(time)","amount":"1.00","currency":"EUR"}"#
+                )
             case 3 where !lines.isEmpty:
                 lines.append(lines[random.next(lines.count)])
             case 20:
-                lines.append(#"{"id":"bad\#(index)","account":"\#(account)","occurred_at":"\#(time)","amount":"1.001","currency":"EUR","merchant":{"mid":"B1"}}"#)
+                lines.append(
+                    #"{"id":"bad\#(index)","account":"\#(account)","occurred_at":"\#(time)","amount":"1.001","currency":"EUR","merchant":{"mid":"B1"}}"#
+                )
             case 21 where !payments.isEmpty:
                 let original = payments[random.next(payments.count)]
-                lines.append(#"{"id":"\#(original.id)","account":"\#(account)","occurred_at":"\#(time)","amount":"0.01","currency":"EUR","merchant":{"mid":"B1"}}"#)
+                lines.append(
+                    #"{"id":"\#(original.id)","account":"\#(account)","occurred_at":"\#(time)","amount":"0.01","currency":"EUR","merchant":{"mid":"B1"}}"#
+                )
             default:
                 let id = random.next(6) == 0 && !orphanTargets.isEmpty ? orphanTargets.removeFirst() : "p\(index)"
                 let amount = 100 + random.next(30_000)
                 let merchant: String
                 switch random.next(6) {
                 case 0: merchant = #"{"mid":"B\#(1 + random.next(2))","country":"FR"}"#
-                case 1: merchant = #"{"name":"capped \#(random.next(3))","country":"\#(random.next(3) == 0 ? "BE" : "FR")","channel":"online"}"#
+                case 1:
+                    merchant =
+                        #"{"name":"capped \#(random.next(3))","country":"\#(random.next(3) == 0 ? "BE" : "FR")","channel":"online"}"#
                 case 2: merchant = #"{"name":"Elsewhere","country":"DE","mcc":"5411"}"#
                 case 3 where partners > 3:
                     let shop = random.next(partners - 3)
-                    merchant = random.next(4) == 0
+                    merchant =
+                        random.next(4) == 0
                         ? #"{"siret":"\#(Workload.siret(shop))","country":"FR"}"#
                         : #"{"mid":"S\#(shop)\#(random.next(2) == 0 ? "A" : "B")","name":"Shop \#(shop)","country":"FR"}"#
                 default: merchant = #"{"mid":"B1","name":"budget shop"}"#
                 }
-                lines.append(#"{"id":"\#(id)","account":"\#(account)","occurred_at":"\#(time)","amount":"\#(Workload.decimal(amount))","currency":"EUR","merchant":\#(merchant)}"#)
+                lines.append(
+                    #"{"id":"\#(id)","account":"\#(account)","occurred_at":"\#(time)","amount":"\#(Workload.decimal(amount))","currency":"EUR","merchant":\#(merchant)}"#
+                )
                 payments.append((id, amount))
             }
         }

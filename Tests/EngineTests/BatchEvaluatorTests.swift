@@ -30,7 +30,10 @@ import Workload
 
     @Test func streamExercisesCapsBudgetsRefundsOrphansAndDuplicates() throws {
         let lines = try BatchEvaluatorTests.sequential()
-        for needle in [#""status":"duplicate""#, #""status":"orphan""#, #""deferred":true"#, #""status":"clawback""#, #""warning""#, #""status":"no_reward","partner":"budgeted""#] {
+        for needle in [
+            #""status":"duplicate""#, #""status":"orphan""#, #""deferred":true"#, #""status":"clawback""#, #""warning""#,
+            #""status":"no_reward","partner":"budgeted""#,
+        ] {
             #expect(lines.contains { $0.contains(needle) }, "the stream has no \(needle)")
         }
         // The budget runs out: the partner's net cashback (awards less clawbacks) climbs to its
@@ -52,12 +55,14 @@ import Workload
     @Test(arguments: [1, 2, 4], [1, 7, 512])
     func equalsSequentialProcessing(workers: Int, batchSize: Int) throws {
         let expected = try BatchEvaluatorTests.sequential()
-        let batchEvaluator = BatchEvaluator(evaluator: Evaluator(rules: BatchEvaluatorTests.rules, explain: true), workers: workers)
+        let batchEvaluator = BatchEvaluator(
+            evaluator: Evaluator(rules: BatchEvaluatorTests.rules, explain: true), workers: workers)
         let state = InMemoryState()
         let queued = BatchEvaluatorTests.inputs.enumerated().map { QueuedEvent(sequence: Int64($0.offset), input: $0.element) }
         var actual: [String] = []
         for start in stride(from: 0, to: queued.count, by: batchSize) {
-            for outcome in try batchEvaluator.evaluate(Array(queued[start..<min(start + batchSize, queued.count)]), state: state) {
+            for outcome in try batchEvaluator.evaluate(Array(queued[start..<min(start + batchSize, queued.count)]), state: state)
+            {
                 guard case .decided(let decisions) = outcome else {
                     Issue.record("no plugin fails in this stream")
                     continue
@@ -67,6 +72,9 @@ import Workload
         }
         #expect(actual.count == expected.count)
         let firstDifference = zip(actual, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-        #expect(firstDifference == nil, "first difference at \(firstDifference ?? -1): \(firstDifference.map { actual[$0] } ?? "") vs \(firstDifference.map { expected[$0] } ?? "")")
+        #expect(
+            firstDifference == nil,
+            "first difference at \(firstDifference ?? -1): \(firstDifference.map { actual[$0] } ?? "") vs \(firstDifference.map { expected[$0] } ?? "")"
+        )
     }
 }

@@ -185,7 +185,9 @@ import Testing
         var lines: [String] = []
         for (stamp, timestamp) in edgeTimestamps.enumerated() {
             for index in zones.indices {
-                let merchants = [#"{"mid":"M\#(index)","mcc":"5411"}"#, #"{"name":"ZONE\#(index) SHOP"}"#, #"{"name":"ACTIVE SHOP"}"#]
+                let merchants = [
+                    #"{"mid":"M\#(index)","mcc":"5411"}"#, #"{"name":"ZONE\#(index) SHOP"}"#, #"{"name":"ACTIVE SHOP"}"#,
+                ]
                 for (kind, merchant) in merchants.enumerated() {
                     let id = "p\(stamp)-\(index)-\(kind)"
                     lines.append(
@@ -195,7 +197,9 @@ import Testing
                         #"{"id":"r-\#(id)","type":"refund","original_id":"\#(id)","occurred_at":"\#(timestamp)","amount":"1.00","currency":"EUR"}"#
                     )
                 }
-                lines.append(#"{"id":"v\#(stamp)-\#(index)","type":"reversal","original_id":"p\#(stamp)-\#(index)-1","occurred_at":"\#(timestamp)"}"#)
+                lines.append(
+                    #"{"id":"v\#(stamp)-\#(index)","type":"reversal","original_id":"p\#(stamp)-\#(index)-1","occurred_at":"\#(timestamp)"}"#
+                )
             }
         }
         return lines
@@ -212,9 +216,10 @@ import Testing
 
     @Test func everyEdgeEventIsDecidedWithEveryPeriodAndCalendarCondition() throws {
         let rules = try CalendarEdgeTests.hostileRules()
-        let lines = CalendarEdgeTests.edgeEvents() + [
-            #"{"id":"after","account":"A1","occurred_at":"2026-11-02T10:00:00Z","amount":"20.00","currency":"EUR","merchant":{"mid":"M1"}}"#
-        ]
+        let lines =
+            CalendarEdgeTests.edgeEvents() + [
+                #"{"id":"after","account":"A1","occurred_at":"2026-11-02T10:00:00Z","amount":"20.00","currency":"EUR","merchant":{"mid":"M1"}}"#
+            ]
         for explain in [false, true] {
             let evaluator = Evaluator(rules: rules, explain: explain)
             let state = InMemoryState()

@@ -27,7 +27,10 @@ import Testing
         #expect(DecimalAmount.minorUnits("99999999999999999999999", digits: 2) == .failure(.tooLarge))
     }
 
-    @Test(arguments: [(250, 2, "2.50"), (5, 2, "0.05"), (-5, 2, "-0.05"), (0, 2, "0.00"), (250, 0, "250"), (1250, 3, "1.250"), (-125, 0, "-125")])
+    @Test(arguments: [
+        (250, 2, "2.50"), (5, 2, "0.05"), (-5, 2, "-0.05"), (0, 2, "0.00"), (250, 0, "250"), (1250, 3, "1.250"),
+        (-125, 0, "-125"),
+    ])
     func formatsWithExactlyTheCurrencyDigits(units: Int, digits: Int, expected: String) {
         #expect(DecimalAmount.format(units, digits: digits) == expected)
     }

@@ -13,7 +13,8 @@ import Testing
     }
 
     static func payment(_ id: String, amount: String = "10000000000.00", account: String = "a1") -> EventInput {
-        let line = #"{"id":"\#(id)","account":"\#(account)","occurred_at":"2026-11-02T10:00:00Z","amount":"\#(amount)","currency":"EUR","merchant":{"mid":"M1"}}"#
+        let line =
+            #"{"id":"\#(id)","account":"\#(account)","occurred_at":"2026-11-02T10:00:00Z","amount":"\#(amount)","currency":"EUR","merchant":{"mid":"M1"}}"#
         switch EventParser.parse(line: Array(line.utf8)) {
         case .success(let event): return .event(event, EventOrigin())
         case .failure(let error): return .invalid(error, EventOrigin())
@@ -50,7 +51,9 @@ import Testing
         // As if some 9.2 million payments of 10^12 minor units had been rewarded already.
         state.addUsage(key, amount: Int.max - 5, count: 7)
         let evaluator = Evaluator(rules: rules)
-        #expect(throws: PluginFailure.self) { try EvaluationBoundsTests.pluginFailure { try evaluator.process(EvaluationBoundsTests.payment("p1"), state: state) } }
+        #expect(throws: PluginFailure.self) {
+            try EvaluationBoundsTests.pluginFailure { try evaluator.process(EvaluationBoundsTests.payment("p1"), state: state) }
+        }
         // Nothing changed: the id is not seen and the usage is as it was.
         #expect(state.seenEvent("p1") == nil)
         #expect(state.usage(key) == Usage(amount: Int.max - 5, count: 7))
@@ -108,7 +111,9 @@ import Testing
             registry: registry)
         let state = InMemoryState()
         #expect(throws: PluginFailure.self) {
-            try EvaluationBoundsTests.pluginFailure { try Evaluator(rules: rules).process(EvaluationBoundsTests.payment("p1"), state: state) }
+            try EvaluationBoundsTests.pluginFailure {
+                try Evaluator(rules: rules).process(EvaluationBoundsTests.payment("p1"), state: state)
+            }
         }
         #expect(state.seenEvent("p1") == nil)
     }
@@ -117,7 +122,10 @@ import Testing
         let rule = { (owner: String, index: Int) in "  - { id: \(owner)\(index), reward: { percentage: 100% } }" }
         let rules = try EvaluationBoundsTests.rules([
             ("program.yaml", "rules:\n" + (0..<200).map { rule("g", $0) }.joined(separator: "\n") + "\n"),
-            ("partners/p.yaml", "partner: p\nmatch: { mid: [M1] }\nrules:\n" + (0..<200).map { rule("r", $0) }.joined(separator: "\n") + "\n"),
+            (
+                "partners/p.yaml",
+                "partner: p\nmatch: { mid: [M1] }\nrules:\n" + (0..<200).map { rule("r", $0) }.joined(separator: "\n") + "\n"
+            ),
         ])
         let state = InMemoryState()
         let evaluator = Evaluator(rules: rules)
@@ -134,7 +142,8 @@ import Testing
         var comparison = RulesComparison(keepChanges: 0)
         let big = Decision(
             eventID: "p", kind: .payment, account: "a",
-            outcome: .reward(Decision.Amounts(partner: "p", currency: euro, lines: [Decision.Line(rule: "p/r", amount: Int.max / 2)])))
+            outcome: .reward(
+                Decision.Amounts(partner: "p", currency: euro, lines: [Decision.Line(rule: "p/r", amount: Int.max / 2)])))
         for _ in 0..<5 { comparison.add(base: [big], candidate: [big, big]) }
         let row = try #require(comparison.sortedRows.first)
         #expect(row.base.cashback == Int128(Int.max / 2) * 5)
@@ -144,7 +153,8 @@ import Testing
     }
 
     @Test func aStoredRecordWithImpossibleNanosecondsReadsAsNoRecordNotATrap() {
-        let text = #"{"id":"p","account":"a","currency":"EUR","amount":100,"at":0,"ns":99999999999,"refunded":0,"released":false,"lines":[],"counts":[]}"#
+        let text =
+            #"{"id":"p","account":"a","currency":"EUR","amount":100,"at":0,"ns":99999999999,"refunded":0,"released":false,"lines":[],"counts":[]}"#
         #expect(PaymentRecord(jsonText: text) == nil)
         #expect(PaymentRecord(jsonText: text.replacingOccurrences(of: "99999999999", with: "5")) != nil)
     }

@@ -2,7 +2,8 @@ import Engine
 import Testing
 
 @Suite struct EventParserTests {
-    static let payment = #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"50.00","currency":"EUR","merchant":{"name":"SHOP","mcc":"5411","country":"FR","channel":"online"}}"#
+    static let payment =
+        #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"50.00","currency":"EUR","merchant":{"name":"SHOP","mcc":"5411","country":"FR","channel":"online"}}"#
 
     func parse(_ text: String) -> Result<Event, EventError> { EventParser.parse(line: Array(text.utf8)) }
 
@@ -16,22 +17,46 @@ import Testing
     }
 
     @Test func amountsCompareByValueAndInstantsByInstant() throws {
-        let a = try parse(#"{"id":"p","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"10.5","currency":"EUR","merchant":{"name":"S"}}"#).get()
-        let b = try parse(#"{"merchant":{"name":"S"},"id":"p","account":"a","occurred_at":"2026-11-02T11:00:00+01:00","amount":10.50,"currency":"EUR","type":"payment","note":"x"}"#).get()
+        let a = try parse(
+            #"{"id":"p","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"10.5","currency":"EUR","merchant":{"name":"S"}}"#
+        ).get()
+        let b = try parse(
+            #"{"merchant":{"name":"S"},"id":"p","account":"a","occurred_at":"2026-11-02T11:00:00+01:00","amount":10.50,"currency":"EUR","type":"payment","note":"x"}"#
+        ).get()
         #expect(a.fingerprint == b.fingerprint)
-        let c = try parse(#"{"id":"p","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"10.51","currency":"EUR","merchant":{"name":"S"}}"#).get()
+        let c = try parse(
+            #"{"id":"p","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"10.51","currency":"EUR","merchant":{"name":"S"}}"#
+        ).get()
         #expect(a.fingerprint != c.fingerprint)
     }
 
     @Test(arguments: [
-        (#"{"id":"x","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":null,"currency":"EUR","merchant":{"name":"S"}}"#, "amount"),
-        (#"{"id":"x","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"name":"S"},"original_amount":"2.00"}"#, "original_currency"),
-        (#"{"id":"x","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"name":"S","country":"fr"}}"#, "merchant.country"),
-        (#"{"id":"x","type":"refund","original_id":"p","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"mcc":"12"}}"#, "merchant.mcc"),
+        (
+            #"{"id":"x","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":null,"currency":"EUR","merchant":{"name":"S"}}"#,
+            "amount"
+        ),
+        (
+            #"{"id":"x","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"name":"S"},"original_amount":"2.00"}"#,
+            "original_currency"
+        ),
+        (
+            #"{"id":"x","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"name":"S","country":"fr"}}"#,
+            "merchant.country"
+        ),
+        (
+            #"{"id":"x","type":"refund","original_id":"p","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"mcc":"12"}}"#,
+            "merchant.mcc"
+        ),
         (#"{"id":"x","type":"refund","original_id":"p","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00"}"#, "currency"),
         (#"{"id":"x","type":"reversal","occurred_at":"2026-11-02T10:00:00Z"}"#, "original_id"),
-        (#"{"id":"x","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"1","currency":"JPY","merchant":{"name":"S"},"account":5}"#, "account"),
-        (#"{"id":"x","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":1e3,"currency":"EUR","merchant":{"name":"S"}}"#, "amount"),
+        (
+            #"{"id":"x","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"1","currency":"JPY","merchant":{"name":"S"},"account":5}"#,
+            "account"
+        ),
+        (
+            #"{"id":"x","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":1e3,"currency":"EUR","merchant":{"name":"S"}}"#,
+            "amount"
+        ),
         (#"{"id":"","account":"a"}"#, "id"),
     ])
     func invalidEventsNameTheirField(text: String, field: String) {
@@ -43,7 +68,10 @@ import Testing
     }
 
     @Test func invalidEventsKeepTheirIdWhenValid() {
-        guard case .failure(let error) = parse(#"{"id":"v3","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"name":"S"}}"#) else {
+        guard
+            case .failure(let error) = parse(
+                #"{"id":"v3","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"name":"S"}}"#)
+        else {
             Issue.record("should be invalid")
             return
         }
@@ -61,7 +89,13 @@ import Testing
     }
 
     @Test func amountLimitIsInclusive() {
-        #expect((try? parse(#"{"id":"x","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"10000000000.00","currency":"EUR","merchant":{"name":"S"}}"#).get()) != nil)
-        #expect((try? parse(#"{"id":"x","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"1000000000001","currency":"JPY","merchant":{"name":"S"}}"#).get()) == nil)
+        #expect(
+            (try? parse(
+                #"{"id":"x","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"10000000000.00","currency":"EUR","merchant":{"name":"S"}}"#
+            ).get()) != nil)
+        #expect(
+            (try? parse(
+                #"{"id":"x","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"1000000000001","currency":"JPY","merchant":{"name":"S"}}"#
+            ).get()) == nil)
     }
 }

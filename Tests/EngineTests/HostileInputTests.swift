@@ -9,7 +9,9 @@ import Testing
             + fields + "}"
     }
 
-    static func payment(account: String = "a1", amount: String = #""12.00""#, merchant: String = #"{"mid":"M1"}"#, extra: String = "")
+    static func payment(
+        account: String = "a1", amount: String = #""12.00""#, merchant: String = #"{"mid":"M1"}"#, extra: String = ""
+    )
         -> String
     {
         event(#""account":"\#(account)","amount":\#(amount),"merchant":\#(merchant)"# + extra)
@@ -28,11 +30,15 @@ import Testing
         let combining = "a" + String(repeating: "\u{301}", count: 5_000)
         #expect(combining.count == 1, "one Character")
         #expect(HostileInputTests.error(HostileInputTests.payment(account: combining))?.field == "account")
-        #expect(HostileInputTests.error(HostileInputTests.payment(merchant: #"{"mid":"\#(combining)"}"#))?.field == "merchant.mid")
-        #expect(HostileInputTests.error(HostileInputTests.payment(merchant: #"{"name":"\#(combining)"}"#))?.field == "merchant.name")
+        #expect(
+            HostileInputTests.error(HostileInputTests.payment(merchant: #"{"mid":"\#(combining)"}"#))?.field == "merchant.mid")
+        #expect(
+            HostileInputTests.error(HostileInputTests.payment(merchant: #"{"name":"\#(combining)"}"#))?.field == "merchant.name")
     }
 
-    @Test(arguments: [("account", 128, true), ("account", 129, false), ("mid", 128, true), ("mid", 129, false), ("name", 129, false)])
+    @Test(arguments: [
+        ("account", 128, true), ("account", 129, false), ("mid", 128, true), ("mid", 129, false), ("name", 129, false),
+    ])
     func boundsAreInScalars(field: String, scalars: Int, valid: Bool) {
         // "é" written as e + U+0301: two scalars per character.
         let text = String(repeating: "e\u{301}", count: scalars / 2) + (scalars % 2 == 1 ? "x" : "")
@@ -61,9 +67,12 @@ import Testing
         let long = HostileInputTests.error(HostileInputTests.payment(amount: zeros))
         #expect(long?.field == "amount")
         #expect(long?.message.contains("longer than 32 characters") == true)
-        #expect((try? HostileInputTests.parse(HostileInputTests.payment(amount: #""0000000012.00""#)).get()) != nil, "leading zeros still fit")
+        #expect(
+            (try? HostileInputTests.parse(HostileInputTests.payment(amount: #""0000000012.00""#)).get()) != nil,
+            "leading zeros still fit")
         let stamp = "2026-11-02T10:00:00." + String(repeating: "0", count: 60) + "Z"
-        let event = #"{"id":"p1","account":"a","occurred_at":"\#(stamp)","amount":"1.00","currency":"EUR","merchant":{"mid":"M"}}"#
+        let event =
+            #"{"id":"p1","account":"a","occurred_at":"\#(stamp)","amount":"1.00","currency":"EUR","merchant":{"mid":"M"}}"#
         #expect(HostileInputTests.error(event)?.field == "occurred_at")
     }
 
@@ -77,7 +86,9 @@ import Testing
             ("currency", #""EUR""#), ("merchant", #"{"mid":"M"}"#),
         ]
         let value = #""\u001b[2J\#(String(repeating: "9", count: 5_000))""#
-        if let index = object.firstIndex(where: { $0.0 == field }) { object[index].1 = value } else {
+        if let index = object.firstIndex(where: { $0.0 == field }) {
+            object[index].1 = value
+        } else {
             object.append((field, value))
             if field == "original_currency" { object.append(("original_amount", #""1.00""#)) }
         }
@@ -117,12 +128,14 @@ import Testing
     }
 
     @Test func aRepeatedKeyInTheMerchantNamesTheMerchantField() throws {
-        let error = try #require(HostileInputTests.error(HostileInputTests.payment(merchant: #"{"mid":"M1","name":"A","name":"B"}"#)))
+        let error = try #require(
+            HostileInputTests.error(HostileInputTests.payment(merchant: #"{"mid":"M1","name":"A","name":"B"}"#)))
         #expect(error.description == "merchant.name: duplicate key")
     }
 
     @Test func aRepeatedIdGivesNoEventID() throws {
-        let error = try #require(HostileInputTests.error(#"{"id":"p1","id":"p2","account":"a","occurred_at":"2026-11-02T10:00:00Z"}"#))
+        let error = try #require(
+            HostileInputTests.error(#"{"id":"p1","id":"p2","account":"a","occurred_at":"2026-11-02T10:00:00Z"}"#))
         #expect(error.description == "id: duplicate key")
         #expect(error.eventID == nil)
     }
@@ -143,8 +156,10 @@ import Testing
     // MARK: rule files
 
     static func diagnostics(_ text: String) -> [String] {
-        RuleLoader(registry: .builtin).load(sources: [RuleSource(relativePath: "partners/x.yaml", displayPath: "rules/partners/x.yaml", text: text)])
-            .diagnostics.map(\.description)
+        RuleLoader(registry: .builtin).load(sources: [
+            RuleSource(relativePath: "partners/x.yaml", displayPath: "rules/partners/x.yaml", text: text)
+        ])
+        .diagnostics.map(\.description)
     }
 
     @Test func ruleDiagnosticsQuoteAClippedEscapedValue() throws {
@@ -157,7 +172,8 @@ import Testing
         // YAML keys are at most 1024 characters; values are not.
         let longKey = String(repeating: "q", count: 1_000)
         let longRate = String(repeating: "7", count: 5_000)
-        let partner = "partner: x\nmatch: { mid: [M1] }\n\(longKey): 1\nrules:\n  - id: r\n    reward: { percentage: \"\(longRate)%\" }\n"
+        let partner =
+            "partner: x\nmatch: { mid: [M1] }\n\(longKey): 1\nrules:\n  - id: r\n    reward: { percentage: \"\(longRate)%\" }\n"
         let messages = HostileInputTests.diagnostics(partner)
         #expect(messages.count == 2, "\(messages.map { $0.prefix(300) })")
         for message in messages { #expect(message.unicodeScalars.count < 300, "\(message)") }

@@ -13,7 +13,9 @@ import Testing
         #expect(value["a"] == .array([.number("1"), .bool(true), .null, .string("xé\n")]))
     }
 
-    @Test(arguments: [#"{"id":"v11","account":"a1","#, "[1,]", "{'a':1}", "01", "1.", "\"\u{1}\"", "{\"a\":1} x", #""\ud800""#, ""])
+    @Test(arguments: [
+        #"{"id":"v11","account":"a1","#, "[1,]", "{'a':1}", "01", "1.", "\"\u{1}\"", "{\"a\":1} x", #""\ud800""#, "",
+    ])
     func rejectsInvalidJSONWithAPosition(text: String) {
         #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(text) }
     }

@@ -4,9 +4,9 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The rules loader's I/O errors through a substituted file system: failures that tests running
@@ -54,8 +54,10 @@ import Darwin
     }
 
     @Test(arguments: [
-        (EACCES, false, "permission denied (EACCES)"), (ELOOP, false, "symbolic link loop: too many levels of symbolic links (ELOOP)"),
-        (ENOENT, true, "dangling symbolic link: its target does not exist (ENOENT)"), (ENOENT, false, "no such file or folder (ENOENT)"),
+        (EACCES, false, "permission denied (EACCES)"),
+        (ELOOP, false, "symbolic link loop: too many levels of symbolic links (ELOOP)"),
+        (ENOENT, true, "dangling symbolic link: its target does not exist (ENOENT)"),
+        (ENOENT, false, "no such file or folder (ENOENT)"),
         (EIO, false, "input/output error (EIO)"), (EPERM, false, "operation not permitted (EPERM)"),
     ])
     func errnoValuesReadAsTheirReason(code: Int32, isLink: Bool, reason: String) {
@@ -81,7 +83,10 @@ import Darwin
         defer { try? FileManager.default.removeItem(atPath: root) }
         let outcome = RuleFileSystemTests.load(root, FailingFileSystem(listingFailures: [root + "/partners": EACCES]))
         #expect(outcome.rules == nil)
-        #expect(outcome.diagnostics.map(\.description) == ["\(root)/partners:1:1: error: cannot read the folder: permission denied (EACCES)"])
+        #expect(
+            outcome.diagnostics.map(\.description) == [
+                "\(root)/partners:1:1: error: cannot read the folder: permission denied (EACCES)"
+            ])
     }
 
     @Test func aSubfolderThatCannotBeListedIsAnError() throws {
@@ -89,7 +94,10 @@ import Darwin
         defer { try? FileManager.default.removeItem(atPath: root) }
         let outcome = RuleFileSystemTests.load(root, FailingFileSystem(listingFailures: [root + "/partners/more": EACCES]))
         #expect(outcome.rules == nil)
-        #expect(outcome.diagnostics.map(\.description) == ["\(root)/partners/more:1:1: error: cannot read the folder: permission denied (EACCES)"])
+        #expect(
+            outcome.diagnostics.map(\.description) == [
+                "\(root)/partners/more:1:1: error: cannot read the folder: permission denied (EACCES)"
+            ])
     }
 
     @Test func filesThatCannotBeReadAreErrorsEachWithItsReason() throws {
@@ -113,7 +121,8 @@ import Darwin
         let root = try RuleFileSystemTests.directory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let outcome = RuleFileSystemTests.load(root, FailingFileSystem(kindFailures: [root: EACCES]))
-        #expect(outcome.diagnostics.map(\.description) == ["\(root):1:1: error: not a rules directory: permission denied (EACCES)"])
+        #expect(
+            outcome.diagnostics.map(\.description) == ["\(root):1:1: error: not a rules directory: permission denied (EACCES)"])
         let missing = RuleFileSystemTests.load(root + "/nope", FailingFileSystem())
         #expect(missing.diagnostics.map(\.description) == ["\(root)/nope:1:1: error: not a rules directory"])
     }
@@ -124,10 +133,14 @@ import Darwin
         #expect(throws: RuleFileProblem(code: EINVAL), "a device is not a regular file") {
             try POSIXRuleFileSystem().contents(ofFile: "/dev/zero", limit: 1000)
         }
-        try Data(repeating: 0x23, count: RuleLoader.maximumFileBytes + 10).write(to: URL(fileURLWithPath: root + "/partners/big.yaml"))
+        try Data(repeating: 0x23, count: RuleLoader.maximumFileBytes + 10).write(
+            to: URL(fileURLWithPath: root + "/partners/big.yaml"))
         let read = try POSIXRuleFileSystem().contents(ofFile: root + "/partners/big.yaml", limit: 100)
         #expect(read.count > 100 && read.count <= 100 + 64 * 1024)
         let outcome = RuleFileSystemTests.load(root, FailingFileSystem())
-        #expect(outcome.diagnostics.map(\.description) == ["\(root)/partners/big.yaml:1:1: error: the file is larger than 1 MiB; rule files are small"])
+        #expect(
+            outcome.diagnostics.map(\.description) == [
+                "\(root)/partners/big.yaml:1:1: error: the file is larger than 1 MiB; rule files are small"
+            ])
     }
 }

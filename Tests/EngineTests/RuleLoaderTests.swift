@@ -11,18 +11,21 @@ import Testing
 
     @Test func readsValuesByDeclaredTypeNotYAML11() throws {
         let outcome = RuleLoaderTests.load([
-            ("partners/norway.yaml", """
-            partner: norway
-            match:
-              name: [NORSK*]
-              countries: [NO]
-            rules:
-              - id: evening
-                when:
-                  - time: { from: 18:00, until: 22:00 }
-                  - mcc: [0742, 5411-5412]
-                reward: { percentage: 5% }
-            """)
+            (
+                "partners/norway.yaml",
+                """
+                partner: norway
+                match:
+                  name: [NORSK*]
+                  countries: [NO]
+                rules:
+                  - id: evening
+                    when:
+                      - time: { from: 18:00, until: 22:00 }
+                      - mcc: [0742, 5411-5412]
+                    reward: { percentage: 5% }
+                """
+            )
         ])
         #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics)")
         let partner = try #require(outcome.rules?.partners.first)
@@ -30,7 +33,9 @@ import Testing
     }
 
     @Test func filesLoadInByteOrderOfTheirRelativePath() throws {
-        let file = { (id: String) in "partner: \(id)\nmatch: { name: [\"SHOP*\"] }\nrules: [{ id: base, reward: { flat: 1.00 } }]\n" }
+        let file = { (id: String) in
+            "partner: \(id)\nmatch: { name: [\"SHOP*\"] }\nrules: [{ id: base, reward: { flat: 1.00 } }]\n"
+        }
         let outcome = RuleLoaderTests.load([
             ("partners/a/x.yaml", file("ax")), ("partners/a-b.yaml", file("ab")), ("partners/B.yaml", file("upper")),
         ])
@@ -40,21 +45,34 @@ import Testing
 
     @Test func unknownKindSuggestsTheNearestAndRewardInWhenIsExplained() {
         let outcome = RuleLoaderTests.load([
-            ("partners/s.yaml", """
-            partner: s
-            match: { mid: [M1] }
-            rules:
-              - id: a
-                when:
-                  - weekdya: [sat]
-                  - percentage: 5%
-                reward: { percentge: 5% }
-            """)
+            (
+                "partners/s.yaml",
+                """
+                partner: s
+                match: { mid: [M1] }
+                rules:
+                  - id: a
+                    when:
+                      - weekdya: [sat]
+                      - percentage: 5%
+                    reward: { percentge: 5% }
+                """
+            )
         ])
         let messages = outcome.diagnostics.map(\.description)
-        #expect(messages.contains { $0.hasPrefix("rules/partners/s.yaml:6:9: error: [s/a]") && $0.contains("did you mean 'weekday'?") })
-        #expect(messages.contains { $0.hasPrefix("rules/partners/s.yaml:7:9: error: [s/a]") && $0.contains("'percentage' is a reward, not a condition") })
-        #expect(messages.contains { $0.hasPrefix("rules/partners/s.yaml:8:15: error: [s/a]") && $0.contains("did you mean 'percentage'?") })
+        #expect(
+            messages.contains {
+                $0.hasPrefix("rules/partners/s.yaml:6:9: error: [s/a]") && $0.contains("did you mean 'weekday'?")
+            })
+        #expect(
+            messages.contains {
+                $0.hasPrefix("rules/partners/s.yaml:7:9: error: [s/a]")
+                    && $0.contains("'percentage' is a reward, not a condition")
+            })
+        #expect(
+            messages.contains {
+                $0.hasPrefix("rules/partners/s.yaml:8:15: error: [s/a]") && $0.contains("did you mean 'percentage'?")
+            })
     }
 
     @Test func requiredKeysAndReservedIds() {
@@ -66,41 +84,57 @@ import Testing
         let messages = outcome.diagnostics.map(\.description)
         #expect(messages.contains { $0.hasPrefix("rules/partners/p.yaml:1:10: error:") && $0.contains("reserved") })
         #expect(messages.contains { $0.hasPrefix("rules/partners/q.yaml:1:1: error: [q] missing required key 'match'") })
-        #expect(messages.contains { $0.hasPrefix("rules/partners/r.yaml:2:8: error: [r]") && $0.contains("at least one of mid, siret, name") })
-        #expect(messages.contains { $0.hasPrefix("rules/partners/r.yaml:3:9: error: [r]") && $0.contains("missing required key 'id'") })
+        #expect(
+            messages.contains {
+                $0.hasPrefix("rules/partners/r.yaml:2:8: error: [r]") && $0.contains("at least one of mid, siret, name")
+            })
+        #expect(
+            messages.contains {
+                $0.hasPrefix("rules/partners/r.yaml:3:9: error: [r]") && $0.contains("missing required key 'id'")
+            })
     }
 
     @Test func limitShapesAreChecked() {
         let outcome = RuleLoaderTests.load([
-            ("program.yaml", """
-            limits:
-              - { per: payment, period: month, max: 1.00 }
-              - { per: payment, count: 1 }
-              - { per: all, period: month }
-              - { per: account, period: fortnight, max: 1.00 }
-            """)
+            (
+                "program.yaml",
+                """
+                limits:
+                  - { per: payment, period: month, max: 1.00 }
+                  - { per: payment, count: 1 }
+                  - { per: all, period: month }
+                  - { per: account, period: fortnight, max: 1.00 }
+                """
+            )
         ])
         let messages = outcome.diagnostics.map(\.description)
         #expect(messages.count == 4, "\(messages)")
         #expect(messages.contains { $0.hasPrefix("rules/program.yaml:2:29:") && $0.contains("takes no period") })
         #expect(messages.contains { $0.hasPrefix("rules/program.yaml:3:28:") && $0.contains("takes no count") })
         #expect(messages.contains { $0.hasPrefix("rules/program.yaml:4:5:") && $0.contains("needs max, count or both") })
-        #expect(messages.contains { $0.hasPrefix("rules/program.yaml:5:29:") && $0.contains("expected day | week | month | year | lifetime") })
+        #expect(
+            messages.contains {
+                $0.hasPrefix("rules/program.yaml:5:29:") && $0.contains("expected day | week | month | year | lifetime")
+            })
     }
 
     @Test func moneyInACurrencyAnyFileIsAnError() {
         let outcome = RuleLoaderTests.load([
-            ("partners/any.yaml", """
-            partner: any-shop
-            currency: any
-            match: { name: ["ANY*"] }
-            budget: 100.00
-            rules:
-              - id: base
-                reward: { percentage: 2% }
-            """)
+            (
+                "partners/any.yaml",
+                """
+                partner: any-shop
+                currency: any
+                match: { name: ["ANY*"] }
+                budget: 100.00
+                rules:
+                  - id: base
+                    reward: { percentage: 2% }
+                """
+            )
         ])
-        #expect(outcome.diagnostics.map(\.description).contains { $0.hasPrefix("rules/partners/any.yaml:4:9: error: [any-shop]") })
+        #expect(
+            outcome.diagnostics.map(\.description).contains { $0.hasPrefix("rules/partners/any.yaml:4:9: error: [any-shop]") })
     }
 
     @Test func exactIdentifiersMayNotBeClaimedTwice() {
@@ -110,7 +144,10 @@ import Testing
             ("partners/c.yaml", "partner: a\nmatch: { mid: [X] }\nrules: []\n"),
         ])
         let messages = outcome.diagnostics.map(\.description)
-        #expect(messages.contains { $0.contains("siret '55555555500030' is claimed by both rules/partners/a.yaml (a) and rules/partners/b.yaml (b)") })
+        #expect(
+            messages.contains {
+                $0.contains("siret '55555555500030' is claimed by both rules/partners/a.yaml (a) and rules/partners/b.yaml (b)")
+            })
         #expect(messages.contains { $0.contains("partner id 'a' is already used by rules/partners/a.yaml") })
     }
 
@@ -145,7 +182,9 @@ import Testing
     }
 
     @Test func oversizedFilesAreRefused() {
-        let outcome = RuleLoaderTests.load([("partners/big.yaml", "partner: big\n# " + String(repeating: "x", count: 2 << 20) + "\n")])
+        let outcome = RuleLoaderTests.load([
+            ("partners/big.yaml", "partner: big\n# " + String(repeating: "x", count: 2 << 20) + "\n")
+        ])
         #expect(outcome.diagnostics.map(\.description).contains { $0.contains("larger than 1 MiB") })
     }
 }

@@ -12,7 +12,9 @@ import Testing
     }
 
     @Test func isTheSHA256OfPathsAndBytes() throws {
-        #expect(try Self.version([("program.yaml", "currency: EUR\n")]) == "3e976ff5fb54a6328bdadb4b84494d9b4d1cbe297cca3fb9026e19737dc16e87")
+        #expect(
+            try Self.version([("program.yaml", "currency: EUR\n")])
+                == "3e976ff5fb54a6328bdadb4b84494d9b4d1cbe297cca3fb9026e19737dc16e87")
     }
 
     @Test func changesWithAnyPathOrByte() throws {

@@ -11,7 +11,10 @@ import Testing
         #expect(utc.description == "2026-11-02T10:00:00Z")
     }
 
-    @Test(arguments: ["2026-11-02T10:03:00", "2026-11-02 10:03:00Z", "2026-11-02T10:03Z", "26-11-02T10:03:00Z", "2026-11-02T10:03:00+0100", "2026-11-02T10:03:00.Z", "2026-11-02t10:03:00z"])
+    @Test(arguments: [
+        "2026-11-02T10:03:00", "2026-11-02 10:03:00Z", "2026-11-02T10:03Z", "26-11-02T10:03:00Z", "2026-11-02T10:03:00+0100",
+        "2026-11-02T10:03:00.Z", "2026-11-02t10:03:00z",
+    ])
     func rejectsMalformedText(text: String) {
         guard case .failure(.malformed) = Timestamp.parse(text) else {
             Issue.record("\(text) should be malformed")
@@ -19,7 +22,10 @@ import Testing
         }
     }
 
-    @Test(arguments: ["2026-02-30T10:04:00Z", "2026-11-02T24:00:00Z", "2026-11-02T10:60:00Z", "2026-12-31T23:59:60Z", "2026-11-02T10:00:00+24:00"])
+    @Test(arguments: [
+        "2026-02-30T10:04:00Z", "2026-11-02T24:00:00Z", "2026-11-02T10:60:00Z", "2026-12-31T23:59:60Z",
+        "2026-11-02T10:00:00+24:00",
+    ])
     func rejectsDatesAndTimesThatDoNotExist(text: String) {
         guard case .failure(.invalidValue) = Timestamp.parse(text) else {
             Issue.record("\(text) should be invalid")
@@ -64,7 +70,9 @@ import Testing
         #expect(Period.week.key(for: try #require(CivilDate(iso: "2026-11-09"))) != Period.week.key(for: monday))
         #expect(Period.month.key(for: monday).description == "2026-11")
         // An ISO week across the new year: Mon 2026-12-28 … Sun 2027-01-03.
-        #expect(Period.week.key(for: try #require(CivilDate(iso: "2027-01-03"))) == Period.week.key(for: try #require(CivilDate(iso: "2026-12-28"))))
+        #expect(
+            Period.week.key(for: try #require(CivilDate(iso: "2027-01-03")))
+                == Period.week.key(for: try #require(CivilDate(iso: "2026-12-28"))))
     }
 
     @Test func civilDatesRoundTripThroughDayNumbers() {
@@ -80,11 +88,18 @@ import Testing
         let record = PaymentRecord(
             id: "p1", account: "a \"1\"", partner: "shop", currency: Currency(code: "KWD")!, amount: 12_345,
             occurredAt: Timestamp(epochSeconds: 1_790_000_000, nanoseconds: 5),
-            lines: [RecordedLine(rule: "shop/base", amount: 617, clawedBack: 100, usageKeys: [key, UsageKey(limit: "shop#budget", account: nil, period: PeriodKey(period: .lifetime, index: 0))])],
+            lines: [
+                RecordedLine(
+                    rule: "shop/base", amount: 617, clawedBack: 100,
+                    usageKeys: [
+                        key, UsageKey(limit: "shop#budget", account: nil, period: PeriodKey(period: .lifetime, index: 0)),
+                    ])
+            ],
             countKeys: [key], refunded: 2_000, countsReleased: false)
         #expect(PaymentRecord(jsonText: record.jsonText) == record)
         let bare = PaymentRecord(
-            id: "p2", account: "b", partner: nil, currency: Currency(code: "EUR")!, amount: 1, occurredAt: Timestamp(epochSeconds: 0),
+            id: "p2", account: "b", partner: nil, currency: Currency(code: "EUR")!, amount: 1,
+            occurredAt: Timestamp(epochSeconds: 0),
             lines: [], countKeys: [], refunded: 0, countsReleased: true)
         #expect(PaymentRecord(jsonText: bare.jsonText) == bare)
         #expect(PaymentRecord(jsonText: "{}") == nil)

@@ -17,7 +17,8 @@ import Testing
             Self.payment("n1", account: #"a\u0000b"#, day: 4), Self.payment("n2", account: "a", day: 5),
         ]
         try directory.write("events.jsonl", events.joined(separator: "\n") + "\n")
-        let dryRun = try CashbackBinary.run(["dry-run", "--rules", "rules", "--format", "json", "events.jsonl"], in: directory.url)
+        let dryRun = try CashbackBinary.run(
+            ["dry-run", "--rules", "rules", "--format", "json", "events.jsonl"], in: directory.url)
         #expect(dryRun.status == 0)
         let lines = dryRun.lines
         #expect(lines.count == 4)
@@ -34,7 +35,8 @@ import Testing
             ["process", "--rules", "rules", "--db", "q.sqlite", "--workers", "1", "--batch-size", "1"], in: directory.url)
         #expect(process.status == 0, "\(process.stderr)")
         let stored = try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url)
-        let expected = try CashbackBinary.run(["dry-run", "--rules", "rules", "--format", "json", "valid.jsonl"], in: directory.url)
+        let expected = try CashbackBinary.run(
+            ["dry-run", "--rules", "rules", "--format", "json", "valid.jsonl"], in: directory.url)
         #expect(stored.stdout == expected.stdout)
     }
 }

@@ -34,7 +34,8 @@ import Testing
         #expect(finish.status == 0)
         #expect(try store.queueDepth() == 0)
         let decisions = try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url)
-        let dryRun = try CashbackBinary.run(["dry-run", "--format", "json", "--rules", "rules", "events.jsonl"], in: directory.url)
+        let dryRun = try CashbackBinary.run(
+            ["dry-run", "--format", "json", "--rules", "rules", "events.jsonl"], in: directory.url)
         #expect(decisions.stdout == dryRun.stdout, "nothing lost, nothing applied twice")
     }
 }

@@ -12,7 +12,8 @@ import Testing
         let path = directory.path("new/partners/decathlon.yaml")
         let text = try String(contentsOfFile: path, encoding: .utf8)
             .replacingOccurrences(of: "reward: { percentage: 5% }", with: "reward: { percentage: 6% }")
-            .replacingOccurrences(of: "- { per: account, period: month, max: 20.00 }", with: "- { per: account, period: month, max: 24.00 }")
+            .replacingOccurrences(
+                of: "- { per: account, period: month, max: 20.00 }", with: "- { per: account, period: month, max: 24.00 }")
         try directory.write("new/partners/decathlon.yaml", text)
         return directory
     }
@@ -20,7 +21,10 @@ import Testing
     /// Net cashback per event id and the decathlon total, from a dry-run's JSON decisions.
     static func dryRun(rules: String, in directory: URL) throws -> (decisions: [String: [String]], decathlon: Int) {
         let result = try CashbackBinary.run(
-            ["dry-run", "--format", "json", "--rules", rules, CashbackBinary.repositoryRoot.appendingPathComponent("rules/samples/payments.jsonl").path],
+            [
+                "dry-run", "--format", "json", "--rules", rules,
+                CashbackBinary.repositoryRoot.appendingPathComponent("rules/samples/payments.jsonl").path,
+            ],
             in: directory)
         var decisions: [String: [String]] = [:]
         var decathlon = 0
@@ -40,14 +44,18 @@ import Testing
     @Test func showsThePartnersDeltaAndExactlyTheChangedEvents() throws {
         let directory = try DiffCommandTests.draft()
         defer { directory.remove() }
-        let base = try DiffCommandTests.dryRun(rules: CashbackBinary.repositoryRoot.appendingPathComponent("rules").path, in: directory.url)
+        let base = try DiffCommandTests.dryRun(
+            rules: CashbackBinary.repositoryRoot.appendingPathComponent("rules").path, in: directory.url)
         let draft = try DiffCommandTests.dryRun(rules: "new", in: directory.url)
         let changed = Set(base.decisions.keys.filter { base.decisions[$0] != draft.decisions[$0] })
         #expect(!changed.isEmpty)
 
         let diff = try CashbackBinary.run(
-            ["diff", "--base", CashbackBinary.repositoryRoot.appendingPathComponent("rules").path, "--rules", "new", "--format", "json",
-             "--show", "10000", CashbackBinary.repositoryRoot.appendingPathComponent("rules/samples/payments.jsonl").path],
+            [
+                "diff", "--base", CashbackBinary.repositoryRoot.appendingPathComponent("rules").path, "--rules", "new",
+                "--format", "json",
+                "--show", "10000", CashbackBinary.repositoryRoot.appendingPathComponent("rules/samples/payments.jsonl").path,
+            ],
             in: directory.url)
         #expect(diff.status == 0, "\(diff.stderr)")
         let json = try JSONParser.parse(diff.stdout)
@@ -61,10 +69,11 @@ import Testing
         for row in rows where row["partner"] != .string("decathlon") {
             #expect(row["delta"] == .string("0.00"), "only Decathlon changes: \(row)")
         }
-        let listed = Set(events.compactMap { event -> String? in
-            if case .string(let id)? = event["event"] { return id }
-            return nil
-        })
+        let listed = Set(
+            events.compactMap { event -> String? in
+                if case .string(let id)? = event["event"] { return id }
+                return nil
+            })
         #expect(listed == changed)
 
         // By hand: pay-000070 is 18.00 at Decathlon with the cap far away: 5% = 0.90, 6% = 1.08.
@@ -79,11 +88,16 @@ import Testing
         let directory = try QueueCommandTests.workload(events: 800)
         defer { directory.remove() }
         _ = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "events.jsonl"], in: directory.url)
-        try FileManager.default.copyItem(at: directory.url.appendingPathComponent("rules"), to: directory.url.appendingPathComponent("draft"))
+        try FileManager.default.copyItem(
+            at: directory.url.appendingPathComponent("rules"), to: directory.url.appendingPathComponent("draft"))
         let path = directory.path("draft/partners/budgeted.yaml")
-        try directory.write("draft/partners/budgeted.yaml", try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "budget: 150.00", with: "budget: 90.00"))
-        let fromFile = try CashbackBinary.run(["diff", "--base", "rules", "--rules", "draft", "--format", "json", "events.jsonl"], in: directory.url)
-        let fromQueue = try CashbackBinary.run(["diff", "--base", "rules", "--rules", "draft", "--format", "json", "--db", "q.sqlite"], in: directory.url)
+        try directory.write(
+            "draft/partners/budgeted.yaml",
+            try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "budget: 150.00", with: "budget: 90.00"))
+        let fromFile = try CashbackBinary.run(
+            ["diff", "--base", "rules", "--rules", "draft", "--format", "json", "events.jsonl"], in: directory.url)
+        let fromQueue = try CashbackBinary.run(
+            ["diff", "--base", "rules", "--rules", "draft", "--format", "json", "--db", "q.sqlite"], in: directory.url)
         #expect(fromFile.status == 0 && fromQueue.status == 0)
         #expect(fromFile.stdout == fromQueue.stdout)
         #expect(fromFile.stdout.contains(#""partner":"budgeted","currency":"EUR","base":{"#))

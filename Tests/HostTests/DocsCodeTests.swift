@@ -34,9 +34,10 @@ import Testing
     }()
 
     @Test func theGuideMarksItsListings() {
-        #expect(Self.listings.map(\.source).sorted() == [
-            "Sources/Engine/Plugins/ConditionPlugin.swift", "Sources/Plugins/NthPurchase/NthPurchaseCondition.swift",
-        ])
+        #expect(
+            Self.listings.map(\.source).sorted() == [
+                "Sources/Engine/Plugins/ConditionPlugin.swift", "Sources/Plugins/NthPurchase/NthPurchaseCondition.swift",
+            ])
     }
 
     @Test(arguments: listings)

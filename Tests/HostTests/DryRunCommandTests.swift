@@ -8,8 +8,10 @@ import Testing
     static let samples = "rules/samples/payments.jsonl"
 
     @Test func samplesRunInEveryFormatWithOneDecisionPerEvent() throws {
-        let eventLines = try String(contentsOfFile: CashbackBinary.repositoryRoot.appendingPathComponent(DryRunCommandTests.samples).path, encoding: .utf8)
-            .split(separator: "\n", omittingEmptySubsequences: true).count
+        let eventLines = try String(
+            contentsOfFile: CashbackBinary.repositoryRoot.appendingPathComponent(DryRunCommandTests.samples).path, encoding: .utf8
+        )
+        .split(separator: "\n", omittingEmptySubsequences: true).count
         #expect(eventLines >= 1000)
 
         let json = try CashbackBinary.run(["dry-run", "--format", "json", DryRunCommandTests.samples])
@@ -45,15 +47,22 @@ import Testing
     @Test func readsStandardInputAndSeveralFiles() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let payment = #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"50.00","currency":"EUR","merchant":{"mid":"MID345","country":"FR"}}"#
-        let stdin = try CashbackBinary.run(["dry-run", "--format", "json", "--rules", CashbackBinary.repositoryRoot.appendingPathComponent("rules").path, "-"], in: directory.url, input: payment + "\n")
+        let payment =
+            #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"50.00","currency":"EUR","merchant":{"mid":"MID345","country":"FR"}}"#
+        let stdin = try CashbackBinary.run(
+            ["dry-run", "--format", "json", "--rules", CashbackBinary.repositoryRoot.appendingPathComponent("rules").path, "-"],
+            in: directory.url, input: payment + "\n")
         #expect(stdin.status == 0, "\(stdin.stderr)")
         #expect(stdin.lines.count == 1)
         #expect(stdin.stdout.contains(#""partner":"decathlon""#))
 
         try directory.write("a.jsonl", payment + "\n")
         try directory.write("b.jsonl", "\n{not json\n")
-        let both = try CashbackBinary.run(["dry-run", "--format", "json", "--rules", CashbackBinary.repositoryRoot.appendingPathComponent("rules").path, "a.jsonl", "b.jsonl"], in: directory.url)
+        let both = try CashbackBinary.run(
+            [
+                "dry-run", "--format", "json", "--rules", CashbackBinary.repositoryRoot.appendingPathComponent("rules").path,
+                "a.jsonl", "b.jsonl",
+            ], in: directory.url)
         #expect(both.lines.count == 2)
         #expect(both.lines.last?.contains(#""line":2,"file":"b.jsonl","status":"invalid""#) == true, "\(both.stdout)")
     }
@@ -68,7 +77,8 @@ import Testing
         #expect(try CashbackBinary.run(["dry-run", "--rules", rules, "--strict", "bad.jsonl"], in: directory.url).status == 3)
         #expect(try CashbackBinary.run(["dry-run", "--rules", "rules", "bad.jsonl"], in: directory.url).status == 1)
         #expect(try CashbackBinary.run(["dry-run", "--rules", rules, "missing.jsonl"], in: directory.url).status == 2)
-        #expect(try CashbackBinary.run(["dry-run", "--rules", rules, "--format", "xml", "bad.jsonl"], in: directory.url).status == 2)
+        #expect(
+            try CashbackBinary.run(["dry-run", "--rules", rules, "--format", "xml", "bad.jsonl"], in: directory.url).status == 2)
     }
 
     @Test func pluginsListsEveryKindWithAnExample() throws {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The database on a small tmpfs that fills up: the service answers 503 with a reason, stays up,

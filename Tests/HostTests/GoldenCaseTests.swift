@@ -11,8 +11,10 @@ import Testing
 
     static var caseNames: [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: casesFolder.path)) ?? []
-        return names.filter { FileManager.default.fileExists(atPath: casesFolder.appendingPathComponent("\($0)/expected.jsonl").path) }
-            .sorted()
+        return names.filter {
+            FileManager.default.fileExists(atPath: casesFolder.appendingPathComponent("\($0)/expected.jsonl").path)
+        }
+        .sorted()
     }
 
     @Test func thereAreGoldenCases() {

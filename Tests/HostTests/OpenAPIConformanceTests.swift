@@ -11,7 +11,8 @@ import Yams
     static let documentURL = CashbackBinary.repositoryRoot.appendingPathComponent("docs/openapi.yaml")
     static let token = "openapi-t0k3n"
     static let adminToken = "openapi-admin-t0k3n"
-    static let single = #"{"id":"p3","account":"a1","occurred_at":"2026-11-03T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M9","country":"FR"}}"#
+    static let single =
+        #"{"id":"p3","account":"a1","occurred_at":"2026-11-03T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M9","country":"FR"}}"#
 
     // MARK: the document itself
 
@@ -64,7 +65,8 @@ import Yams
         let document = try OpenAPIDocument.load()
         let validator = SchemaValidator(document: document.root)
         func errors(_ json: String, _ schema: String) throws -> [String] {
-            validator.errors(try JSONParser.parse(json), .object([(key: "$ref", value: .string("#/components/schemas/\(schema)"))]))
+            validator.errors(
+                try JSONParser.parse(json), .object([(key: "$ref", value: .string("#/components/schemas/\(schema)"))]))
         }
         #expect(try errors(#"{"accepted":1,"duplicates":0}"#, "IngestResult").isEmpty)
         #expect(try !errors(#"{"accepted":1}"#, "IngestResult").isEmpty, "required")
@@ -74,11 +76,13 @@ import Yams
         #expect(try !errors(#"{"status":"fine"}"#, "Health").isEmpty, "enum")
         #expect(try errors(#"{"rule":"a/b","amount":"-1.25"}"#, "DecisionLine").isEmpty)
         #expect(try !errors(#"{"rule":"a/b","amount":"1,25"}"#, "DecisionLine").isEmpty, "pattern")
-        #expect(try !errors(#"{"id":"p","name":"P","currency":"any","budget":null}"#, "PartnerList").isEmpty, "required at the root")
+        #expect(
+            try !errors(#"{"id":"p","name":"P","currency":"any","budget":null}"#, "PartnerList").isEmpty, "required at the root")
         #expect(try errors(#"{"partners":[{"id":"p","name":"P","currency":"any","budget":null}]}"#, "PartnerList").isEmpty)
         #expect(try !errors(#"{"partners":[{"id":"p","name":"P","currency":"any","budget":5}]}"#, "PartnerList").isEmpty, "oneOf")
         #expect(try errors(#"{"error":{"message":"m","index":0,"field":"id","event":"p1"}}"#, "ConflictError").isEmpty)
-        #expect(try !errors(#"{"error":{"message":"m","index":0,"field":"amount","event":"p1"}}"#, "ConflictError").isEmpty, "allOf")
+        #expect(
+            try !errors(#"{"error":{"message":"m","index":0,"field":"amount","event":"p1"}}"#, "ConflictError").isEmpty, "allOf")
         #expect(try !errors(#"{"error":{"message":"m"}}"#, "ReloadError").isEmpty, "allOf required")
         #expect(try !errors(#"{"rule":"r","matched":true,"reward":"1.00"}"#, "TraceRule").isEmpty, "dependentRequired")
         // Decisions: each shape, and a mix of two shapes is none of them.
@@ -92,16 +96,32 @@ import Yams
         #expect(try !errors(#"{"event":"p2","status":"no_reward"}"#, "Decision").isEmpty)
         #expect(try !errors(#"{"event":"r9","status":"orphan","cashback":"0.00"}"#, "Decision").isEmpty)
         // Events: the three types, the default type, and what the spec forbids.
-        let payment = #"{"id":"p1","account":"a1","occurred_at":"2026-11-24T14:03:00+01:00","amount":"42.50","currency":"EUR","merchant":{"mid":"M"},"unknown":1}"#
+        let payment =
+            #"{"id":"p1","account":"a1","occurred_at":"2026-11-24T14:03:00+01:00","amount":"42.50","currency":"EUR","merchant":{"mid":"M"},"unknown":1}"#
         #expect(try errors(payment, "Event").isEmpty)
-        #expect(try errors(#"{"id":"r1","type":"refund","original_id":"p1","occurred_at":"2026-11-24T14:03:00Z","amount":1.5,"currency":"EUR"}"#, "Event").isEmpty)
-        #expect(try errors(#"{"id":"v1","type":"reversal","original_id":"p1","occurred_at":"2026-11-24T14:03:00Z"}"#, "Event").isEmpty)
-        #expect(try !errors(payment.replacingOccurrences(of: #""mid":"M""#, with: #""mcc":"5411""#), "Event").isEmpty, "merchant anyOf")
+        #expect(
+            try errors(
+                #"{"id":"r1","type":"refund","original_id":"p1","occurred_at":"2026-11-24T14:03:00Z","amount":1.5,"currency":"EUR"}"#,
+                "Event"
+            ).isEmpty)
+        #expect(
+            try errors(#"{"id":"v1","type":"reversal","original_id":"p1","occurred_at":"2026-11-24T14:03:00Z"}"#, "Event").isEmpty
+        )
+        #expect(
+            try !errors(payment.replacingOccurrences(of: #""mid":"M""#, with: #""mcc":"5411""#), "Event").isEmpty,
+            "merchant anyOf")
         #expect(try !errors(payment.replacingOccurrences(of: #""amount":"42.50""#, with: #""amount":null"#), "Event").isEmpty)
         #expect(try !errors(payment.replacingOccurrences(of: #""id":"p1""#, with: #""id":"p 1""#), "Event").isEmpty)
         #expect(try !errors(payment.replacingOccurrences(of: "+01:00", with: ""), "Event").isEmpty)
-        #expect(try !errors(payment.replacingOccurrences(of: #""currency":"EUR""#, with: #""currency":"EUR","original_amount":"1.00""#), "Event").isEmpty)
-        #expect(try !errors(#"{"id":"r1","type":"refund","occurred_at":"2026-11-24T14:03:00Z","amount":"1.00","currency":"EUR"}"#, "Event").isEmpty)
+        #expect(
+            try !errors(
+                payment.replacingOccurrences(of: #""currency":"EUR""#, with: #""currency":"EUR","original_amount":"1.00""#),
+                "Event"
+            ).isEmpty)
+        #expect(
+            try !errors(
+                #"{"id":"r1","type":"refund","occurred_at":"2026-11-24T14:03:00Z","amount":"1.00","currency":"EUR"}"#, "Event"
+            ).isEmpty)
     }
 
     // MARK: the service, in process
@@ -128,7 +148,8 @@ import Yams
             for operation in document.operations where operation.path.hasPrefix("/v1") {
                 let path = operation.path.replacingOccurrences(of: "{id}", with: "x")
                 let body = operation.method == "post" && operation.path == "/v1/events" ? "{}" : nil
-                let reply = try await run.call(service, operation.method.uppercased(), operation.path, path, body: body, expect: 401)
+                let reply = try await run.call(
+                    service, operation.method.uppercased(), operation.path, path, body: body, expect: 401)
                 #expect(reply.json?["error"]?["message"] != nil)
             }
             _ = try await run.call(service, "GET", "/v1/partners", token: "wrong", expect: 401)
@@ -143,8 +164,10 @@ import Yams
 
             // 202 in the three body shapes; one amount as a JSON number; a duplicate.
             let single = Self.single
-            let p1 = #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"100.00","currency":"EUR","merchant":{"mid":"M1","country":"FR"}}"#
-            let p2 = #"{"id":"p2","account":"a1","occurred_at":"2026-11-02T10:00:00+01:00","amount":50,"currency":"EUR","merchant":{"name":"Other","country":"DE"},"note":"ignored"}"#
+            let p1 =
+                #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"100.00","currency":"EUR","merchant":{"mid":"M1","country":"FR"}}"#
+            let p2 =
+                #"{"id":"p2","account":"a1","occurred_at":"2026-11-02T10:00:00+01:00","amount":50,"currency":"EUR","merchant":{"name":"Other","country":"DE"},"note":"ignored"}"#
             let lines = [
                 #"{"id":"p4","account":"a1","occurred_at":"2026-11-03T10:00:00Z","amount":"1000","currency":"JPY","merchant":{"mid":"M2"}}"#,
                 #"{"id":"r1","type":"refund","original_id":"p1","occurred_at":"2026-11-04T10:00:00Z","amount":"40.00","currency":"EUR"}"#,
@@ -163,15 +186,18 @@ import Yams
                 contentType: "application/x-ndjson", expect: 202)
             #expect(reply.json?["accepted"] == .number("6"))
             // The originals of the orphans o1 (in another currency) and o2, and a duplicate of p1.
-            let p9 = #"{"id":"p9","account":"a2","occurred_at":"2026-11-01T10:00:00Z","amount":"30.00","currency":"EUR","merchant":{"mid":"M1"}}"#
-            let p10 = #"{"id":"p10","account":"a2","occurred_at":"2026-11-01T10:00:00Z","amount":"30.00","currency":"EUR","merchant":{"mid":"M1"}}"#
+            let p9 =
+                #"{"id":"p9","account":"a2","occurred_at":"2026-11-01T10:00:00Z","amount":"30.00","currency":"EUR","merchant":{"mid":"M1"}}"#
+            let p10 =
+                #"{"id":"p10","account":"a2","occurred_at":"2026-11-01T10:00:00Z","amount":"30.00","currency":"EUR","merchant":{"mid":"M1"}}"#
             try await Self.waitUntilProcessed(["o1", "o2"], service: service)
             reply = try await run.call(service, "POST", "/v1/events", body: "[\(p9),\(p10),\(p1)]", token: token, expect: 202)
             #expect(reply.json == .object([(key: "accepted", value: .number("2")), (key: "duplicates", value: .number("1"))]))
 
             // 400: an invalid event (index, field, event), malformed JSON, a bad JSON Lines line,
             // no events, not an object.
-            let n1 = #"{"id":"n1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"mid":"B1"}}"#
+            let n1 =
+                #"{"id":"n1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"mid":"B1"}}"#
             let n2 = n1.replacingOccurrences(of: "n1", with: "n2").replacingOccurrences(of: "1.00", with: "1.001")
             reply = try await run.call(service, "POST", "/v1/events", body: "[\(n1),\(n2)]", token: token, expect: 400)
             #expect(reply.json?["error"]?["index"] == .number("1"))
@@ -180,7 +206,8 @@ import Yams
             reply = try await run.call(service, "POST", "/v1/events", body: #"{"id":"x","#, token: token, expect: 400)
             #expect(reply.json?["error"]?["message"]?.asString?.contains("not valid JSON") == true)
             reply = try await run.call(
-                service, "POST", "/v1/events", body: n1 + "\n{oops\n", token: token, contentType: "application/x-ndjson", expect: 400)
+                service, "POST", "/v1/events", body: n1 + "\n{oops\n", token: token, contentType: "application/x-ndjson",
+                expect: 400)
             #expect(reply.json?["error"]?["index"] == .number("1"))
             _ = try await run.call(service, "POST", "/v1/events", body: "[]", token: token, expect: 400)
             reply = try await run.call(service, "POST", "/v1/events", body: "42", token: token, expect: 400)
@@ -188,7 +215,8 @@ import Yams
 
             // 409: an accepted id with other content. 413: a body over --max-body.
             reply = try await run.call(
-                service, "POST", "/v1/events", body: p1.replacingOccurrences(of: "100.00", with: "99.00"), token: token, expect: 409)
+                service, "POST", "/v1/events", body: p1.replacingOccurrences(of: "100.00", with: "99.00"), token: token,
+                expect: 409)
             #expect(reply.json?["error"]?["event"] == .string("p1"))
             _ = try await run.call(
                 service, "POST", "/v1/events", body: String(repeating: " ", count: 30_000) + single, token: token, expect: 413)
@@ -223,11 +251,14 @@ import Yams
             #expect(nobody.json?["recent"] == .array([]))
             let partners = try await run.call(service, "GET", "/v1/partners", token: token, expect: 200)
             #expect(partners.json?["partners"]?.asArray?.count == 2)
-            let shop = try await run.call(service, "GET", "/v1/partners/{id}/stats", "/v1/partners/shop/stats", token: token, expect: 200)
+            let shop = try await run.call(
+                service, "GET", "/v1/partners/{id}/stats", "/v1/partners/shop/stats", token: token, expect: 200)
             #expect(shop.json?["budget"]?["total"] == .string("1000.00"))
-            let world = try await run.call(service, "GET", "/v1/partners/{id}/stats", "/v1/partners/world/stats", token: token, expect: 200)
+            let world = try await run.call(
+                service, "GET", "/v1/partners/{id}/stats", "/v1/partners/world/stats", token: token, expect: 200)
             #expect(world.json?["budget"] == .null)
-            _ = try await run.call(service, "GET", "/v1/partners/{id}/stats", "/v1/partners/nobody/stats", token: token, expect: 404)
+            _ = try await run.call(
+                service, "GET", "/v1/partners/{id}/stats", "/v1/partners/nobody/stats", token: token, expect: 404)
 
             // The credits feed, once the confirmation sweep has run (confirm_after is 0d).
             var feed = try await run.call(service, "GET", "/v1/credits", token: token, expect: 200)
@@ -239,7 +270,8 @@ import Yams
             #expect(feed.json?["credits"]?.asArray?.count == 11, "\(feed.reply.body)")
             let page = try await run.call(service, "GET", "/v1/credits", "/v1/credits?after=0&limit=2", token: token, expect: 200)
             #expect(page.json?["next"] == .number("2"))
-            let rest = try await run.call(service, "GET", "/v1/credits", "/v1/credits?after=2&limit=10000", token: token, expect: 200)
+            let rest = try await run.call(
+                service, "GET", "/v1/credits", "/v1/credits?after=2&limit=10000", token: token, expect: 200)
             #expect(rest.json?["credits"]?.asArray?.count == 9)
             let empty = try await run.call(service, "GET", "/v1/credits", "/v1/credits?after=999", token: token, expect: 200)
             #expect(empty.json?["next"] == .number("999"))
@@ -252,7 +284,8 @@ import Yams
             let reloaded = try await run.call(service, "POST", "/v1/rules/reload", token: Self.adminToken, expect: 200)
             #expect(reloaded.json?["version"] == ready.json?["rules_version"], "same files, same version")
             try directory.write(
-                "rules/partners/zz-broken.yaml", "partner: broken\nmatch: { mid: [Z1] }\nrules:\n  - id: x\n    reward: { percentage: 150% }\n")
+                "rules/partners/zz-broken.yaml",
+                "partner: broken\nmatch: { mid: [Z1] }\nrules:\n  - id: x\n    reward: { percentage: 150% }\n")
             let refused = try await run.call(service, "POST", "/v1/rules/reload", token: Self.adminToken, expect: 422)
             #expect(refused.json?["error"]?["diagnostics"]?.asArray?.first?.asString?.contains("zz-broken.yaml:5:") == true)
             try FileManager.default.removeItem(atPath: directory.path("rules/partners/zz-broken.yaml"))
@@ -273,10 +306,13 @@ import Yams
             let single = Self.single
             var many = ""
             for index in 0..<20_000 {
-                many += #"{"id":"q\#(index)","account":"a\#(index % 50)","occurred_at":"2026-11-01T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M1"}}"# + "\n"
+                many +=
+                    #"{"id":"q\#(index)","account":"a\#(index % 50)","occurred_at":"2026-11-01T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M1"}}"#
+                    + "\n"
             }
             let reply = try await run.call(
-                backlog, "POST", "/v1/events", body: many, token: token, contentType: "application/x-ndjson", expect: 202, validateRequest: false)
+                backlog, "POST", "/v1/events", body: many, token: token, contentType: "application/x-ndjson", expect: 202,
+                validateRequest: false)
             #expect(reply.json?["accepted"] == .number("20000"))
             let queued = try await run.call(backlog, "GET", "/v1/events/{id}", "/v1/events/q19999", token: token, expect: 200)
             #expect(queued.json?["status"] == .string("queued"))
@@ -300,7 +336,9 @@ import Yams
             }
         }
         let documented = document.operations.reduce(0) { $0 + (document.responses(of: $1)?.count ?? 0) }
-        print("OpenAPI conformance: \(document.operations.count) operations, \(run.exercised.count) of \(documented) documented (operation, status) pairs produced, \(run.replies) replies checked")
+        print(
+            "OpenAPI conformance: \(document.operations.count) operations, \(run.exercised.count) of \(documented) documented (operation, status) pairs produced, \(run.replies) replies checked"
+        )
     }
 
     // MARK: helpers
@@ -688,7 +726,9 @@ struct SchemaValidator {
             if case .string(let pattern)? = schema["pattern"] {
                 if let regex = try? NSRegularExpression(pattern: pattern) {
                     let range = NSRange(text.startIndex..., in: text)
-                    if regex.firstMatch(in: text, range: range) == nil { errors.append("\(path): \"\(text)\" does not match \(pattern)") }
+                    if regex.firstMatch(in: text, range: range) == nil {
+                        errors.append("\(path): \"\(text)\" does not match \(pattern)")
+                    }
                 } else {
                     errors.append("\(path): the pattern \(pattern) does not compile")
                 }

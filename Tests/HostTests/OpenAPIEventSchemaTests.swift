@@ -32,13 +32,20 @@ import Testing
     }
 
     @Test(arguments: [
-        payment(occurredAt: "0000-00-00T00:00:00Z"), payment(occurredAt: "0000-01-01T00:00:00Z"), payment(occurredAt: "2026-13-01T00:00:00Z"),
-        payment(occurredAt: "2026-02-30T00:00:00Z"), payment(occurredAt: "2026-02-29T00:00:00Z"), payment(occurredAt: "1900-02-29T00:00:00Z"),
-        payment(occurredAt: "2026-04-31T00:00:00Z"), payment(occurredAt: "2026-11-02T24:00:00Z"), payment(occurredAt: "2026-11-02T10:60:00Z"),
-        payment(occurredAt: "2026-12-31T23:59:60Z"), payment(occurredAt: "2026-11-02T10:00:00+24:00"), payment(occurredAt: "2026-11-02T10:00:00+01:60"),
-        payment(occurredAt: "2026-11-02t10:00:00z"), payment(occurredAt: "2026-11-02T10:00:00." + String(repeating: "0", count: 60) + "Z"),
-        payment(amount: #""0""#), payment(amount: #""0.00""#), payment(amount: #""00.0""#), payment(amount: #""0.0000""#), payment(amount: "0"),
-        payment(amount: "0.0"), payment(amount: #""1.00000""#), payment(amount: #""1000000000001""#), payment(amount: #""10000000000.5""#),
+        payment(occurredAt: "0000-00-00T00:00:00Z"), payment(occurredAt: "0000-01-01T00:00:00Z"),
+        payment(occurredAt: "2026-13-01T00:00:00Z"),
+        payment(occurredAt: "2026-02-30T00:00:00Z"), payment(occurredAt: "2026-02-29T00:00:00Z"),
+        payment(occurredAt: "1900-02-29T00:00:00Z"),
+        payment(occurredAt: "2026-04-31T00:00:00Z"), payment(occurredAt: "2026-11-02T24:00:00Z"),
+        payment(occurredAt: "2026-11-02T10:60:00Z"),
+        payment(occurredAt: "2026-12-31T23:59:60Z"), payment(occurredAt: "2026-11-02T10:00:00+24:00"),
+        payment(occurredAt: "2026-11-02T10:00:00+01:60"),
+        payment(occurredAt: "2026-11-02t10:00:00z"),
+        payment(occurredAt: "2026-11-02T10:00:00." + String(repeating: "0", count: 60) + "Z"),
+        payment(amount: #""0""#), payment(amount: #""0.00""#), payment(amount: #""00.0""#), payment(amount: #""0.0000""#),
+        payment(amount: "0"),
+        payment(amount: "0.0"), payment(amount: #""1.00000""#), payment(amount: #""1000000000001""#),
+        payment(amount: #""10000000000.5""#),
         payment(amount: #""\#(String(repeating: "0", count: 40))1""#), payment(amount: "1000000000001"), payment(currency: "XXX"),
         payment(currency: "XAU"), payment(currency: "eur"),
     ])
@@ -48,23 +55,33 @@ import Testing
     }
 
     @Test func occurredAtPatternAcceptsExactlyWhatTheParserAccepts() throws {
-        let years = ["0000", "0001", "0004", "0100", "0400", "0800", "1600", "1700", "1900", "2000", "2024", "2026", "2100", "9996", "9999"]
+        let years = [
+            "0000", "0001", "0004", "0100", "0400", "0800", "1600", "1700", "1900", "2000", "2024", "2026", "2100", "9996",
+            "9999",
+        ]
         var stamps: [String] = []
         for year in years {
             for month in 0...13 {
                 for day in 0...32 { stamps.append("\(year)-\(pad(month, 2))-\(pad(day, 2))T12:00:00Z") }
             }
         }
-        for time in ["00:00:00", "23:59:59", "24:00:00", "19:60:00", "19:00:60", "09:30:00.5", "09:30:00.123456789012", "09:30:00.", "9:30:00"] {
+        for time in [
+            "00:00:00", "23:59:59", "24:00:00", "19:60:00", "19:00:60", "09:30:00.5", "09:30:00.123456789012", "09:30:00.",
+            "9:30:00",
+        ] {
             for offset in ["Z", "+00:00", "-00:00", "+23:59", "-23:59", "+24:00", "+14:60", "z", "", "+0100", "+01"] {
                 stamps.append("2026-11-24T\(time)\(offset)")
             }
         }
-        stamps += ["2026-11-24 14:03:00Z", "2026-11-24t14:03:00Z", "20261124T140300Z", "+2026-11-24T14:03:00Z", "12026-11-24T14:03:00Z"]
+        stamps += [
+            "2026-11-24 14:03:00Z", "2026-11-24t14:03:00Z", "20261124T140300Z", "+2026-11-24T14:03:00Z", "12026-11-24T14:03:00Z",
+        ]
         var mismatches: [String] = []
         for stamp in stamps {
             let event = OpenAPIEventSchemaTests.payment(occurredAt: stamp)
-            if try OpenAPIEventSchemaTests.schemaAccepts(event) != OpenAPIEventSchemaTests.serverAccepts(event) { mismatches.append(stamp) }
+            if try OpenAPIEventSchemaTests.schemaAccepts(event) != OpenAPIEventSchemaTests.serverAccepts(event) {
+                mismatches.append(stamp)
+            }
         }
         #expect(mismatches.isEmpty, "\(mismatches)")
         #expect(stamps.count > 7_000)
@@ -78,14 +95,18 @@ import Testing
             frontier = frontier.flatMap { prefix in ["0", "1", "5", "9", "."].map { prefix + $0 } }
             texts += frontier
         }
-        for integer in ["99999999", "100000000", "999999999", "1000000000", "9999999999", "10000000000", "99999999999", "999999999999",
-                        "1000000000000", "1000000000001", "0000100000000"] {
+        for integer in [
+            "99999999", "100000000", "999999999", "1000000000", "9999999999", "10000000000", "99999999999", "999999999999",
+            "1000000000000", "1000000000001", "0000100000000",
+        ] {
             texts.append(integer)
             for fraction in ["0", "00", "000", "0000", "00000", "5", "50", "05", "001", "0001", "9999", "99999"] {
                 texts.append(integer + "." + fraction)
             }
         }
-        texts += [String(repeating: "0", count: 31) + "1", String(repeating: "0", count: 32) + "1", "1e3", "-1", "+1", " 1", "1,5", "１"]
+        texts += [
+            String(repeating: "0", count: 31) + "1", String(repeating: "0", count: 32) + "1", "1e3", "-1", "+1", " 1", "1,5", "１",
+        ]
         return texts
     }
 
@@ -98,13 +119,17 @@ import Testing
             }
             let reversal = OpenAPIEventSchemaTests.serverAccepts(
                 #"{"id":"v1","type":"reversal","original_id":"p1","occurred_at":"2026-11-24T14:03:00Z","amount":"\#(text)"}"#)
-            if schema != someCurrency || schema != reversal { mismatches.append("\(text): schema \(schema), server \(someCurrency), reversal \(reversal)") }
+            if schema != someCurrency || schema != reversal {
+                mismatches.append("\(text): schema \(schema), server \(someCurrency), reversal \(reversal)")
+            }
         }
         #expect(mismatches.isEmpty, "\(mismatches)")
     }
 
     @Test func numbersInTheSchemaRangeWrittenPlainlyAreAcceptedBySomeCurrency() throws {
-        for number in ["1", "0.5", "12.25", "1.125", "0.0001", "99999999.9999", "999999999.999", "9999999999.99", "1000000000000"] {
+        for number in [
+            "1", "0.5", "12.25", "1.125", "0.0001", "99999999.9999", "999999999.999", "9999999999.99", "1000000000000",
+        ] {
             #expect(try OpenAPIEventSchemaTests.errors(.number(number), "Amount").isEmpty, "\(number)")
             let accepted = ["JPY", "EUR", "KWD", "CLF"].contains { currency in
                 OpenAPIEventSchemaTests.serverAccepts(OpenAPIEventSchemaTests.payment(amount: number, currency: currency))
@@ -129,10 +154,11 @@ import Testing
             Issue.record("EventCurrency has no enum")
             return
         }
-        let listed = Set(values.compactMap { value -> String? in
-            if case .string(let code) = value { return code }
-            return nil
-        })
+        let listed = Set(
+            values.compactMap { value -> String? in
+                if case .string(let code) = value { return code }
+                return nil
+            })
         #expect(listed == known, "missing \(known.subtracting(listed).sorted()), extra \(listed.subtracting(known).sorted())")
         #expect(known.count > 150)
     }
@@ -142,11 +168,17 @@ import Testing
     @Test func generatedSchemaValidEventsAreAllAccepted() throws {
         var random = SplitMix64(seed: 8)
         let idAlphabet = Array("ABCXYZabcxyz0189._:-")
-        let textScalars: [Unicode.Scalar] = ["a", "Z", "0", " ", "é", "\u{301}", "\u{0}", "\u{1F}", "\u{202E}", "🎉", "\u{10FFFD}", "\"", "\\", "€"]
+        let textScalars: [Unicode.Scalar] = [
+            "a", "Z", "0", " ", "é", "\u{301}", "\u{0}", "\u{1F}", "\u{202E}", "🎉", "\u{10FFFD}", "\"", "\\", "€",
+        ]
         func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
-        func text(_ range: ClosedRange<Int>) -> String {
+        // An account takes no control characters (merchant texts do).
+        let accountScalars = textScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }
+        func text(_ range: ClosedRange<Int>, from alphabet: [Unicode.Scalar] = textScalars) -> String {
             var result = ""
-            for _ in 0..<(range.lowerBound + Int(random.next() % UInt64(range.count))) { result.unicodeScalars.append(pick(textScalars)) }
+            for _ in 0..<(range.lowerBound + Int(random.next() % UInt64(range.count))) {
+                result.unicodeScalars.append(pick(alphabet))
+            }
             return result
         }
         func quoted(_ value: String) -> String {
@@ -167,7 +199,9 @@ import Testing
         }
         // Amounts with what their currency takes: (currency, fraction digits, largest integer part).
         func amount() -> (text: String, currency: String) {
-            let (currency, digits, maximum) = pick([("JPY", 0, 999_999_999_999), ("EUR", 2, 9_999_999_999), ("KWD", 3, 999_999_999), ("CLF", 4, 99_999_999)])
+            let (currency, digits, maximum) = pick([
+                ("JPY", 0, 999_999_999_999), ("EUR", 2, 9_999_999_999), ("KWD", 3, 999_999_999), ("CLF", 4, 99_999_999),
+            ])
             let integer = Int(random.next() % UInt64(maximum + 1))
             let fractionDigits = digits == 0 ? 0 : Int(random.next() % UInt64(digits + 1))
             var fraction = ""
@@ -183,9 +217,18 @@ import Testing
             var members = [#""id":"\#(id)""#, #""occurred_at":"\#(timestamp())""#]
             switch index % 3 {
             case 0:
-                members += [#""account":\#(quoted(text(1...128)))"#, #""amount":"\#(value)""#, #""currency":"\#(currency)""#]
-                var merchant = [pick([#""mid":\#(quoted(text(1...128)))"#, #""siret":"12345678901234""#, #""name":\#(quoted(text(1...128)))"#])]
-                if random.next() % 2 == 0 { merchant.append(#""mcc":"5411","country":"FR","channel":"\#(pick(["online", "in_store"]))""#) }
+                members += [
+                    #""account":\#(quoted(text(1...128, from: accountScalars)))"#, #""amount":"\#(value)""#,
+                    #""currency":"\#(currency)""#,
+                ]
+                var merchant = [
+                    pick([
+                        #""mid":\#(quoted(text(1...128)))"#, #""siret":"12345678901234""#, #""name":\#(quoted(text(1...128)))"#,
+                    ])
+                ]
+                if random.next() % 2 == 0 {
+                    merchant.append(#""mcc":"5411","country":"FR","channel":"\#(pick(["online", "in_store"]))""#)
+                }
                 members.append(#""merchant":{\#(merchant.joined(separator: ","))}"#)
                 if random.next() % 2 == 0 { members.append(#""original_amount":"\#(value)","original_currency":"\#(currency)""#) }
             case 1:

@@ -29,7 +29,8 @@ import Testing
         for format in ["json", "table", "csv"] {
             for explain in [[], ["--explain"]] {
                 let result = try CashbackBinary.run(
-                    ["dry-run", "--rules", PoisonPillTests.rules, "--format", format] + explain + ["events.jsonl"], in: directory.url)
+                    ["dry-run", "--rules", PoisonPillTests.rules, "--format", format] + explain + ["events.jsonl"],
+                    in: directory.url)
                 #expect(result.status == 0, "\(format) \(explain): \(result.stderr.prefix(2000))")
                 #expect(result.stdout.contains("after"), "the event after the poison pill is decided")
             }
@@ -59,7 +60,9 @@ import Testing
                 lines.append(
                     #"{"id":"\#(id)","account":"A","occurred_at":"\#(timestamp)","amount":"250.00","currency":"EUR","merchant":\#(merchant),"original_amount":"300.00","original_currency":"USD"}"#
                 )
-                lines.append(#"{"id":"r\#(id)","type":"refund","original_id":"\#(id)","occurred_at":"\#(timestamp)","amount":"10.00","currency":"EUR"}"#)
+                lines.append(
+                    #"{"id":"r\#(id)","type":"refund","original_id":"\#(id)","occurred_at":"\#(timestamp)","amount":"10.00","currency":"EUR"}"#
+                )
             }
         }
         lines.append(PoisonPillTests.after)
@@ -71,7 +74,8 @@ import Testing
         #expect(decisions.count == lines.count)
         for decision in decisions {
             let status = decision["status"]
-            #expect(status == .string("rewarded") || status == .string("no_reward") || status == .string("clawback"), "\(decision)")
+            #expect(
+                status == .string("rewarded") || status == .string("no_reward") || status == .string("clawback"), "\(decision)")
         }
         #expect(decisions.last?["event"] == .string("after"))
         #expect(decisions.last?["status"] == .string("rewarded"))
@@ -101,21 +105,22 @@ import Testing
                   - date: { from: 0001-01-01, until: 9999-12-31 }
                 reward: { flat: 0.05 }
             """)
-        let rules = Period.allCases.map { period in
-            """
-              - id: spend-\(period.rawValue)
-                reward: { tiered: { by: spend, period: \(period.rawValue), tiers: [{ from: 0, rate: 1% }, { from: 10.00, rate: 2% }] } }
-                limits: [{ per: account, period: \(period.rawValue), max: 100.00, count: 50 }]
-            """
-        } + [
-            """
-              - { id: weekend, when: [{ weekday: [sat, sun] }], reward: { flat: 0.10 } }
-              - { id: night, when: [{ time: { from: "22:00", until: "06:00" } }], reward: { flat: 0.20 } }
-              - { id: inside, when: [{ date: { from: 0001-01-01, until: 9999-12-31 } }], reward: { flat: 0.30 } }
-              - { id: early, when: [{ date: { until: 0001-01-02 } }], reward: { flat: 0.40 } }
-              - { id: late, when: [{ date: { from: 9999-12-31 } }], reward: { flat: 0.50 } }
-            """
-        ]
+        let rules =
+            Period.allCases.map { period in
+                """
+                  - id: spend-\(period.rawValue)
+                    reward: { tiered: { by: spend, period: \(period.rawValue), tiers: [{ from: 0, rate: 1% }, { from: 10.00, rate: 2% }] } }
+                    limits: [{ per: account, period: \(period.rawValue), max: 100.00, count: 50 }]
+                """
+            } + [
+                """
+                  - { id: weekend, when: [{ weekday: [sat, sun] }], reward: { flat: 0.10 } }
+                  - { id: night, when: [{ time: { from: "22:00", until: "06:00" } }], reward: { flat: 0.20 } }
+                  - { id: inside, when: [{ date: { from: 0001-01-01, until: 9999-12-31 } }], reward: { flat: 0.30 } }
+                  - { id: early, when: [{ date: { until: 0001-01-02 } }], reward: { flat: 0.40 } }
+                  - { id: late, when: [{ date: { from: 9999-12-31 } }], reward: { flat: 0.50 } }
+                """
+            ]
         for (index, zone) in zones.enumerated() {
             try directory.write(
                 "rules/partners/zone\(index).yaml",
@@ -154,21 +159,28 @@ import Testing
             for index in PoisonPillTests.zones.indices {
                 for (kind, merchant) in [#"{"mid":"M\#(index)"}"#, #"{"name":"ZONE\#(index) SHOP"}"#].enumerated() {
                     let id = "e\(stamp)-\(index)-\(kind)"
-                    lines.append(#"{"id":"\#(id)","account":"A\#(index)","occurred_at":"\#(timestamp)","amount":"12.34","currency":"EUR","merchant":\#(merchant)}"#)
+                    lines.append(
+                        #"{"id":"\#(id)","account":"A\#(index)","occurred_at":"\#(timestamp)","amount":"12.34","currency":"EUR","merchant":\#(merchant)}"#
+                    )
                     lines.append(#"{"id":"r\#(id)","type":"reversal","original_id":"\#(id)","occurred_at":"\#(timestamp)"}"#)
                 }
             }
         }
-        lines.append(#"{"id":"after","account":"A1","occurred_at":"2026-11-02T10:00:00Z","amount":"20.00","currency":"EUR","merchant":{"mid":"M1"}}"#)
+        lines.append(
+            #"{"id":"after","account":"A1","occurred_at":"2026-11-02T10:00:00Z","amount":"20.00","currency":"EUR","merchant":{"mid":"M1"}}"#
+        )
         try directory.write("events.jsonl", lines.joined(separator: "\n") + "\n")
         for explain in [[], ["--explain"]] {
-            let result = try CashbackBinary.run(["dry-run", "--rules", "rules", "--format", "json"] + explain + ["events.jsonl"], in: directory.url)
+            let result = try CashbackBinary.run(
+                ["dry-run", "--rules", "rules", "--format", "json"] + explain + ["events.jsonl"], in: directory.url)
             #expect(result.status == 0, "\(result.stderr.prefix(2000))")
             let decisions = try PoisonPillTests.decisions(result)
             #expect(decisions.count == lines.count)
             for decision in decisions {
                 let status = decision["status"]
-                #expect(status == .string("rewarded") || status == .string("no_reward") || status == .string("clawback"), "\(decision)")
+                #expect(
+                    status == .string("rewarded") || status == .string("no_reward") || status == .string("clawback"),
+                    "\(decision)")
             }
             #expect(decisions.last?["status"] == .string("rewarded"))
             if !explain.isEmpty {

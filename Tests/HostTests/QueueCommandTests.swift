@@ -26,7 +26,8 @@ import Testing
             in: directory.url)
         #expect(process.status == 0, "\(process.stderr)")
         let decisions = try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url)
-        let dryRun = try CashbackBinary.run(["dry-run", "--format", "json", "--rules", "rules", "events.jsonl"], in: directory.url)
+        let dryRun = try CashbackBinary.run(
+            ["dry-run", "--format", "json", "--rules", "rules", "events.jsonl"], in: directory.url)
         #expect(decisions.lines.count == dryRun.lines.count)
         #expect(decisions.stdout == dryRun.stdout, "decisions must be byte for byte what dry-run prints")
         // Processing again finds nothing to do and changes nothing.
@@ -40,7 +41,8 @@ import Testing
         _ = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "events.jsonl"], in: directory.url)
         _ = try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules", "--workers", "2"], in: directory.url)
         let decisions = try CashbackBinary.run(["decisions", "--db", "q.sqlite", "--explain"], in: directory.url)
-        let dryRun = try CashbackBinary.run(["dry-run", "--explain", "--format", "json", "--rules", "rules", "events.jsonl"], in: directory.url)
+        let dryRun = try CashbackBinary.run(
+            ["dry-run", "--explain", "--format", "json", "--rules", "rules", "events.jsonl"], in: directory.url)
         #expect(decisions.stdout == dryRun.stdout)
         let table = try CashbackBinary.run(["decisions", "--db", "q.sqlite", "--format", "table"], in: directory.url)
         #expect(table.stdout.contains("Summary by partner and currency"))
@@ -57,8 +59,16 @@ import Testing
         #expect(try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url).stdout.isEmpty)
 
         // A conflict with an already accepted event also stores nothing of its file.
-        try directory.write("first.jsonl", #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"B1"}}"# + "\n")
-        try directory.write("second.jsonl", #"{"id":"p2","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"B1"}}"# + "\n" + #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"11.00","currency":"EUR","merchant":{"mid":"B1"}}"# + "\n")
+        try directory.write(
+            "first.jsonl",
+            #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"B1"}}"#
+                + "\n")
+        try directory.write(
+            "second.jsonl",
+            #"{"id":"p2","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"B1"}}"#
+                + "\n"
+                + #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"11.00","currency":"EUR","merchant":{"mid":"B1"}}"#
+                + "\n")
         #expect(try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "first.jsonl"], in: directory.url).status == 0)
         let conflict = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "second.jsonl"], in: directory.url)
         #expect(conflict.status != 0)
@@ -82,7 +92,8 @@ import Testing
         _ = try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules"], in: directory.url)
         // The budgeted partner's rate changes between the two halves.
         let path = directory.path("rules/partners/budgeted.yaml")
-        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "percentage: 4%", with: "percentage: 7%")
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
+            of: "percentage: 4%", with: "percentage: 7%")
         try directory.write("rules/partners/budgeted.yaml", text)
         _ = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "second.jsonl"], in: directory.url)
         _ = try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules"], in: directory.url)

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A plain TCP connection to a live service, for what URLSession hides: any spelling of a path,
@@ -79,7 +79,8 @@ final class RawHTTPConnection {
             let text = String(decoding: received, as: UTF8.self)
             if let headEnd = text.range(of: "\r\n\r\n") {
                 let head = text[..<headEnd.lowerBound]
-                let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                let length =
+                    head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
                     .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
                 if text.utf8.count - text[..<headEnd.upperBound].utf8.count >= length {
                     let status = Int(head.split(separator: " ")[1]) ?? 0

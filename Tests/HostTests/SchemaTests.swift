@@ -42,7 +42,9 @@ import Yams
         let schema = try CashbackBinary.run(["schema"])
         try directory.write("schema.json", schema.stdout)
         for (index, document) in documents.enumerated() { try directory.write("doc\(index).json", document) }
-        try directory.write("validate.py", """
+        try directory.write(
+            "validate.py",
+            """
             import json, sys, jsonschema
             schema = json.load(open("schema.json"))
             jsonschema.Draft202012Validator.check_schema(schema)
@@ -67,7 +69,8 @@ import Yams
     @Test func docsCopyIsWhatTheCommandPrints() throws {
         let printed = try CashbackBinary.run(["schema"])
         #expect(printed.status == 0)
-        let committed = try String(contentsOf: SchemaTests.root.appendingPathComponent("docs/rule-file.schema.json"), encoding: .utf8)
+        let committed = try String(
+            contentsOf: SchemaTests.root.appendingPathComponent("docs/rule-file.schema.json"), encoding: .utf8)
         #expect(printed.stdout == committed, "regenerate with: cashback schema > docs/rule-file.schema.json")
     }
 
@@ -80,7 +83,8 @@ import Yams
             let firstLine = String(text.prefix { $0 != "\n" })
             #expect(firstLine.hasPrefix("# yaml-language-server: $schema="), "\(file)")
             let relative = String(firstLine.dropFirst("# yaml-language-server: $schema=".count))
-            let target = SchemaTests.root.appendingPathComponent(file).deletingLastPathComponent().appendingPathComponent(relative)
+            let target = SchemaTests.root.appendingPathComponent(file).deletingLastPathComponent().appendingPathComponent(
+                relative)
             #expect(FileManager.default.fileExists(atPath: target.standardizedFileURL.path), "\(file) points at \(relative)")
             documents.append(try SchemaTests.json(fromYAML: text))
         }
@@ -89,7 +93,8 @@ import Yams
     }
 
     @Test func aMisspeltKeyFailsNamingTheKey() throws {
-        let text = try String(contentsOf: SchemaTests.root.appendingPathComponent("rules/partners/decathlon.yaml"), encoding: .utf8)
+        let text = try String(
+            contentsOf: SchemaTests.root.appendingPathComponent("rules/partners/decathlon.yaml"), encoding: .utf8)
         let typos = [
             text.replacingOccurrences(of: "\nstacking:", with: "\nstackng:"),
             text.replacingOccurrences(of: "percentage: 5%", with: "percentge: 5%"),

@@ -15,8 +15,10 @@ import Testing
         try directory.write("admin-token", ServeTests.adminToken)
         let service = try RunningService(
             in: directory,
-            arguments: ["--rules", "rules", "--db", "s.sqlite", "--token-file", "token", "--admin-token-file", "admin-token",
-                        "--max-body", "200000", "--workers", "2", "--batch-size", "64"])
+            arguments: [
+                "--rules", "rules", "--db", "s.sqlite", "--token-file", "token", "--admin-token-file", "admin-token",
+                "--max-body", "200000", "--workers", "2", "--batch-size", "64",
+            ])
         let events = try String(contentsOf: directory.url.appendingPathComponent("events.jsonl"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         let token = ServeTests.token
@@ -36,10 +38,17 @@ import Testing
             let chunk = Array(events[index..<min(index + 100, events.count)])
             let reply: RunningService.Reply
             switch shape % 3 {
-            case 0: reply = try await service.request("POST", "/v1/events", body: "[" + chunk.joined(separator: ",") + "]", token: token)
-            case 1: reply = try await service.request("POST", "/v1/events", body: chunk.joined(separator: "\n") + "\n", token: token, contentType: "application/x-ndjson")
+            case 0:
+                reply = try await service.request(
+                    "POST", "/v1/events", body: "[" + chunk.joined(separator: ",") + "]", token: token)
+            case 1:
+                reply = try await service.request(
+                    "POST", "/v1/events", body: chunk.joined(separator: "\n") + "\n", token: token,
+                    contentType: "application/x-ndjson")
             default:
-                for line in chunk { #expect(try await service.request("POST", "/v1/events", body: line, token: token).status == 202) }
+                for line in chunk {
+                    #expect(try await service.request("POST", "/v1/events", body: line, token: token).status == 202)
+                }
                 reply = RunningService.Reply(status: 202, body: "", headers: [:])
             }
             #expect(reply.status == 202, "\(reply.body)")
@@ -48,7 +57,8 @@ import Testing
             shape += 1
         }
         // A retried request is accepted again and counted as duplicates.
-        let retry = try await service.request("POST", "/v1/events", body: "[" + events[0..<3].joined(separator: ",") + "]", token: token)
+        let retry = try await service.request(
+            "POST", "/v1/events", body: "[" + events[0..<3].joined(separator: ",") + "]", token: token)
         #expect(retry.status == 202)
         #expect(retry.body.contains(#""accepted":0,"duplicates":3"#), "\(retry.body)")
         accepted += events[0..<3]
@@ -56,8 +66,11 @@ import Testing
         // 400 naming the index and field; malformed JSON with its position; 409; 413. None stores anything.
         let invalid = try await service.request(
             "POST", "/v1/events",
-            body: "[" + #"{"id":"n1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"mid":"B1"}}"#
-                + "," + #"{"id":"n2","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"1.001","currency":"EUR","merchant":{"mid":"B1"}}"# + "]",
+            body: "["
+                + #"{"id":"n1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"mid":"B1"}}"#
+                + ","
+                + #"{"id":"n2","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"1.001","currency":"EUR","merchant":{"mid":"B1"}}"#
+                + "]",
             token: token)
         #expect(invalid.status == 400)
         #expect(invalid.body.contains(#""index":1,"field":"amount""#), "\(invalid.body)")
@@ -65,9 +78,11 @@ import Testing
         #expect(malformed.status == 400 && malformed.body.contains("not valid JSON"))
         let firstPayment = try #require(events.first { $0.contains(#""merchant""#) })
         let conflict = try await service.request(
-            "POST", "/v1/events", body: firstPayment.replacingOccurrences(of: #""account":""#, with: #""account":"someone-else-"#), token: token)
+            "POST", "/v1/events",
+            body: firstPayment.replacingOccurrences(of: #""account":""#, with: #""account":"someone-else-"#), token: token)
         #expect(conflict.status == 409, "\(conflict.body)")
-        let oversized = try await service.request("POST", "/v1/events", body: String(repeating: " ", count: 300_000) + events[0], token: token)
+        let oversized = try await service.request(
+            "POST", "/v1/events", body: String(repeating: " ", count: 300_000) + events[0], token: token)
         #expect(oversized.status == 413)
         #expect(try await service.request("GET", "/v1/events/n1", token: token).status == 404, "the 400 request stored nothing")
 
@@ -80,19 +95,26 @@ import Testing
 
         // A broken reload is refused with diagnostics and the old rules keep serving.
         let before = try await service.request("GET", "/readyz").body
-        try directory.write("rules/partners/zz-broken.yaml", "partner: broken\nmatch: { mid: [Z1] }\nrules:\n  - id: x\n    reward: { percentage: 150% }\n")
+        try directory.write(
+            "rules/partners/zz-broken.yaml",
+            "partner: broken\nmatch: { mid: [Z1] }\nrules:\n  - id: x\n    reward: { percentage: 150% }\n")
         let broken = try await service.request("POST", "/v1/rules/reload", token: ServeTests.adminToken)
         #expect(broken.status == 422)
-        #expect(broken.body.contains("zz-broken.yaml:5:27: error: [broken/x] percentage: '150%' must be at most 100%"), "\(broken.body)")
+        #expect(
+            broken.body.contains("zz-broken.yaml:5:27: error: [broken/x] percentage: '150%' must be at most 100%"),
+            "\(broken.body)")
         #expect(try await service.request("GET", "/readyz").body == before, "same rules version")
 
         // A good reload swaps the rules; a later event is decided with them and records the new version.
-        try directory.write("rules/partners/zz-broken.yaml", "partner: newcomer\nmatch: { mid: [Z1] }\nrules:\n  - id: x\n    reward: { percentage: 50% }\n")
+        try directory.write(
+            "rules/partners/zz-broken.yaml",
+            "partner: newcomer\nmatch: { mid: [Z1] }\nrules:\n  - id: x\n    reward: { percentage: 50% }\n")
         let good = try await service.request("POST", "/v1/rules/reload", token: ServeTests.adminToken)
         #expect(good.status == 200)
         let version = try #require(good.body.split(separator: "\"").dropFirst(3).first.map(String.init))
         #expect(!before.contains(version))
-        let late = #"{"id":"late-1","account":"z","occurred_at":"2026-12-30T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"Z1"}}"#
+        let late =
+            #"{"id":"late-1","account":"z","occurred_at":"2026-12-30T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"Z1"}}"#
         #expect(try await service.request("POST", "/v1/events", body: late, token: token).status == 202)
         var status = ""
         while !status.contains(#""status":"processed""#) {
@@ -100,7 +122,8 @@ import Testing
             if !status.contains(#""status":"processed""#) { try await Task.sleep(for: .milliseconds(20)) }
         }
         #expect(status.contains(#""rules_version":"\#(version)""#))
-        #expect(status.contains(#""partner":"newcomer""#) && status.contains(#"{"rule":"newcomer/x","amount":"5.00"}"#), "\(status)")
+        #expect(
+            status.contains(#""partner":"newcomer""#) && status.contains(#"{"rule":"newcomer/x","amount":"5.00"}"#), "\(status)")
 
         // SIGTERM: a clean exit.
         #expect(service.terminate() == 0)
@@ -108,7 +131,8 @@ import Testing
         // What the service stored is what dry-run prints for the accepted events.
         try directory.write("accepted.jsonl", accepted.joined(separator: "\n") + "\n")
         try FileManager.default.removeItem(atPath: directory.path("rules/partners/zz-broken.yaml"))
-        let dryRun = try CashbackBinary.run(["dry-run", "--format", "json", "--rules", "rules", "accepted.jsonl"], in: directory.url)
+        let dryRun = try CashbackBinary.run(
+            ["dry-run", "--format", "json", "--rules", "rules", "accepted.jsonl"], in: directory.url)
         let stored = try CashbackBinary.run(["decisions", "--db", "s.sqlite"], in: directory.url)
         #expect(stored.lines.count == dryRun.lines.count + 1)
         #expect(Array(stored.lines.dropLast()) == dryRun.lines)

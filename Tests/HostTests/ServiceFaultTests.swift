@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A live `cashback serve` attacked the way a hostile client and a bad day in production would:
@@ -27,7 +27,8 @@ import Glibc
     static func serveWithTokens(in directory: TemporaryDirectory, _ extra: [String] = []) throws -> RunningService {
         try RunningService(
             in: directory,
-            arguments: ["--rules", "rules", "--db", "s.sqlite", "--token-file", "token", "--admin-token-file", "admin-token"] + extra)
+            arguments: ["--rules", "rules", "--db", "s.sqlite", "--token-file", "token", "--admin-token-file", "admin-token"]
+                + extra)
     }
 
     @Test(arguments: [
@@ -51,8 +52,11 @@ import Glibc
         let service = try Self.serveWithTokens(in: directory)
         for path in ["/v1/rules/reload", "//v1/rules/reload", "/v1//rules/reload", "/v1/rules/reload/", "/v1/rules//reload"] {
             #expect(try RawHTTPConnection.request(port: service.port, "POST", path) == 401, "\(path) without a token")
-            #expect(try RawHTTPConnection.request(port: service.port, "POST", path, token: Self.token) == 401, "\(path), ordinary token")
-            #expect(try RawHTTPConnection.request(port: service.port, "POST", path, token: Self.adminToken) == 200, "\(path), admin")
+            #expect(
+                try RawHTTPConnection.request(port: service.port, "POST", path, token: Self.token) == 401,
+                "\(path), ordinary token")
+            #expect(
+                try RawHTTPConnection.request(port: service.port, "POST", path, token: Self.adminToken) == 200, "\(path), admin")
         }
         #expect(service.terminate() == 0)
     }
@@ -110,7 +114,10 @@ import Glibc
         defer { directory.remove() }
         let result = try #require(
             try await CashbackBinary.runExpectingExit(
-                ["serve", "--rules", "rules", "--db", "s.sqlite", "--listen", "no-such-host.invalid:8080", "--token-file", "token"],
+                [
+                    "serve", "--rules", "rules", "--db", "s.sqlite", "--listen", "no-such-host.invalid:8080", "--token-file",
+                    "token",
+                ],
                 in: directory.url))
         #expect(result.status != 0)
         #expect(result.stderr.contains("no-such-host.invalid"), "\(result.stderr)")
@@ -178,7 +185,9 @@ import Glibc
         let directory = try Self.directoryWithTokens()
         defer { directory.remove() }
         let service = try Self.serveWithTokens(in: directory)
-        try directory.write("rules/partners/broken.yaml", "partner: broken\nmatch: { mid: [M1] }\nrules:\n  - id: x\n    reward: { percentage: 150% }\n")
+        try directory.write(
+            "rules/partners/broken.yaml",
+            "partner: broken\nmatch: { mid: [M1] }\nrules:\n  - id: x\n    reward: { percentage: 150% }\n")
         kill(service.process.processIdentifier, SIGHUP)
         #expect(try await service.waitForLog("reload refused"), "\(service.log)")
         #expect(service.log.contains("partners/broken.yaml:5:"), "\(service.log)")
@@ -195,7 +204,9 @@ import Glibc
         try halfHeader.send("GET /healthz HTTP/1.1\r\nHo")
         #expect(try halfHeader.readToEnd() == "", "a connection that never finishes its headers is closed")
         let slowBody = try RawHTTPConnection(port: service.port)
-        try slowBody.send("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(Self.token)\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n[\r\n")
+        try slowBody.send(
+            "POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(Self.token)\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n[\r\n"
+        )
         #expect(try slowBody.readToEnd() == "", "a body that never ends is cut off")
         #expect(try await service.request("GET", "/healthz").status == 200, "and the service still answers")
         #expect(service.terminate() == 0)
@@ -242,7 +253,8 @@ import Glibc
         let yearZero =
             #"{"id":"z","account":"C1","occurred_at":"0001-01-01T00:30:00+00:00","amount":"41.90","currency":"EUR","merchant":{"siret":"65201405100033","name":"CRF CITY PARIS 11","mcc":"5411","country":"FR","channel":"online"}}"#
         let body = [poison, yearZero, Self.rewardedPayment].joined(separator: "\n")
-        let posted = try await service.request("POST", "/v1/events", body: body, token: Self.token, contentType: "application/x-ndjson")
+        let posted = try await service.request(
+            "POST", "/v1/events", body: body, token: Self.token, contentType: "application/x-ndjson")
         #expect(posted.status == 202 || posted.status == 400, "\(posted.body)")
         if posted.status == 400 {
             #expect(try await service.request("POST", "/v1/events", body: Self.rewardedPayment, token: Self.token).status == 202)

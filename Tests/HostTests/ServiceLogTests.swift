@@ -30,8 +30,14 @@ import Testing
         let metadata = objects.compactMap { $0["metadata"] as? [String: String] }
         #expect(metadata.contains { $0["request.id"] == "trace-42" && $0["http.status"] == "400" }, "\(service.log)")
         #expect(metadata.contains { $0["http.status"] == "401" && $0["request.id"] != nil })
-        #expect(objects.contains { $0["message"] as? String == "starting" && ($0["metadata"] as? [String: String])?["queue.depth"] == "0" })
-        #expect(objects.contains { $0["message"] as? String == "stopped cleanly" && ($0["metadata"] as? [String: String])?["queue.depth"] != nil })
+        #expect(
+            objects.contains {
+                $0["message"] as? String == "starting" && ($0["metadata"] as? [String: String])?["queue.depth"] == "0"
+            })
+        #expect(
+            objects.contains {
+                $0["message"] as? String == "stopped cleanly" && ($0["metadata"] as? [String: String])?["queue.depth"] != nil
+            })
     }
 
     @Test func anUnknownLogFormatIsAUsageError() throws {

@@ -24,9 +24,13 @@ import Testing
             }
             #expect(first.contains("cashback_rules_reload_failures_total 0"))
             #expect(first.contains("cashback_batch_failures_total 0"))
-            #expect(first.contains(#"cashback_partner_budget_remaining_minor_units{partner="fnac",currency="EUR"} 100000"#), "\(first)")
+            #expect(
+                first.contains(#"cashback_partner_budget_remaining_minor_units{partner="fnac",currency="EUR"} 100000"#),
+                "\(first)")
 
-            try directory.write("rules/partners/zz-broken.yaml", "partner: broken\nmatch: { mid: [Z1] }\nrules:\n  - id: x\n    reward: { percentage: 150% }\n")
+            try directory.write(
+                "rules/partners/zz-broken.yaml",
+                "partner: broken\nmatch: { mid: [Z1] }\nrules:\n  - id: x\n    reward: { percentage: 150% }\n")
             #expect(try await service.request("POST", "/v1/rules/reload").status == 422)
             #expect(try await service.request("GET", "/v1/nothing-here").status == 404)
             var text = try await service.request("GET", "/metrics").body
@@ -36,7 +40,8 @@ import Testing
                 text = try await service.request("GET", "/metrics").body
             }
             #expect(text.contains("cashback_rules_reload_failures_total 1"))
-            #expect(text.contains(#"cashback_http_requests_total{route="/v1/rules/reload",method="POST",status="422"} 1"#), "\(text)")
+            #expect(
+                text.contains(#"cashback_http_requests_total{route="/v1/rules/reload",method="POST",status="422"} 1"#), "\(text)")
             #expect(text.contains(#"cashback_http_requests_total{route="/metrics",method="GET",status="200"}"#))
             #expect(text.contains(#"status="404"} 1"#))
             #expect(text.contains("cashback_last_confirmation_sweep_timestamp_seconds 1"), "a sweep ran and set its time")

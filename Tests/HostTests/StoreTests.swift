@@ -48,12 +48,14 @@ struct FlakyCondition: ConditionPlugin {
     }
 
     static func payment(_ id: String, _ amount: String, day: Int = 2) -> IncomingEvent {
-        let line = #"{"id":"\#(id)","account":"a1","occurred_at":"2026-11-\#(day < 10 ? "0" : "")\#(day)T10:00:00Z","amount":"\#(amount)","currency":"EUR","merchant":{"mid":"M1"}}"#
+        let line =
+            #"{"id":"\#(id)","account":"a1","occurred_at":"2026-11-\#(day < 10 ? "0" : "")\#(day)T10:00:00Z","amount":"\#(amount)","currency":"EUR","merchant":{"mid":"M1"}}"#
         return IncomingEvent(event: try! EventParser.parse(line: Array(line.utf8)).get(), body: line, origin: EventOrigin())
     }
 
     static func refund(_ id: String, of original: String, _ amount: String, day: Int) -> IncomingEvent {
-        let line = #"{"id":"\#(id)","type":"refund","original_id":"\#(original)","occurred_at":"2026-11-\#(day < 10 ? "0" : "")\#(day)T10:00:00Z","amount":"\#(amount)","currency":"EUR"}"#
+        let line =
+            #"{"id":"\#(id)","type":"refund","original_id":"\#(original)","occurred_at":"2026-11-\#(day < 10 ? "0" : "")\#(day)T10:00:00Z","amount":"\#(amount)","currency":"EUR"}"#
         return IncomingEvent(event: try! EventParser.parse(line: Array(line.utf8)).get(), body: line, origin: EventOrigin())
     }
 
@@ -97,8 +99,10 @@ struct FlakyCondition: ConditionPlugin {
         let store = try SQLiteStore(path: directory.path("s.sqlite"))
         let rules = try StoreTests.rules()
         _ = try await store.enqueue(
-            [StoreTests.payment("p1", "10.00", day: 2), StoreTests.payment("p2", "20.00", day: 10),
-             StoreTests.refund("r1", of: "p1", "10.00", day: 3)],
+            [
+                StoreTests.payment("p1", "10.00", day: 2), StoreTests.payment("p2", "20.00", day: 10),
+                StoreTests.refund("r1", of: "p1", "10.00", day: 3),
+            ],
             now: StoreTests.now)
         _ = try await drain(store, rules)
         // 30 days after 2 Nov 10:00Z: p1's line; r1's clawback waits for 3 Dec; p2 for 10 Dec.

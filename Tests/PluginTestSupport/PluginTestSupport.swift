@@ -167,7 +167,9 @@ public final class DryRun {
     /// With `explain`, decisions carry the `--explain` trace.
     public init(_ rules: RuleSet, explain: Bool = false) { evaluator = Evaluator(rules: rules, explain: explain) }
 
-    public convenience init(_ fixture: RulesFixture, explain: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    public convenience init(_ fixture: RulesFixture, explain: Bool = false, sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
         self.init(try fixture.rules(sourceLocation: sourceLocation), explain: explain)
     }
 
@@ -227,7 +229,8 @@ public func expectExampleLoads(
     switch (isReward, asProgramRule) {
     case (true, _): fixture = RulesFixture(partner: RulesFixture.partner(reward: example))
     case (false, true):
-        fixture = RulesFixture(partner: RulesFixture.partner(reward: "percentage: 10%"), program: RulesFixture.program(when: example))
+        fixture = RulesFixture(
+            partner: RulesFixture.partner(reward: "percentage: 10%"), program: RulesFixture.program(when: example))
     case (false, false): fixture = RulesFixture(partner: RulesFixture.partner(when: example))
     }
     let outcome = fixture.outcome
@@ -246,7 +249,8 @@ public func expectDocCommentExampleLoads(
     #expect(examples.count == 1, sourceLocation: sourceLocation)
     for example in examples {
         let rule = DocComment.rule(from: example)
-        let fixture = asProgramRule
+        let fixture =
+            asProgramRule
             ? RulesFixture(partner: RulesFixture.partner(reward: "percentage: 10%"), program: "rules:\n" + rule)
             : RulesFixture(partner: "partner: shop\nmatch: { name: [\"SHOP*\"] }\nrules:\n" + rule)
         let outcome = fixture.outcome

@@ -145,13 +145,12 @@ private struct FieldReader {
         guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw fail("account", "control characters are not allowed")
         }
-        // One spelling per account: canonically equivalent spellings (`é`, or `e` then U+0301)
-        // are the same account in memory and in the store alike, written in NFC.
-        let account = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
-        guard (1...128).contains(account.unicodeScalars.count) else {
+        guard (1...128).contains(text.unicodeScalars.count) else {
             throw fail("account", "expected a string of 1-128 characters")
         }
-        return account
+        // One spelling per account: canonically equivalent spellings (`é`, or `e` then U+0301)
+        // are the same account in memory and in the store alike, written in NFC.
+        return text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
     }
 
     func occurredAtField() throws(EventError) -> Timestamp {

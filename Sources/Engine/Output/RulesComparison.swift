@@ -60,12 +60,14 @@ public struct RulesComparison: Sendable {
     public mutating func add(base: [Decision], candidate: [Decision]) {
         tally(base, into: \.base)
         tally(candidate, into: \.candidate)
-        let same = base.count == candidate.count
+        let same =
+            base.count == candidate.count
             && zip(base, candidate).allSatisfy { $0.jsonLine(includeTrace: false) == $1.jsonLine(includeTrace: false) }
         guard !same else { return }
         changedCount += 1
         if changes.count < keepChanges {
-            changes.append(Change(eventID: base.first?.eventID ?? candidate.first?.eventID ?? "", base: base, candidate: candidate))
+            changes.append(
+                Change(eventID: base.first?.eventID ?? candidate.first?.eventID ?? "", base: base, candidate: candidate))
         }
     }
 

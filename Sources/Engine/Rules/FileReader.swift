@@ -7,8 +7,10 @@ final class FileReader {
 
     /// The problems found, by line and column.
     var diagnosticsInFileOrder: [Diagnostic] {
-        diagnostics.enumerated().sorted { ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset) }
-            .map(\.element)
+        diagnostics.enumerated().sorted {
+            ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+        }
+        .map(\.element)
     }
 
     init(source: RuleSource, registry: PluginRegistry, partnerIDs: Set<String>) {
@@ -47,16 +49,29 @@ final class FileReader {
 
     func program(_ root: ConfigNode) -> Program {
         let defaults = Program.defaults
-        guard let top = attempt(context: "program", { () throws(ConfigError) in try root.mapping(allowed: FileReader.programKeys) { self.report($0, context: "program") } })
+        guard
+            let top = attempt(
+                context: "program",
+                { () throws(ConfigError) in
+                    try root.mapping(allowed: FileReader.programKeys) { self.report($0, context: "program") }
+                })
         else { return defaults }
-        let currency = top["currency"].flatMap { node in attempt(context: "program") { () throws(ConfigError) in try currencyValue(node) } } ?? defaults.currency
-        let zone = top["timezone"].flatMap { node in attempt(context: "program") { () throws(ConfigError) in try zoneValue(node) } } ?? defaults.zone
-        let rounding = top["rounding"].flatMap { node in
-            attempt(context: "program") { () throws(ConfigError) in try node.choice(RoundingMode.self, expected: "down | half-up | half-even") }
-        } ?? defaults.rounding
-        let confirmAfter = top["confirm_after"].flatMap { node in
-            attempt(context: "program") { () throws(ConfigError) in try FileReader.duration(node) }
-        } ?? 0
+        let currency =
+            top["currency"].flatMap { node in attempt(context: "program") { () throws(ConfigError) in try currencyValue(node) } }
+            ?? defaults.currency
+        let zone =
+            top["timezone"].flatMap { node in attempt(context: "program") { () throws(ConfigError) in try zoneValue(node) } }
+            ?? defaults.zone
+        let rounding =
+            top["rounding"].flatMap { node in
+                attempt(context: "program") { () throws(ConfigError) in
+                    try node.choice(RoundingMode.self, expected: "down | half-up | half-even")
+                }
+            } ?? defaults.rounding
+        let confirmAfter =
+            top["confirm_after"].flatMap { node in
+                attempt(context: "program") { () throws(ConfigError) in try FileReader.duration(node) }
+            } ?? 0
         let context = PluginContext(currency: currency, zone: zone, scope: .program, partnerIDs: partnerIDs)
         let limits = top["limits"].map { limitList($0, owner: "program", context: context, errorContext: "program") } ?? []
         let rules = top["rules"].map { ruleList($0, context: context) } ?? []
@@ -94,23 +109,31 @@ final class FileReader {
 
     func partner(_ root: ConfigNode, program: Program) -> Partner? {
         var unknownKeys: [ConfigError] = []
-        guard let top = attempt(context: nil, { () throws(ConfigError) in
-            try root.mapping(allowed: FileReader.partnerKeys) { unknownKeys.append($0) }
-        })
+        guard
+            let top = attempt(
+                context: nil,
+                { () throws(ConfigError) in
+                    try root.mapping(allowed: FileReader.partnerKeys) { unknownKeys.append($0) }
+                })
         else { return nil }
         let id = attempt(context: nil, { () throws(ConfigError) in try partnerID(top) })
         for problem in unknownKeys { report(problem, context: id) }
         guard let id else { return nil }
-        let name = top["name"].flatMap { node in attempt(context: id) { () throws(ConfigError) in try node.string(expected: "a name") } } ?? id
+        let name =
+            top["name"].flatMap { node in attempt(context: id) { () throws(ConfigError) in try node.string(expected: "a name") } }
+            ?? id
 
         var currency: Currency? = program.currency
         if let node = top["currency"] {
-            currency = attempt(context: id) { () throws(ConfigError) -> Currency? in
-                if try node.string(expected: "an ISO 4217 code or any") == "any" { return nil }
-                return try currencyValue(node)
-            } ?? program.currency
+            currency =
+                attempt(context: id) { () throws(ConfigError) -> Currency? in
+                    if try node.string(expected: "an ISO 4217 code or any") == "any" { return nil }
+                    return try currencyValue(node)
+                } ?? program.currency
         }
-        let zone = top["timezone"].flatMap { node in attempt(context: id) { () throws(ConfigError) in try zoneValue(node) } } ?? program.zone
+        let zone =
+            top["timezone"].flatMap { node in attempt(context: id) { () throws(ConfigError) in try zoneValue(node) } }
+            ?? program.zone
         let context = PluginContext(currency: currency, zone: zone, scope: .partner(id), partnerIDs: partnerIDs)
 
         let match = attempt(context: id) { () throws(ConfigError) in try matchValue(top.required("match")) }
@@ -133,9 +156,12 @@ final class FileReader {
                 return amount
             }
         }
-        let stacking = top["stacking"].flatMap { node in
-            attempt(context: id) { () throws(ConfigError) in try node.choice(Partner.Stacking.self, expected: "sum | best | first") }
-        } ?? .sum
+        let stacking =
+            top["stacking"].flatMap { node in
+                attempt(context: id) { () throws(ConfigError) in
+                    try node.choice(Partner.Stacking.self, expected: "sum | best | first")
+                }
+            } ?? .sum
         var limits = top["limits"].map { limitList($0, owner: id, context: context, errorContext: id) } ?? []
         if let budget, let currency {
             limits.append(
@@ -213,19 +239,27 @@ final class FileReader {
         var rules: [Rule] = []
         var seen: Set<String> = []
         for item in items {
-            guard let fields = attempt(context: owner, { () throws(ConfigError) in try item.mapping(allowed: FileReader.ruleKeys) { self.report($0, context: owner) } })
+            guard
+                let fields = attempt(
+                    context: owner,
+                    { () throws(ConfigError) in try item.mapping(allowed: FileReader.ruleKeys) { self.report($0, context: owner) }
+                    })
             else { continue }
             guard
-                let id = attempt(context: owner, { () throws(ConfigError) -> String in
-                    let idNode = try fields.required("id")
-                    let id = try idNode.string(expected: "a rule id")
-                    guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
-                    else { throw idNode.error("rule id '\(Echo.clipped(id))' must use only letters, digits, '-', '_' and '.'") }
-                    guard !seen.contains(id) else {
-                        throw idNode.error("rule id '\(Echo.clipped(id))' is used twice in this file")
-                    }
-                    return id
-                })
+                let id = attempt(
+                    context: owner,
+                    { () throws(ConfigError) -> String in
+                        let idNode = try fields.required("id")
+                        let id = try idNode.string(expected: "a rule id")
+                        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+                        else {
+                            throw idNode.error("rule id '\(Echo.clipped(id))' must use only letters, digits, '-', '_' and '.'")
+                        }
+                        guard !seen.contains(id) else {
+                            throw idNode.error("rule id '\(Echo.clipped(id))' is used twice in this file")
+                        }
+                        return id
+                    })
             else { continue }
             seen.insert(id)
             let name = "\(owner)/\(id)"
@@ -299,9 +333,12 @@ final class FileReader {
         guard let items = attempt(context: errorContext, { () throws(ConfigError) in try node.list() }) else { return [] }
         var limits: [Limit] = []
         for (position, item) in items.enumerated() {
-            if let limit = attempt(context: errorContext, { () throws(ConfigError) in
-                try limitValue(item, id: "\(owner)#limit\(position + 1)", context: context)
-            }) {
+            if let limit = attempt(
+                context: errorContext,
+                { () throws(ConfigError) in
+                    try limitValue(item, id: "\(owner)#limit\(position + 1)", context: context)
+                })
+            {
                 limits.append(limit)
             }
         }

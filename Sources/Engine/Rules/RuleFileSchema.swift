@@ -24,7 +24,10 @@ extension PluginRegistry {
             ],
             required: ["id", "reward"], description: "A rule: conditions that must all hold, a reward, limits on its line")
         let common: [(String, JSONValue)] = [
-            ("timezone", .object([("type", .string("string")), ("description", .string("An IANA time zone, e.g. Europe/Paris"))])),
+            (
+                "timezone",
+                .object([("type", .string("string")), ("description", .string("An IANA time zone, e.g. Europe/Paris"))])
+            ),
             ("limits", Schema.array(Schema.ref("limit"), minimum: 0)),
             ("rules", Schema.array(Schema.ref("rule"), minimum: 0)),
         ]
@@ -40,14 +43,18 @@ extension PluginRegistry {
             [
                 ("partner", Schema.text(pattern: "^[a-z0-9-]+$")),
                 ("name", .object([("type", .string("string"))])),
-                ("match", Schema.object(
-                    [
-                        ("mid", identifiers), ("siret", Schema.oneOrMany(Schema.text(pattern: "^[0-9]{14}$", numbersToo: true))),
-                        ("name", Schema.oneOrMany(.object([("type", .string("string"))]))),
-                        ("countries", Schema.oneOrMany(Schema.ref("country"))),
-                        ("channels", Schema.oneOrMany(Schema.choice(Merchant.Channel.allCases.map(\.rawValue)))),
-                    ],
-                    description: "How payments are attributed: mid, then siret, then name glob; then the restrictions")),
+                (
+                    "match",
+                    Schema.object(
+                        [
+                            ("mid", identifiers),
+                            ("siret", Schema.oneOrMany(Schema.text(pattern: "^[0-9]{14}$", numbersToo: true))),
+                            ("name", Schema.oneOrMany(.object([("type", .string("string"))]))),
+                            ("countries", Schema.oneOrMany(Schema.ref("country"))),
+                            ("channels", Schema.oneOrMany(Schema.choice(Merchant.Channel.allCases.map(\.rawValue)))),
+                        ],
+                        description: "How payments are attributed: mid, then siret, then name glob; then the restrictions")
+                ),
                 ("currency", Schema.text(pattern: "^([A-Z]{3}|any)$")),
                 ("active", Schema.object([("from", Schema.date), ("until", Schema.date)])),
                 ("budget", Schema.money),

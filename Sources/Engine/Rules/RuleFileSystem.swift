@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why a path of a rules directory cannot be read: the `errno` of the call that failed, and
@@ -210,7 +210,8 @@ struct RuleDirectoryReader {
                     let id = FolderID(device: device, inode: inode)
                     guard !ancestors.contains(id) else {
                         report(
-                            path(relative), "cannot read the folder: symbolic link loop: it leads back to a folder that contains it")
+                            path(relative),
+                            "cannot read the folder: symbolic link loop: it leads back to a folder that contains it")
                         continue
                     }
                     walk(relative, ancestors: ancestors.union([id]))

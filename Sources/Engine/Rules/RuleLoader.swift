@@ -98,7 +98,8 @@ public struct RuleLoader: Sendable {
                 return .failure(
                     diagnostic(
                         node.mark,
-                        "the file holds more than \(maximumValues) values or nests deeper than \(maximumDepth) (aliases count as copies)"))
+                        "the file holds more than \(maximumValues) values or nests deeper than \(maximumDepth) (aliases count as copies)"
+                    ))
             }
             return .success(ConfigNode(node))
         } catch let error as YamlError {

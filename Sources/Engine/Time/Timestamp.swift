@@ -80,7 +80,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let days = Int(epochSeconds.floorDivided(by: 86_400))
         let secondOfDay = Int(epochSeconds - Int64(days) * 86_400)
         let date = CivilDate(daysSinceEpoch: days)
-        var text = "\(date)T" + twoDigits(secondOfDay / 3600) + ":" + twoDigits(secondOfDay / 60 % 60) + ":"
+        var text =
+            "\(date)T" + twoDigits(secondOfDay / 3600) + ":" + twoDigits(secondOfDay / 60 % 60) + ":"
             + twoDigits(secondOfDay % 60)
         if nanoseconds != 0 {
             var fraction = String(nanoseconds)

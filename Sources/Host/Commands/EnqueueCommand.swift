@@ -68,9 +68,11 @@ struct EnqueueCommand: AsyncParsableCommand {
         progress.finish()
         switch outcome {
         case .success(let result):
-            print("enqueued \(result.accepted + result.duplicates) events: \(result.accepted) new, \(result.duplicates) duplicates")
+            print(
+                "enqueued \(result.accepted + result.duplicates) events: \(result.accepted) new, \(result.duplicates) duplicates")
         case .failure(let conflict):
-            let message = "\(place(conflict.origin)): error: id: \(conflict.eventID) was accepted before with other content (conflict)"
+            let message =
+                "\(place(conflict.origin)): error: id: \(conflict.eventID) was accepted before with other content (conflict)"
             FileHandle.standardError.write(Data("\(message)\nnothing enqueued\n".utf8))
             throw ExitCode(ExitStatus.rulesInvalid)
         }

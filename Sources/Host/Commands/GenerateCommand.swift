@@ -37,6 +37,7 @@ struct GenerateCommand: ParsableCommand {
         }
         let lines = workload.events(count: events, seed: seed)
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: root.appendingPathComponent("events.jsonl"))
-        print("wrote \(root.path)/rules (\(workload.ruleFiles.count) files) and \(root.path)/events.jsonl (\(lines.count) events)")
+        print(
+            "wrote \(root.path)/rules (\(workload.ruleFiles.count) files) and \(root.path)/events.jsonl (\(lines.count) events)")
     }
 }

@@ -11,7 +11,8 @@ struct SchemaCommand: ParsableCommand {
     func run() throws {
         let compact = Data(PluginRegistry.builtin.ruleFileSchema.jsonText.utf8)
         let pretty = try JSONSerialization.data(
-            withJSONObject: try JSONSerialization.jsonObject(with: compact), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            withJSONObject: try JSONSerialization.jsonObject(with: compact),
+            options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         var output = OutputBuffer()
         output.line(String(decoding: pretty, as: UTF8.self))
         output.flush()

@@ -54,12 +54,15 @@ struct ServeCommand: AsyncParsableCommand {
     var insecure = false
 
     func validate() throws {
-        guard ServeCommand.address(listen) != nil else { throw ValidationError("--listen expects HOST:PORT, e.g. 127.0.0.1:8080") }
+        guard ServeCommand.address(listen) != nil else {
+            throw ValidationError("--listen expects HOST:PORT, e.g. 127.0.0.1:8080")
+        }
         guard workers >= 1, batchSize >= 1, maxBody >= 1, maxQueue >= 1, confirmEvery >= 1, idleTimeout >= 1, bodyTimeout >= 1,
             maxConnections >= 1
         else {
             throw ValidationError(
-                "--workers, --batch-size, --max-body, --max-queue, --confirm-every, --idle-timeout, --body-timeout and --max-connections must be positive")
+                "--workers, --batch-size, --max-body, --max-queue, --confirm-every, --idle-timeout, --body-timeout and --max-connections must be positive"
+            )
         }
     }
 
@@ -88,7 +91,8 @@ struct ServeCommand: AsyncParsableCommand {
         if !settings.isLoopback && settings.token == nil && settings.adminToken == nil {
             guard insecure else {
                 throw ValidationError(
-                    "refusing to listen on \(listen) without a token: anyone who reaches it could post events and reload rules; give --token-file and --admin-token-file, or --insecure")
+                    "refusing to listen on \(listen) without a token: anyone who reaches it could post events and reload rules; give --token-file and --admin-token-file, or --insecure"
+                )
             }
             logger.critical(
                 "LISTENING BEYOND LOOPBACK WITHOUT A TOKEN (--insecure): anyone who reaches this port can post events and reload rules",

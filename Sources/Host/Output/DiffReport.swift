@@ -4,7 +4,8 @@ import Engine
 enum DiffReport {
     static func table(_ comparison: RulesComparison, to output: inout OutputBuffer) {
         let row = TextTable(widths: [18, 9, 15, 15, 14, 14, 12, 10]).row
-        output.line(row(["PARTNER", "CURRENCY", "EVENTS b/n", "REWARDED b/n", "CASHBACK base", "CASHBACK new", "DELTA", "DELTA %"]))
+        output.line(
+            row(["PARTNER", "CURRENCY", "EVENTS b/n", "REWARDED b/n", "CASHBACK base", "CASHBACK new", "DELTA", "DELTA %"]))
         for entry in comparison.sortedRows {
             let currency = entry.currency
             output.line(
@@ -16,8 +17,10 @@ enum DiffReport {
                 ]))
         }
         output.line("")
-        output.line("\(comparison.changedCount) event\(comparison.changedCount == 1 ? "" : "s") changed"
-            + (comparison.changedCount > comparison.changes.count ? "; the first \(comparison.changes.count):" : (comparison.changedCount > 0 ? ":" : "")))
+        output.line(
+            "\(comparison.changedCount) event\(comparison.changedCount == 1 ? "" : "s") changed"
+                + (comparison.changedCount > comparison.changes.count
+                    ? "; the first \(comparison.changes.count):" : (comparison.changedCount > 0 ? ":" : "")))
         for change in comparison.changes {
             output.line("  \(change.eventID)")
             output.line("    base: " + change.base.map(summary).joined(separator: " | "))
@@ -51,7 +54,8 @@ enum DiffReport {
             if index > 0 { text += "," }
             var event = ""
             JSONWriter.appendString(change.eventID, to: &event)
-            text += #"{"event":"# + event + #","base":["#
+            text +=
+                #"{"event":"# + event + #","base":["#
                 + change.base.map { $0.jsonLine(includeTrace: explain) }.joined(separator: ",") + #"],"rules":["#
                 + change.candidate.map { $0.jsonLine(includeTrace: explain) }.joined(separator: ",") + "]}"
         }

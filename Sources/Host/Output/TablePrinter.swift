@@ -25,7 +25,8 @@ struct TablePrinter: DecisionPrinter {
 
     mutating func print(_ decision: Decision, to output: inout OutputBuffer) {
         if !wroteHeader {
-            output.line(TablePrinter.table.row(["EVENT", "TYPE", "ACCOUNT", "STATUS", "PARTNER", "CURRENCY", "CASHBACK", "DETAIL"]))
+            output.line(
+                TablePrinter.table.row(["EVENT", "TYPE", "ACCOUNT", "STATUS", "PARTNER", "CURRENCY", "CASHBACK", "DETAIL"]))
             wroteHeader = true
         }
         statusCounts[decision.status, default: 0] += 1

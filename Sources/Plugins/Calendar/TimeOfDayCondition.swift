@@ -10,7 +10,8 @@ public struct TimeOfDayCondition: ConditionPlugin {
     public static let kind = "time"
     public static let summary = "local time of day in [from, until); from > until wraps midnight"
     public static let example = #"time: { from: "18:00", until: "22:00" }"#
-    public static let configurationSchema: JSONValue = Schema.object([("from", Schema.time), ("until", Schema.time)], required: ["from", "until"])
+    public static let configurationSchema: JSONValue = Schema.object(
+        [("from", Schema.time), ("until", Schema.time)], required: ["from", "until"])
 
     let from: Int
     let until: Int
@@ -31,7 +32,8 @@ public struct TimeOfDayCondition: ConditionPlugin {
         let text = try node.string(expected: "a time HH:MM or HH:MM:SS")
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         let problem = node.error("'\(Echo.clipped(text))' is not a time HH:MM[:SS] (hours 00-23)")
-        guard parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isNumber) && $0.allSatisfy(\.isASCII) }),
+        guard parts.count == 2 || parts.count == 3,
+            parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isNumber) && $0.allSatisfy(\.isASCII) }),
             let hours = Int(parts[0]), let minutes = Int(parts[1]), hours <= 23, minutes <= 59,
             let seconds = parts.count == 3 ? Int(parts[2]) : 0, seconds <= 59
         else { throw problem }

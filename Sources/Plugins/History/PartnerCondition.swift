@@ -10,7 +10,9 @@ public struct PartnerCondition: ConditionPlugin {
     public static let kind = "partner"
     public static let summary = "the payment's partner: none, any, or one of a list of ids"
     public static let example = "partner: none"
-    public static let configurationSchema: JSONValue = Schema.anyOf([Schema.choice(["none", "any"]), Schema.array(Schema.text(pattern: "^[a-z0-9-]+$"))])
+    public static let configurationSchema: JSONValue = Schema.anyOf([
+        Schema.choice(["none", "any"]), Schema.array(Schema.text(pattern: "^[a-z0-9-]+$")),
+    ])
 
     enum Wanted: Equatable {
         case none, any

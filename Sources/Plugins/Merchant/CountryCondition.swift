@@ -10,7 +10,10 @@ public struct CountryCondition: ConditionPlugin {
     public static let kind = "country"
     public static let summary = "merchant country is in the list, or with { not: [...] } is known and not in it"
     public static let example = "country: { not: [FR] }"
-    public static let configurationSchema: JSONValue = Schema.anyOf([Schema.oneOrMany(Schema.ref("country")), Schema.object([("not", Schema.oneOrMany(Schema.ref("country")))], required: ["not"])])
+    public static let configurationSchema: JSONValue = Schema.anyOf([
+        Schema.oneOrMany(Schema.ref("country")),
+        Schema.object([("not", Schema.oneOrMany(Schema.ref("country")))], required: ["not"]),
+    ])
 
     let countries: Set<String>
     let negated: Bool

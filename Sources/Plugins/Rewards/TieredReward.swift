@@ -16,11 +16,16 @@ import Engine
 public struct TieredReward: RewardPlugin {
     public static let kind = "tiered"
     public static let summary = "rates by tiers of the amount or of earlier spend in a period; whole or marginal"
-    public static let example = "tiered: { by: amount, mode: marginal, tiers: [{ from: 0, rate: 1% }, { from: 100.00, rate: 2% }] }"
+    public static let example =
+        "tiered: { by: amount, mode: marginal, tiers: [{ from: 0, rate: 1% }, { from: 100.00, rate: 2% }] }"
     public static let configurationSchema: JSONValue = Schema.object(
         [
-            ("by", Schema.choice(["amount", "spend"])), ("period", Schema.period), ("mode", Schema.choice(["whole", "marginal"])),
-            ("tiers", Schema.array(Schema.object([("from", Schema.money), ("rate", Schema.percentage)], required: ["from", "rate"]))),
+            ("by", Schema.choice(["amount", "spend"])), ("period", Schema.period),
+            ("mode", Schema.choice(["whole", "marginal"])),
+            (
+                "tiers",
+                Schema.array(Schema.object([("from", Schema.money), ("rate", Schema.percentage)], required: ["from", "rate"]))
+            ),
         ],
         required: ["tiers"])
 

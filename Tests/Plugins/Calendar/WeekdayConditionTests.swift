@@ -58,7 +58,8 @@ import Testing
     }
 
     @Test func aPartnerWithoutTimeZoneUsesTheProgramOne() throws {
-        let run = try DryRun(RulesFixture(partner: RulesFixture.partner(when: "weekday: [sun]"), program: "timezone: Europe/Paris"))
+        let run = try DryRun(
+            RulesFixture(partner: RulesFixture.partner(when: "weekday: [sun]"), program: "timezone: Europe/Paris"))
         #expect(try run.process(EventJSON.payment(at: "2026-11-28T23:30:00Z")).lines.map(\.rule) == ["shop/r"])
     }
 
@@ -78,6 +79,7 @@ import Testing
     @Test func explainsAFailureInWords() throws {
         let run = try DryRun(RulesFixture(partner: RulesFixture.partner(when: "weekday: [sun, sat]")), explain: true)
         // 2026-11-25 is a Wednesday: the wording of SPEC §5.
-        #expect(try run.failure(of: "shop/r", EventJSON.payment(at: "2026-11-25T12:00:00Z")) == "weekday is wed; rule wants sat, sun")
+        #expect(
+            try run.failure(of: "shop/r", EventJSON.payment(at: "2026-11-25T12:00:00Z")) == "weekday is wed; rule wants sat, sun")
     }
 }

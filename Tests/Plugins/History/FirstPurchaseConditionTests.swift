@@ -101,12 +101,15 @@ import Testing
     @Test func programFalseHoldsFromTheSecondPaymentAnywhere() throws {
         let run = try DryRun(RulesFixture(program: RulesFixture.program(when: "first_purchase: false")))
         #expect(try run.process(EventJSON.payment("p1", name: "BAKERY")).lines == [])
-        #expect(try run.process(EventJSON.payment("p2", name: "BUTCHER")).lines == [Decision.Line(rule: "program/r", amount: 1_00)])
+        #expect(
+            try run.process(EventJSON.payment("p2", name: "BUTCHER")).lines == [Decision.Line(rule: "program/r", amount: 1_00)])
     }
 
     @Test func explainsAFailureInWords() throws {
         let run = try DryRun(RulesFixture(partner: RulesFixture.partner(when: "first_purchase: true")), explain: true)
         try run.process(EventJSON.payment("p1"))
-        #expect(try run.failure(of: "shop/r", EventJSON.payment("p2")) == "the account paid at shop before; rule wants a first purchase")
+        #expect(
+            try run.failure(of: "shop/r", EventJSON.payment("p2"))
+                == "the account paid at shop before; rule wants a first purchase")
     }
 }

@@ -46,7 +46,9 @@ import Testing
         #expect(decision.lines == (holds ? [Decision.Line(rule: "shop/r", amount: 10_00)] : []))
     }
 
-    @Test(arguments: [(#""channel":"in_store""#, "channel is in_store; rule wants online"), ("", "channel is unknown; rule wants online")])
+    @Test(arguments: [
+        (#""channel":"in_store""#, "channel is in_store; rule wants online"), ("", "channel is unknown; rule wants online"),
+    ])
     func explainsAFailureInWords(merchant: String, explanation: String) throws {
         let run = try DryRun(RulesFixture(partner: RulesFixture.partner(when: "channel: online")), explain: true)
         #expect(try run.failure(of: "shop/r", EventJSON.payment(merchant: merchant)) == explanation)

@@ -57,7 +57,9 @@ import Testing
         #expect(decision.lines.map(\.rule) == (holds ? ["shop/r"] : []))
     }
 
-    @Test(arguments: [(#""mcc":"5412""#, "mcc is 5412; rule wants 5411, 5812-5814"), ("", "mcc is unknown; rule wants 5411, 5812-5814")])
+    @Test(arguments: [
+        (#""mcc":"5412""#, "mcc is 5412; rule wants 5411, 5812-5814"), ("", "mcc is unknown; rule wants 5411, 5812-5814"),
+    ])
     func explainsAFailureInWords(merchant: String, explanation: String) throws {
         let run = try DryRun(RulesFixture(partner: RulesFixture.partner(when: #"mcc: ["5411", "5812-5814"]"#)), explain: true)
         #expect(try run.failure(of: "shop/r", EventJSON.payment(merchant: merchant)) == explanation)

@@ -1,8 +1,9 @@
 import BuiltinPlugins
 import Engine
-@testable import NthPurchaseCondition
 import PluginTestSupport
 import Testing
+
+@testable import NthPurchaseCondition
 
 @Suite struct NthPurchaseConditionTests {
     static let cafe = """
@@ -183,7 +184,8 @@ import Testing
         let queued = inputs.enumerated().map { QueuedEvent(sequence: Int64($0.offset), input: $0.element) }
         var actual: [String] = []
         for start in stride(from: 0, to: queued.count, by: batchSize) {
-            for outcome in try batchEvaluator.evaluate(Array(queued[start..<min(start + batchSize, queued.count)]), state: state) {
+            for outcome in try batchEvaluator.evaluate(Array(queued[start..<min(start + batchSize, queued.count)]), state: state)
+            {
                 guard case .decided(let decisions) = outcome else {
                     Issue.record("no plugin fails in this stream")
                     continue
@@ -202,9 +204,11 @@ import Testing
         try run.process(EventJSON.payment("p1"))
         try run.process(EventJSON.payment("p2"))
         #expect(
-            try run.failure(of: "shop/r", EventJSON.payment("p3")) == "this is the account's 3rd payment at shop; rule wants every 5th")
+            try run.failure(of: "shop/r", EventJSON.payment("p3"))
+                == "this is the account's 3rd payment at shop; rule wants every 5th")
         #expect(
-            try run.failure(of: "shop/r", EventJSON.payment("p4")) == "this is the account's 4th payment at shop; rule wants every 5th")
+            try run.failure(of: "shop/r", EventJSON.payment("p4"))
+                == "this is the account's 4th payment at shop; rule wants every 5th")
         #expect(try run.failure(of: "shop/r", EventJSON.payment("p5")) == nil)
     }
 

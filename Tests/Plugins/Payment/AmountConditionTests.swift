@@ -34,7 +34,8 @@ import Testing
     @Test func rejectsMoreFractionDigitsThanTheFileCurrencyHas() throws {
         let fixture = RulesFixture(partner: RulesFixture.partner(when: "amount: { min: 1.5 }", trailer: "currency: JPY"))
         expectDiagnostic(
-            try fixture.diagnostic(), at: "6:24", plugin: "amount", says: "min: '1.5' has more fraction digits than JPY allows (0)")
+            try fixture.diagnostic(), at: "6:24", plugin: "amount",
+            says: "min: '1.5' has more fraction digits than JPY allows (0)")
     }
 
     @Test func rejectsMoneyInACurrencyAnyFile() throws {
@@ -78,7 +79,10 @@ import Testing
     }
 
     @Test func explainsAFailureInWords() throws {
-        let run = try DryRun(RulesFixture(partner: RulesFixture.partner(when: "amount: { min: 50.00, max: 500.00 }")), explain: true)
-        #expect(try run.failure(of: "shop/r", EventJSON.payment(amount: "49.99")) == "amount is 49.99; rule wants min 50.00, max 500.00")
+        let run = try DryRun(
+            RulesFixture(partner: RulesFixture.partner(when: "amount: { min: 50.00, max: 500.00 }")), explain: true)
+        #expect(
+            try run.failure(of: "shop/r", EventJSON.payment(amount: "49.99"))
+                == "amount is 49.99; rule wants min 50.00, max 500.00")
     }
 }

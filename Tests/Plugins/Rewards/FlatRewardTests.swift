@@ -1,6 +1,6 @@
 import Engine
-import StandardRewards
 import PluginTestSupport
+import StandardRewards
 import Testing
 
 @Suite struct FlatRewardTests {
@@ -37,13 +37,16 @@ import Testing
 
     @Test func aPartnerFileWithoutCurrencyUsesTheProgramOne() throws {
         let fixture = RulesFixture(partner: RulesFixture.partner(reward: "flat: 2.50"), program: "currency: JPY")
-        expectDiagnostic(try fixture.diagnostic(), at: "6:13", plugin: "flat", says: "'2.50' has more fraction digits than JPY allows (0)")
+        expectDiagnostic(
+            try fixture.diagnostic(), at: "6:13", plugin: "flat", says: "'2.50' has more fraction digits than JPY allows (0)")
     }
 
     @Test func rejectsAnyAmountInACurrencyAnyFile() throws {
-        let diagnostic = try RulesFixture(partner: RulesFixture.partner(reward: "flat: 2.00", trailer: "currency: any")).diagnostic()
+        let diagnostic = try RulesFixture(partner: RulesFixture.partner(reward: "flat: 2.00", trailer: "currency: any"))
+            .diagnostic()
         expectDiagnostic(
-            diagnostic, at: "6:13", plugin: "flat", says: "money amount '2.00' in a file with `currency: any`; set the file's currency")
+            diagnostic, at: "6:13", plugin: "flat",
+            says: "money amount '2.00' in a file with `currency: any`; set the file's currency")
     }
 
     // MARK: evaluation

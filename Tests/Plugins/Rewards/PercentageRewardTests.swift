@@ -1,6 +1,6 @@
 import Engine
-import StandardRewards
 import PluginTestSupport
+import StandardRewards
 import Testing
 
 @Suite struct PercentageRewardTests {
@@ -58,7 +58,8 @@ import Testing
         ("EUR", "9.99", 49),  // 999 cents × 5% = 49.95 cents → 49
     ])
     func roundsToTheMinorUnitOfThePaymentsCurrency(currency: String, amount: String, cashback: Int) throws {
-        let run = try DryRun(RulesFixture(partner: RulesFixture.partner(reward: "percentage: 5%", trailer: "currency: \(currency)")))
+        let run = try DryRun(
+            RulesFixture(partner: RulesFixture.partner(reward: "percentage: 5%", trailer: "currency: \(currency)")))
         #expect(try run.cashback(EventJSON.payment(amount: amount, currency: currency)) == cashback)
     }
 

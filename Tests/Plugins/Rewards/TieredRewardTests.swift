@@ -1,6 +1,6 @@
 import Engine
-import StandardRewards
 import PluginTestSupport
+import StandardRewards
 import Testing
 
 @Suite struct TieredRewardTests {
@@ -29,17 +29,32 @@ import Testing
     @Test(arguments: [
         ("tiered: { period: month, tiers: [{ from: 0, rate: 1% }] }", "6:25", "period: period is only for by: spend"),
         ("tiered: { by: amount, period: month, tiers: [{ from: 0, rate: 1% }] }", "6:37", "period: period is only for by: spend"),
-        ("tiered: { by: spend, tiers: [{ from: 0, rate: 1% }] }", "6:15", "by: spend needs a period (day, week, month, year or lifetime)"),
-        ("tiered: { by: spend, period: month, mode: marginal, tiers: [{ from: 0, rate: 1% }] }", "6:49", "mode: mode: marginal works only with by: amount"),
+        (
+            "tiered: { by: spend, tiers: [{ from: 0, rate: 1% }] }", "6:15",
+            "by: spend needs a period (day, week, month, year or lifetime)"
+        ),
+        (
+            "tiered: { by: spend, period: month, mode: marginal, tiers: [{ from: 0, rate: 1% }] }", "6:49",
+            "mode: mode: marginal works only with by: amount"
+        ),
         ("tiered: { by: count, tiers: [{ from: 0, rate: 1% }] }", "6:21", "by: 'count': expected amount | spend"),
         ("tiered: { mode: flat, tiers: [{ from: 0, rate: 1% }] }", "6:23", "mode: 'flat': expected whole | marginal"),
-        ("tiered: { by: spend, period: quarter, tiers: [{ from: 0, rate: 1% }] }", "6:36", "period: 'quarter': expected day | week | month | year | lifetime"),
+        (
+            "tiered: { by: spend, period: quarter, tiers: [{ from: 0, rate: 1% }] }", "6:36",
+            "period: 'quarter': expected day | week | month | year | lifetime"
+        ),
         ("tiered: { by: amount }", "6:15", "missing required key 'tiers'"),
         ("tiered: { tiers: [] }", "6:15", "expected at least one tier"),
         ("tiered: { tiers: [{ from: 0 }] }", "6:25", "tiers[0]: missing required key 'rate'"),
-        ("tiered: { tiers: [{ from: 0, rate: 1%, upto: 3 }] }", "6:46", "tiers[0]: unknown key 'upto' (expected one of: from, rate)"),
+        (
+            "tiered: { tiers: [{ from: 0, rate: 1%, upto: 3 }] }", "6:46",
+            "tiers[0]: unknown key 'upto' (expected one of: from, rate)"
+        ),
         ("tiered: { tiers: [{ from: 0, rate: 150% }] }", "6:42", "tiers[0].rate: '150%' must be at most 100%"),
-        ("tiered: { tiers: [{ from: 0, rate: 1% }, { from: 100.001, rate: 2% }] }", "6:56", "tiers[1].from: '100.001' has more fraction digits than EUR allows (2)"),
+        (
+            "tiered: { tiers: [{ from: 0, rate: 1% }, { from: 100.001, rate: 2% }] }", "6:56",
+            "tiers[1].from: '100.001' has more fraction digits than EUR allows (2)"
+        ),
     ])
     func rejectsInconsistentSettingsAtTheOffendingNode(reward: String, position: String, says: String) throws {
         let diagnostic = try RulesFixture(partner: RulesFixture.partner(reward: reward)).diagnostic()
@@ -48,9 +63,18 @@ import Testing
 
     @Test(arguments: [
         ("tiered: { tiers: [{ from: 10.00, rate: 1% }] }", "6:33", "tiers[0].from: the first tier must start at from: 0"),
-        ("tiered: { tiers: [{ from: 0, rate: 1% }, { from: 100.00, rate: 2% }, { from: 50.00, rate: 3% }] }", "6:84", "tiers[2].from: tiers must have strictly increasing from"),
-        ("tiered: { tiers: [{ from: 0, rate: 1% }, { from: 100.00, rate: 2% }, { from: 100.00, rate: 3% }] }", "6:84", "tiers[2].from: tiers must have strictly increasing from"),
-        ("tiered: { tiers: [{ from: 0, rate: 1% }, { from: 0, rate: 2% }] }", "6:56", "tiers[1].from: tiers must have strictly increasing from"),
+        (
+            "tiered: { tiers: [{ from: 0, rate: 1% }, { from: 100.00, rate: 2% }, { from: 50.00, rate: 3% }] }", "6:84",
+            "tiers[2].from: tiers must have strictly increasing from"
+        ),
+        (
+            "tiered: { tiers: [{ from: 0, rate: 1% }, { from: 100.00, rate: 2% }, { from: 100.00, rate: 3% }] }", "6:84",
+            "tiers[2].from: tiers must have strictly increasing from"
+        ),
+        (
+            "tiered: { tiers: [{ from: 0, rate: 1% }, { from: 0, rate: 2% }] }", "6:56",
+            "tiers[1].from: tiers must have strictly increasing from"
+        ),
     ])
     func rejectsTiersOutOfOrderAtTheOffendingFrom(reward: String, position: String, says: String) throws {
         let diagnostic = try RulesFixture(partner: RulesFixture.partner(reward: reward)).diagnostic()
@@ -91,7 +115,8 @@ import Testing
         ("600.00", 1200),  // 10000 × 1% + 40000 × 2% + 10000 × 3% = 100 + 800 + 300
     ])
     func marginalRatesEachSliceLikeTaxBrackets(amount: String, cashback: Int) throws {
-        let run = try DryRun(RulesFixture(partner: RulesFixture.partner(reward: "tiered: { mode: marginal, \(Self.threeTiers) }")))
+        let run = try DryRun(
+            RulesFixture(partner: RulesFixture.partner(reward: "tiered: { mode: marginal, \(Self.threeTiers) }")))
         #expect(try run.cashback(EventJSON.payment(amount: amount)) == cashback)
     }
 
@@ -135,9 +160,11 @@ import Testing
     }
 
     @Test func spendIsThisAccountsAtThisPartnerOnly() throws {
-        let fixture = RulesFixture(partner: RulesFixture.partner(reward: Self.bySpend), otherFiles: ["partners/cafe.yaml": Self.cafe])
+        let fixture = RulesFixture(
+            partner: RulesFixture.partner(reward: Self.bySpend), otherFiles: ["partners/cafe.yaml": Self.cafe])
         let run = try DryRun(fixture)
-        try run.process(EventJSON.payment("p1", account: "a1", at: "2026-11-05T12:00:00Z", amount: "200.00", name: "CAFE CENTRAL"))
+        try run.process(
+            EventJSON.payment("p1", account: "a1", at: "2026-11-05T12:00:00Z", amount: "200.00", name: "CAFE CENTRAL"))
         try run.process(EventJSON.payment("p2", account: "a1", at: "2026-11-05T12:00:00Z", amount: "200.00", name: "BAKERY"))
         try run.process(EventJSON.payment("p3", account: "a2", at: "2026-11-05T12:00:00Z", amount: "200.00"))
         // a1 has spent nothing at shop → 1% of 10.00 = 0.10.
