@@ -92,12 +92,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "BuiltinPlugins", "Workload"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "BuiltinPlugins", "Workload", "PluginTestSupport"]),
         .target(name: "PluginTestSupport", dependencies: ["Engine", "BuiltinPlugins"], path: "Tests/PluginTestSupport"),
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Host", "Engine", "BuiltinPlugins", "Workload", "Store", "Server", .product(name: "Yams", package: "Yams"),
+                "Host", "Engine", "BuiltinPlugins", "Workload", "Store", "Server", "PluginTestSupport",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // To break a store's schema under a batch (StoreStateFailureTests).
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,5 +1,6 @@
 import BuiltinPlugins
 import Engine
+import PluginTestSupport
 import Testing
 
 /// An evaluation state that fails one kind of operation on demand, over an in-memory state: a
@@ -121,7 +122,7 @@ struct HistoryHidingCondition: ConditionPlugin {
     static func rules(_ partner: String) throws -> RuleSet {
         var registry = PluginRegistry.builtin
         registry.register(HistoryHidingCondition.self)
-        registry.register(FlakyAmountCondition.self)
+        registry.register(FlakyCondition.self)
         let outcome = RuleLoader(registry: registry).load(sources: [
             RuleSource(
                 relativePath: "program.yaml", displayPath: "program.yaml",
@@ -218,7 +219,7 @@ struct HistoryHidingCondition: ConditionPlugin {
 
     @Test func aStateFailureStopsTheBatchWhileAPluginFailureSetsOnlyItsEventAside() throws {
         let rules = try EvaluationStateFailureTests.rules(
-            "partner: shop\nmatch: { mid: [M1] }\nrules:\n  - { id: r, when: [{ flaky_amount: true }], reward: { percentage: 10% } }\n"
+            "partner: shop\nmatch: { mid: [M1] }\nrules:\n  - { id: r, when: [{ flaky: true }], reward: { percentage: 10% } }\n"
         )
         let queued = try EvaluationStateFailureTests.stream().enumerated().map {
             QueuedEvent(sequence: Int64($0.offset), input: $0.element)
@@ -232,7 +233,7 @@ struct HistoryHidingCondition: ConditionPlugin {
             Issue.record("p2 should be dead: \(outcomes[2])")
             return
         }
-        #expect(failure.description == "[shop/r] flaky_amount: lookup service unavailable")
+        #expect(failure.description == "[shop/r] flaky: lookup service unavailable")
         #expect(
             outcomes.enumerated().allSatisfy { index, outcome in
                 if case .decided = outcome { return index != 2 }
@@ -248,26 +249,4 @@ struct HistoryHidingCondition: ConditionPlugin {
             }
         }
     }
-}
-
-/// A condition that fails (throws) on payments of exactly 6.66, as a plugin calling a service
-/// that is down would.
-struct FlakyAmountCondition: ConditionPlugin {
-    static let kind = "flaky_amount"
-    static let summary = "fails on 6.66"
-    static let example = "flaky_amount: true"
-    static let configurationSchema = Schema.boolean
-
-    struct Unavailable: Error, CustomStringConvertible {
-        var description: String { "lookup service unavailable" }
-    }
-
-    init(configuration: ConfigNode, context: PluginContext) throws(ConfigError) {}
-
-    func holds(for payment: Payment) throws -> Bool {
-        if payment.amount == 666 { throw Unavailable() }
-        return true
-    }
-
-    func explainFailure(for payment: Payment) -> String { "" }
 }

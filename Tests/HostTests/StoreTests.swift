@@ -1,32 +1,11 @@
 import BuiltinPlugins
 import Engine
 import Foundation
+import PluginTestSupport
 import Server
 import Store
 import Testing
 import Workload
-
-/// A condition that fails (throws) on payments of exactly 6.66, as a plugin calling a service
-/// that is down would.
-struct FlakyCondition: ConditionPlugin {
-    static let kind = "flaky"
-    static let summary = "fails on 6.66"
-    static let example = "flaky: true"
-    static let configurationSchema = Schema.boolean
-
-    struct Unavailable: Error, CustomStringConvertible {
-        var description: String { "lookup service unavailable" }
-    }
-
-    init(configuration: ConfigNode, context: PluginContext) throws(ConfigError) {}
-
-    func holds(for payment: Payment) throws -> Bool {
-        if payment.amount == 666 { throw Unavailable() }
-        return true
-    }
-
-    func explainFailure(for payment: Payment) -> String { "" }
-}
 
 /// The store on a temporary file: batches, dead events, confirmation and the credits feed.
 @Suite struct StoreTests {
