@@ -44,8 +44,10 @@ extension SQLiteStore {
                 arguments: [cursor, limit]
             ).map { row in
                 Credit(
-                    cursor: row["cursor"], eventID: row["event_id"], account: row["account"], partner: row["partner"],
-                    rule: row["rule"], currency: row["currency"], amount: row["amount"])
+                    cursor: try row.decode(forColumn: "cursor"), eventID: try row.decode(forColumn: "event_id"),
+                    account: try row.decode(forColumn: "account"), partner: try row.decode(forColumn: "partner"),
+                    rule: try row.decode(forColumn: "rule"), currency: try row.decode(forColumn: "currency"),
+                    amount: try row.decode(forColumn: "amount"))
             }
         }
     }

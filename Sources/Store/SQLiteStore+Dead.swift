@@ -14,7 +14,9 @@ extension SQLiteStore {
     package func deadEvents() throws -> [DeadEvent] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT queue_seq, event_id, error, attempts FROM dead ORDER BY queue_seq").map { row in
-                DeadEvent(sequence: row["queue_seq"], eventID: row["event_id"], error: row["error"], attempts: row["attempts"])
+                DeadEvent(
+                    sequence: try row.decode(forColumn: "queue_seq"), eventID: try row.decode(forColumn: "event_id"),
+                    error: try row.decode(forColumn: "error"), attempts: try row.decode(forColumn: "attempts"))
             }
         }
     }

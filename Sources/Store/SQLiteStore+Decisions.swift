@@ -22,7 +22,10 @@ extension SQLiteStore {
         try pool.read { db in
             let rows = try Row.fetchCursor(db, sql: "SELECT json, trace, payment_amount FROM decisions ORDER BY position")
             while let row = try rows.next() {
-                try body(StoredDecision(json: row["json"], trace: row["trace"], paymentAmount: row["payment_amount"]))
+                try body(
+                    StoredDecision(
+                        json: try row.decode(forColumn: "json"), trace: try row.decode(forColumn: "trace"),
+                        paymentAmount: try row.decode(forColumn: "payment_amount")))
             }
         }
     }

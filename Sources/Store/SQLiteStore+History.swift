@@ -27,10 +27,10 @@ extension SQLiteStore {
                     """)
             var entries: [ProcessedEntry] = []
             for row in rows {
-                let first: Int64 = row["first"]
+                let first: Int64 = try row.decode(forColumn: "first")
                 if first > lastPosition { break }
                 entries.append(
-                    ProcessedEntry(queued: SQLiteStore.queuedEvent(row), rulesVersion: row["version"]))
+                    ProcessedEntry(queued: try SQLiteStore.queuedEvent(row), rulesVersion: try row.decode(forColumn: "version")))
             }
             return entries
         }

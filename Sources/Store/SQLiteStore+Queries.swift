@@ -121,9 +121,10 @@ extension SQLiteStore {
                     """,
                 arguments: [id])
             {
-                let currency: String = row["currency"]
+                let currency: String = try row.decode(forColumn: "currency")
                 byCurrency[currency] = PartnerStats(
-                    currency: currency, payments: row["payments"], rewarded: row["rewarded"], spend: row["spend"])
+                    currency: currency, payments: try row.decode(forColumn: "payments"),
+                    rewarded: try row.decode(forColumn: "rewarded"), spend: try row.decode(forColumn: "spend"))
             }
             for row in try Row.fetchAll(
                 db,
@@ -134,10 +135,10 @@ extension SQLiteStore {
                     """,
                 arguments: [id, id.replacingOccurrences(of: "_", with: "\\_") + "/%"])
             {
-                let currency: String = row["currency"]
+                let currency: String = try row.decode(forColumn: "currency")
                 var entry = byCurrency[currency] ?? PartnerStats(currency: currency)
-                entry.cashback = row["awarded"]
-                entry.clawbacks = row["clawed"]
+                entry.cashback = try row.decode(forColumn: "awarded")
+                entry.clawbacks = try row.decode(forColumn: "clawed")
                 byCurrency[currency] = entry
             }
             let budgetUsed =

@@ -105,19 +105,21 @@ extension SQLiteStore {
                 WHERE seq > (SELECT processed_through FROM progress) ORDER BY seq LIMIT ?
                 """,
             arguments: [limit])
-        return rows.map(queuedEvent)
+        return try rows.map(queuedEvent)
     }
 
     /// A queue row (seq, body, file, line) as an event input.
-    package static func queuedEvent(_ row: Row) -> QueuedEvent {
-        let origin = EventOrigin(file: row["file"], line: row["line"], sequence: row["seq"])
-        let body: String = row["body"]
+    package static func queuedEvent(_ row: Row) throws -> QueuedEvent {
+        let origin = EventOrigin(
+            file: try row.decode(forColumn: "file"), line: try row.decode(forColumn: "line"),
+            sequence: try row.decode(forColumn: "seq"))
+        let body: String = try row.decode(forColumn: "body")
         let input: EventInput
         switch EventParser.parse(line: Array(body.utf8)) {
         case .success(let event): input = .event(event, origin)
         case .failure(let error): input = .invalid(error, origin)
         }
-        return QueuedEvent(sequence: row["seq"], input: input)
+        return QueuedEvent(sequence: try row.decode(forColumn: "seq"), input: input)
     }
 }
 

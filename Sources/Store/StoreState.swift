@@ -19,9 +19,9 @@ package final class StoreState: EvaluationState {
         if let cached = seenCache[id] { return cached }
         let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT kind, fingerprint FROM seen WHERE event_id = ?"), arguments: [id])
-        let seen = row.flatMap { row -> SeenEvent? in
-            guard let kind = Event.Kind(rawValue: row["kind"]) else { return nil }
-            return SeenEvent(kind: kind, fingerprint: row["fingerprint"])
+        let seen = try row.flatMap { row -> SeenEvent? in
+            guard let kind = Event.Kind(rawValue: try row.decode(forColumn: "kind")) else { return nil }
+            return SeenEvent(kind: kind, fingerprint: try row.decode(forColumn: "fingerprint"))
         }
         seenCache[id] = seen
         return seen
@@ -118,18 +118,21 @@ package final class StoreState: EvaluationState {
             let purchases = try Row.fetchAll(
                 db, sql: "SELECT account, partner, count FROM purchases WHERE account IN (\(marks))", arguments: arguments)
             for row in purchases {
-                let partner: String = row["partner"]
-                snapshot.purchases[PurchaseKey(account: row["account"], partner: partner.isEmpty ? nil : partner)] = row["count"]
+                let partner: String = try row.decode(forColumn: "partner")
+                snapshot.purchases[
+                    PurchaseKey(account: try row.decode(forColumn: "account"), partner: partner.isEmpty ? nil : partner)] =
+                    try row.decode(forColumn: "count")
             }
             guard includingSpend else { continue }
             let spends = try Row.fetchAll(
                 db, sql: "SELECT account, partner, currency, day, amount FROM spend WHERE account IN (\(marks))",
                 arguments: arguments)
             for row in spends {
-                let partner: String = row["partner"]
+                let partner: String = try row.decode(forColumn: "partner")
                 let scope = SpendScope(
-                    account: row["account"], partner: partner.isEmpty ? nil : partner, currency: row["currency"])
-                snapshot.spends[scope, default: [:]][row["day"]] = row["amount"]
+                    account: try row.decode(forColumn: "account"), partner: partner.isEmpty ? nil : partner,
+                    currency: try row.decode(forColumn: "currency"))
+                snapshot.spends[scope, default: [:]][try row.decode(forColumn: "day")] = try row.decode(forColumn: "amount")
             }
         }
         return snapshot
@@ -151,11 +154,15 @@ package final class StoreState: EvaluationState {
             arguments: [paymentID])
         guard !rows.isEmpty else { return [] }
         try execute("DELETE FROM orphans WHERE original_id = ?", [paymentID])
-        return rows.compactMap { row in
-            let body: String = row["body"]
+        return try rows.compactMap { row in
+            let body: String = try row.decode(forColumn: "body")
             guard case .success(let event) = EventParser.parse(line: Array(body.utf8)), let clawback = Event.Clawback(event)
             else { return nil }
-            return Orphan(clawback, origin: EventOrigin(file: row["file"], line: row["line"], sequence: row["seq"]))
+            return Orphan(
+                clawback,
+                origin: EventOrigin(
+                    file: try row.decode(forColumn: "file"), line: try row.decode(forColumn: "line"),
+                    sequence: try row.decode(forColumn: "seq")))
         }
     }
 
