@@ -72,13 +72,13 @@ public struct RulesComparison: Sendable {
     }
 
     private mutating func tally(_ decisions: [Decision], into side: WritableKeyPath<Row, Totals>) {
-        for decision in decisions where decision.carriesAmounts {
-            guard let currency = decision.currency else { continue }
-            let key = Key(partner: decision.partner, currency: currency.code)
-            var row = rows[key] ?? Row(partner: decision.partner, currency: currency)
+        for decision in decisions {
+            guard let amounts = decision.amounts else { continue }
+            let key = Key(partner: amounts.partner, currency: amounts.currency.code)
+            var row = rows[key] ?? Row(partner: amounts.partner, currency: amounts.currency)
             if decision.status != .clawback { row[keyPath: side].events += 1 }
             if decision.status == .rewarded { row[keyPath: side].rewarded += 1 }
-            row[keyPath: side].cashback += Int128(decision.cashback)
+            row[keyPath: side].cashback += Int128(amounts.cashback)
             rows[key] = row
         }
     }
