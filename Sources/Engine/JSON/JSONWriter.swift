@@ -1,9 +1,9 @@
 /// Writes compact JSON with members in the order they are added, the shape decisions are printed in.
-public struct JSONWriter {
-    public private(set) var text = ""
+package struct JSONWriter {
+    package private(set) var text = ""
     private var needsComma: [Bool] = [false]
 
-    public init() { text.reserveCapacity(256) }
+    package init() { text.reserveCapacity(256) }
 
     /// Starts an object member (or an array element when `key` is nil) and writes its value with `body`.
     private mutating func separator(_ key: String?) {
@@ -15,54 +15,54 @@ public struct JSONWriter {
         }
     }
 
-    public mutating func beginObject(_ key: String? = nil) {
+    package mutating func beginObject(_ key: String? = nil) {
         if needsComma.count > 1 || key != nil { separator(key) }
         text += "{"
         needsComma.append(false)
     }
 
-    public mutating func endObject() {
+    package mutating func endObject() {
         needsComma.removeLast()
         text += "}"
     }
 
-    public mutating func beginArray(_ key: String? = nil) {
+    package mutating func beginArray(_ key: String? = nil) {
         separator(key)
         text += "["
         needsComma.append(false)
     }
 
-    public mutating func endArray() {
+    package mutating func endArray() {
         needsComma.removeLast()
         text += "]"
     }
 
-    public mutating func string(_ key: String?, _ value: String) {
+    package mutating func string(_ key: String?, _ value: String) {
         separator(key)
         JSONWriter.appendString(value, to: &text)
     }
 
-    public mutating func optionalString(_ key: String, _ value: String?) {
+    package mutating func optionalString(_ key: String, _ value: String?) {
         if let value { string(key, value) } else { null(key) }
     }
 
-    public mutating func int(_ key: String?, _ value: Int) {
+    package mutating func int(_ key: String?, _ value: Int) {
         separator(key)
         text += String(value)
     }
 
-    public mutating func bool(_ key: String?, _ value: Bool) {
+    package mutating func bool(_ key: String?, _ value: Bool) {
         separator(key)
         text += value ? "true" : "false"
     }
 
-    public mutating func null(_ key: String?) {
+    package mutating func null(_ key: String?) {
         separator(key)
         text += "null"
     }
 
     /// Appends a JSON string literal, escaping what RFC 8259 requires.
-    public static func appendString(_ value: String, to text: inout String) {
+    package static func appendString(_ value: String, to text: inout String) {
         text += "\""
         var needsEscape = false
         for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {

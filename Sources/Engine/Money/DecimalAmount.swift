@@ -1,12 +1,12 @@
 /// Decimal text ⇄ integer minor units, the only way money enters or leaves the engine.
 ///
 /// The grammar is `digits["." digits]`: no sign, no exponent, no grouping.
-public enum DecimalAmount {
+package enum DecimalAmount {
     /// The largest amount an event or a rule may carry: 10^12 minor units.
-    public static let maximumMinorUnits = 1_000_000_000_000
+    package static let maximumMinorUnits = 1_000_000_000_000
 
     /// Why a decimal text is not an amount of a currency.
-    public enum ParseError: Error, Equatable, Sendable {
+    package enum ParseError: Error, Equatable, Sendable {
         /// Not `digits["." digits]`.
         case notDecimal
         /// More fraction digits than the currency has.
@@ -16,7 +16,7 @@ public enum DecimalAmount {
     }
 
     /// Parses `"42.50"` into minor units of a currency with `digits` fraction digits.
-    public static func minorUnits(_ text: String, digits: Int) -> Result<Int, ParseError> {
+    package static func minorUnits(_ text: String, digits: Int) -> Result<Int, ParseError> {
         var integerPart = 0
         var fractionDigits = 0
         var fraction = 0
@@ -54,12 +54,12 @@ public enum DecimalAmount {
 
     /// Formats minor units with exactly `digits` fraction digits: `250` → `"2.50"`, `-5` → `"-0.05"`.
     /// Zero is always unsigned.
-    public static func format(_ minorUnits: Int, digits: Int) -> String {
+    package static func format(_ minorUnits: Int, digits: Int) -> String {
         format(negative: minorUnits < 0, magnitude: String(minorUnits.magnitude), digits: digits)
     }
 
     /// Formats a total of many amounts (a sum that may pass `Int.max`) like `format(_:digits:)`.
-    public static func format(_ minorUnits: Int128, digits: Int) -> String {
+    package static func format(_ minorUnits: Int128, digits: Int) -> String {
         format(negative: minorUnits < 0, magnitude: String(minorUnits.magnitude), digits: digits)
     }
 
@@ -77,7 +77,7 @@ public enum DecimalAmount {
 
 extension Currency {
     /// Parses decimal text in this currency into minor units.
-    public func minorUnits(_ text: String) -> Result<Int, DecimalAmount.ParseError> {
+    package func minorUnits(_ text: String) -> Result<Int, DecimalAmount.ParseError> {
         DecimalAmount.minorUnits(text, digits: minorDigits)
     }
 

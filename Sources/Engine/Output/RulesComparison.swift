@@ -1,29 +1,29 @@
 /// The same events under two rule sets, side by side: per partner and currency totals, and
 /// the events whose decisions changed. `cashback diff` prints it.
-public struct RulesComparison: Sendable {
+package struct RulesComparison: Sendable {
     /// Totals of one side for one partner and currency.
-    public struct Totals: Sendable, Equatable {
-        public var events = 0
-        public var rewarded = 0
+    package struct Totals: Sendable, Equatable {
+        package var events = 0
+        package var rewarded = 0
         /// Net cashback (awards less clawbacks), in minor units: an `Int128`, so that no number of
         /// events (each line at most 10^12) can overflow it.
-        public var cashback: Int128 = 0
+        package var cashback: Int128 = 0
     }
 
     /// One partner and currency under both rule sets.
-    public struct Row: Sendable, Equatable {
+    package struct Row: Sendable, Equatable {
         /// The partner id, `nil` for payments attributed to none.
-        public let partner: String?
-        public let currency: Currency
-        public var base = Totals()
-        public var candidate = Totals()
+        package let partner: String?
+        package let currency: Currency
+        package var base = Totals()
+        package var candidate = Totals()
 
         /// `candidate − base` cashback, in minor units.
-        public var delta: Int128 { candidate.cashback - base.cashback }
+        package var delta: Int128 { candidate.cashback - base.cashback }
 
         /// The delta as a percentage of the base with two decimals (`"+12.50%"`), `nil` when the
         /// base is zero.
-        public var deltaPercent: String? {
+        package var deltaPercent: String? {
             guard base.cashback != 0 else { return nil }
             let (scaled, overflow) = delta.multipliedReportingOverflow(by: 10_000)
             guard !overflow else { return nil }
@@ -36,10 +36,10 @@ public struct RulesComparison: Sendable {
     }
 
     /// An event whose decisions differ.
-    public struct Change: Sendable {
-        public let eventID: String
-        public let base: [Decision]
-        public let candidate: [Decision]
+    package struct Change: Sendable {
+        package let eventID: String
+        package let base: [Decision]
+        package let candidate: [Decision]
     }
 
     private struct Key: Hashable {
@@ -49,15 +49,15 @@ public struct RulesComparison: Sendable {
 
     private var rows: [Key: Row] = [:]
     /// The first changes, in event order (at most `keepChanges`).
-    public private(set) var changes: [Change] = []
+    package private(set) var changes: [Change] = []
     /// How many events changed in all.
-    public private(set) var changedCount = 0
-    public let keepChanges: Int
+    package private(set) var changedCount = 0
+    package let keepChanges: Int
 
-    public init(keepChanges: Int) { self.keepChanges = keepChanges }
+    package init(keepChanges: Int) { self.keepChanges = keepChanges }
 
     /// Adds one event's decisions under the base and the candidate rules.
-    public mutating func add(base: [Decision], candidate: [Decision]) {
+    package mutating func add(base: [Decision], candidate: [Decision]) {
         tally(base, into: \.base)
         tally(candidate, into: \.candidate)
         let same =
@@ -84,7 +84,7 @@ public struct RulesComparison: Sendable {
     }
 
     /// The rows, by partner (none last) then currency.
-    public var sortedRows: [Row] {
+    package var sortedRows: [Row] {
         rows.values.sorted { ($0.partner ?? "\u{10FFFF}", $0.currency.code) < ($1.partner ?? "\u{10FFFF}", $1.currency.code) }
     }
 }

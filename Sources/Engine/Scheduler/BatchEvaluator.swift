@@ -11,14 +11,14 @@ import Synchronization
 /// The slaves assume that every payment with an id new to the batch and the state is new; when
 /// the master finds otherwise for an account (a duplicate id, a plugin failure), that account's
 /// later payments in the batch are assessed again by the master, in order.
-public struct BatchEvaluator: Sendable {
-    public let evaluator: Evaluator
+package struct BatchEvaluator: Sendable {
+    package let evaluator: Evaluator
     /// How many slave evaluators assess in parallel.
-    public let workers: Int
+    package let workers: Int
     /// How a plugin failure is retried before the event is dead.
-    public let pluginFailures: PluginFailurePolicy
+    package let pluginFailures: PluginFailurePolicy
 
-    public init(evaluator: Evaluator, workers: Int, pluginFailures: PluginFailurePolicy = .standard) {
+    package init(evaluator: Evaluator, workers: Int, pluginFailures: PluginFailurePolicy = .standard) {
         self.evaluator = evaluator
         self.workers = max(1, workers)
         self.pluginFailures = pluginFailures
@@ -28,7 +28,7 @@ public struct BatchEvaluator: Sendable {
     ///
     /// A plugin failure makes its event's outcome `dead`; a failure of `state` stops the batch
     /// at once and throws the state's error: the caller keeps nothing of the batch.
-    public func evaluate(_ batch: [QueuedEvent], state: some EvaluationState) throws -> [EventOutcome] {
+    package func evaluate(_ batch: [QueuedEvent], state: some EvaluationState) throws -> [EventOutcome] {
         let plan = try partition(batch, state: state)
         let snapshot = try state.historySnapshot(accounts: plan.accounts, includingSpend: evaluator.rules.readsSpendHistory)
         let assessments = assessInParallel(batch, plan: plan, snapshot: snapshot)

@@ -1,15 +1,15 @@
 /// The master scheduler's loop as a plain value: each call reports what just happened and
 /// returns what to do next. The service around it does the I/O (processing a batch in one
 /// transaction, waiting, sleeping), so these decisions are tested without I/O or clocks.
-public struct SchedulerStateMachine: Sendable, Equatable {
+package struct SchedulerStateMachine: Sendable, Equatable {
     /// Whether the scheduler stops when the queue is empty (`process`) or waits for more (`serve`).
-    public enum Mode: Sendable, Equatable {
+    package enum Mode: Sendable, Equatable {
         case drain
         case follow
     }
 
     /// What to do next.
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         /// Claim up to `limit` events in queue order, evaluate them and commit, in one transaction.
         case processBatch(limit: Int)
         /// Wait until events are enqueued (or a stop is requested).
@@ -27,16 +27,16 @@ public struct SchedulerStateMachine: Sendable, Equatable {
         case idle, processing, waiting, backingOff, stopped
     }
 
-    public let mode: Mode
-    public let batchLimit: Int
+    package let mode: Mode
+    package let batchLimit: Int
     /// Consecutive failed commits after which the scheduler gives up; `nil`: never (a 24/7
     /// service keeps retrying, so it recovers by itself once the store can commit again).
-    public let maximumFailures: Int?
+    package let maximumFailures: Int?
     private var state: State = .idle
     private var stopRequested = false
     private var consecutiveFailures = 0
 
-    public init(mode: Mode, batchLimit: Int, maximumFailures: Int? = 5) {
+    package init(mode: Mode, batchLimit: Int, maximumFailures: Int? = 5) {
         precondition(batchLimit > 0, "a batch holds at least one event")
         self.mode = mode
         self.batchLimit = batchLimit
@@ -44,13 +44,13 @@ public struct SchedulerStateMachine: Sendable, Equatable {
     }
 
     /// Starts the loop.
-    public mutating func start() -> Action {
+    package mutating func start() -> Action {
         precondition(state == .idle, "started twice")
         return processOrStop()
     }
 
     /// A batch of `count` events was committed (0: the queue was empty).
-    public mutating func batchCommitted(count: Int) -> Action {
+    package mutating func batchCommitted(count: Int) -> Action {
         precondition(state == .processing, "no batch in hand")
         consecutiveFailures = 0
         if count > 0 { return processOrStop() }
@@ -63,7 +63,7 @@ public struct SchedulerStateMachine: Sendable, Equatable {
     }
 
     /// The batch in hand failed to commit: nothing of it was applied, so it is tried again.
-    public mutating func batchFailed() -> Action {
+    package mutating func batchFailed() -> Action {
         precondition(state == .processing, "no batch in hand")
         consecutiveFailures += 1
         if let maximumFailures, consecutiveFailures >= maximumFailures {
@@ -79,20 +79,20 @@ public struct SchedulerStateMachine: Sendable, Equatable {
     }
 
     /// The back-off delay is over.
-    public mutating func backOffElapsed() -> Action {
+    package mutating func backOffElapsed() -> Action {
         precondition(state == .backingOff, "not backing off")
         return processOrStop()
     }
 
     /// Events were enqueued (ignored unless waiting for them).
-    public mutating func eventsArrived() -> Action? {
+    package mutating func eventsArrived() -> Action? {
         guard state == .waiting else { return nil }
         return processOrStop()
     }
 
     /// A stop was requested (SIGTERM): a batch in hand is finished and committed first, so
     /// this returns `.stop` at once only when nothing is in hand.
-    public mutating func requestStop() -> Action? {
+    package mutating func requestStop() -> Action? {
         stopRequested = true
         switch state {
         case .idle, .waiting, .backingOff:
@@ -104,7 +104,7 @@ public struct SchedulerStateMachine: Sendable, Equatable {
     }
 
     /// Whether the loop has stopped.
-    public var isStopped: Bool { state == .stopped }
+    package var isStopped: Bool { state == .stopped }
 
     private mutating func processOrStop() -> Action {
         if stopRequested {
