@@ -255,7 +255,7 @@ extension Evaluator {
     }
 
     private func attributionText(_ partner: Partner?) -> String {
-        if let partner { return "partner \(partner.id) (\(partner.file))" }
+        if let partner { return "partner \(partner.id) (\(partner.relativePath))" }
         return "no partner matches this merchant, currency and date"
     }
 }

@@ -12,8 +12,11 @@ public struct Partner: Sendable {
 
     public let id: String
     public let name: String
-    /// The file as the user named it.
+    /// The file as the user named it (diagnostics name it so).
     public let file: String
+    /// The file relative to the rules directory, `partners/fnac.yaml` (explanations name it so:
+    /// a stored trace does not depend on where the rules directory was).
+    public let relativePath: String
     public let match: PartnerMatch
     /// Payments in other currencies are not attributed; `nil` is `currency: any`.
     public let currency: Currency?
