@@ -175,7 +175,8 @@ final class FileReader {
         }
         guard let match else { return nil }
         return Partner(
-            id: id, name: name, file: source.displayPath, relativePath: source.relativePath, match: match, currency: currency, zone: zone,
+            id: id, name: name, file: source.displayPath, relativePath: source.relativePath, match: match, currency: currency,
+            zone: zone,
             activeFrom: activeFrom, activeUntil: activeUntil, budget: budget, stacking: stacking, limits: limits, rules: rules)
     }
 
