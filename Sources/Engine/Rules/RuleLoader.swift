@@ -11,6 +11,7 @@ public struct RuleLoader: Sendable {
     /// The result of loading: the rules when there were no errors, and every diagnostic.
     public struct Outcome: Sendable {
         public let rules: RuleSet?
+        /// Errors and warnings; the rules are `nil` when there is an error.
         public let diagnostics: [Diagnostic]
         /// The files read, in load order.
         public let sources: [RuleSource]
@@ -32,8 +33,10 @@ public struct RuleLoader: Sendable {
         var reader = RuleDirectoryReader(directory: directory, fileSystem: fileSystem)
         guard reader.read() else { return Outcome(rules: nil, diagnostics: reader.diagnostics, sources: []) }
         let outcome = load(sources: reader.sources)
+        let stray = StrayRuleFiles(directory: directory, fileSystem: fileSystem).diagnostics()
+        let blocking = !reader.diagnostics.isEmpty || stray.contains { $0.severity == .error }
         return Outcome(
-            rules: reader.diagnostics.isEmpty ? outcome.rules : nil, diagnostics: reader.diagnostics + outcome.diagnostics,
+            rules: blocking ? nil : outcome.rules, diagnostics: reader.diagnostics + outcome.diagnostics + stray,
             sources: outcome.sources)
     }
 

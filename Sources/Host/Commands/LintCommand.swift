@@ -18,7 +18,8 @@ struct LintCommand: ParsableCommand {
             let ruleCount = rules.partners.reduce(rules.program.rules.count) { $0 + $1.rules.count }
             output.line("\(directory): ok: \(rules.partners.count) partners, \(ruleCount) rules, version \(rules.version)")
         } else {
-            output.line("\(directory): \(outcome.diagnostics.count) error\(outcome.diagnostics.count == 1 ? "" : "s")")
+            let errors = outcome.diagnostics.filter { $0.severity == .error }.count
+            output.line("\(directory): \(errors) error\(errors == 1 ? "" : "s")")
         }
         output.flush()
         if outcome.rules == nil { throw ExitCode(ExitStatus.rulesInvalid) }
