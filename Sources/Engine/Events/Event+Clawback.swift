@@ -28,11 +28,13 @@ extension Event {
             }
         }
 
-        /// The currency the event names (a refund's always), which must be the original's.
+        /// The currency that must be the original's: a refund's. A reversal undoes the whole
+        /// payment in the payment's currency; a currency it names is validated and otherwise
+        /// ignored (SPEC §8).
         public var currency: Currency? {
             switch self {
             case .refund(let refund): refund.currency
-            case .reversal(let reversal): reversal.currency
+            case .reversal: nil
             }
         }
     }

@@ -57,9 +57,6 @@ public enum Event: Sendable, Equatable {
         public let occurredAt: Timestamp
         /// The payment it refers to.
         public let originalID: String
-        /// The currency the sender named, if any: like a refund's, it must be the original
-        /// payment's. (Its amount is validated and otherwise ignored.)
-        public let currency: Currency?
         /// See `Event.fingerprint`.
         public let fingerprint: String
     }

@@ -126,7 +126,7 @@ private struct FieldReader {
             let originalID = try required(originalIDField(), "original_id", for: kind)
             return .reversal(
                 Event.Reversal(
-                    id: id, account: account, occurredAt: occurredAt, originalID: originalID, currency: currency,
+                    id: id, account: account, occurredAt: occurredAt, originalID: originalID,
                     fingerprint: Event.fingerprint(
                         kind: kind, account: account, occurredAt: occurredAt, amount: amount, currency: currency,
                         merchant: merchant, original: original, originalID: originalID)))
