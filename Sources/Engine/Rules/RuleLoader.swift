@@ -89,6 +89,9 @@ public struct RuleLoader: Sendable {
         func diagnostic(_ mark: Mark?, _ message: String) -> Diagnostic {
             Diagnostic(file: source.displayPath, line: mark?.line ?? 1, column: mark?.column ?? 1, context: nil, message: message)
         }
+        func at(_ position: (line: Int, column: Int), _ message: String) -> Diagnostic {
+            Diagnostic(file: source.displayPath, line: position.line, column: position.column, context: nil, message: message)
+        }
         guard source.text.utf8.count <= maximumFileBytes else {
             return .failure(diagnostic(nil, "the file is larger than \(maximumFileBytes >> 20) MiB; rule files are small"))
         }
@@ -109,19 +112,48 @@ public struct RuleLoader: Sendable {
             switch error {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
                 .composer(_, let problem, let mark, _):
+                if character(in: source.text, line: mark.line, column: mark.column) == "\t" {
+                    return .failure(diagnostic(mark, "a tab here: YAML indents and separates with spaces only"))
+                }
                 return .failure(diagnostic(mark, "YAML syntax: \(problem)"))
             case .duplicatedKeysInMapping(let duplicates, let context):
                 let keys = duplicates.map { Echo.clipped($0) }.joined(separator: "', '")
                 return .failure(diagnostic(context.mark, "duplicate key '\(keys)'"))
-            case .reader(let problem, _, let value, _):
-                // Yams's own description would quote the offending line of the file.
-                return .failure(diagnostic(nil, "YAML: \(problem) (character code \(value))"))
+            case .reader(let problem, let offset, let value, _):
+                // Yams's own description would quote the offending line of the file, raw bytes
+                // and all: say where, in our words, with the character escaped.
+                let position = offset.map { Self.position(ofByte: $0, in: source.text) } ?? (1, 1)
+                let character =
+                    value >= 0 ? Echo.clipped(String(UnicodeScalar(UInt32(value)).map(Character.init) ?? "?")) : "a byte"
+                let reason = problem.hasPrefix("control characters") ? "control character" : "character"
+                return .failure(at(position, "\(reason) \(character) cannot appear in a YAML file (\(problem))"))
             default:
                 return .failure(diagnostic(nil, "YAML: \(Echo.clipped("\(error)"))"))
             }
         } catch {
             return .failure(diagnostic(nil, "YAML: \(Echo.clipped("\(error)"))"))
         }
+    }
+
+    /// The 1-based line and column (in Unicode scalars) of a byte offset into `text`.
+    static func position(ofByte offset: Int, in text: String) -> (line: Int, column: Int) {
+        var line = 1
+        var lineStart = 0
+        let bytes = Array(text.utf8.prefix(offset))
+        for (index, byte) in bytes.enumerated() where byte == 0x0A {
+            line += 1
+            lineStart = index + 1
+        }
+        let column = String(decoding: bytes[lineStart...], as: UTF8.self).unicodeScalars.count + 1
+        return (line, column)
+    }
+
+    /// The character at a 1-based line and column (in Unicode scalars), if there is one.
+    static func character(in text: String, line: Int, column: Int) -> Unicode.Scalar? {
+        let lines = text.split(separator: "\n", maxSplits: line, omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count else { return nil }
+        let scalars = Array(lines[line - 1].unicodeScalars)
+        return column >= 1 && column <= scalars.count ? scalars[column - 1] : nil
     }
 
     /// Whether a node tree stays within the value budget and depth limit.
