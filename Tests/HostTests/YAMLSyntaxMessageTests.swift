@@ -24,3 +24,25 @@ import Testing
         #expect(!result.stdout.unicodeScalars.contains { $0.value == 0x1F || $0 == "\t" }, "nothing unprintable echoed")
     }
 }
+
+/// Lint says what was meant: a singular key for a plural one, a percentage without its sign,
+/// and why a date does not exist.
+@Suite struct LintSuggestionTests {
+    @Test func lintSaysWhatWasMeant() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(
+            "partners/p.yaml",
+            "partner: x\nmatch: { mid: [M1], country: [FR] }\nactive: { from: 2027-02-30 }\nrules:\n  - id: r\n    reward: { percentage: 3 }\n"
+        )
+        let result = try CashbackBinary.run(["lint", "."], in: directory.url)
+        #expect(result.status == 1)
+        #expect(
+            result.stdout.contains("partners/p.yaml:2:21: error: [x] match: unknown key 'country'; did you mean 'countries'?"))
+        #expect(
+            result.stdout.contains(
+                "partners/p.yaml:3:17: error: [x] active.from: '2027-02-30' is not a date YYYY-MM-DD: February 2027 has 28 days"))
+        #expect(result.stdout.contains("write it with a percent sign: '3%'"), "\(result.stdout)")
+        #expect(result.stdout.contains(".: 3 errors"))
+    }
+}

@@ -133,7 +133,10 @@ public struct ConfigNode {
     public func rate() throws(ConfigError) -> Rate {
         let text = try string(expected: "a percentage such as '5%'")
         guard let rate = Rate(percentText: text) else {
-            throw error("'\(Echo.clipped(text))' is not a percentage (digits with up to 4 decimals, then %)")
+            let hint =
+                text.allSatisfy(\.isASCIIDigit) && Rate(percentText: text + "%") != nil
+                ? "; write it with a percent sign: '\(Echo.clipped(text))%'" : ""
+            throw error("'\(Echo.clipped(text))' is not a percentage (digits with up to 4 decimals, then %)\(hint)")
         }
         guard rate.millionths > 0 else { throw error("'\(Echo.clipped(text))' must be more than 0%") }
         guard rate <= .whole else { throw error("'\(Echo.clipped(text))' must be at most 100%") }
@@ -162,7 +165,10 @@ public struct ConfigNode {
     /// A local date `YYYY-MM-DD`.
     public func date() throws(ConfigError) -> CivilDate {
         let text = try string(expected: "a date YYYY-MM-DD")
-        guard let date = CivilDate(iso: text) else { throw error("'\(Echo.clipped(text))' is not a date YYYY-MM-DD") }
+        guard let date = CivilDate(iso: text) else {
+            throw error(
+                "'\(Echo.clipped(text))' is not a date YYYY-MM-DD" + (CivilDate.whyNot(iso: text).map { ": \($0)" } ?? ""))
+        }
         return date
     }
 

@@ -2,6 +2,10 @@
 public enum Suggestion {
     /// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
     public static func nearest(to word: String, in candidates: [String]) -> String? {
+        // A singular for a plural (`country` for `countries`, `channel` for `channels`).
+        if word.count >= 4, let plural = candidates.first(where: { $0.count > word.count && $0.hasPrefix(word.dropLast()) }) {
+            return plural
+        }
         let scored = candidates.map { ($0, distance(Array(word.lowercased()), Array($0.lowercased()))) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
         return best.1 <= max(2, word.count / 3) ? best.0 : nil

@@ -29,6 +29,25 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.init(year: year, month: month, day: day)
     }
 
+    /// Why `YYYY-MM-DD`-shaped text names no date (`February 2027 has 28 days`), when it has
+    /// the shape; `nil` otherwise.
+    static func whyNot(iso text: String) -> String? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
+        guard year >= 1 else { return "years start at 0001" }
+        guard (1...12).contains(month) else { return "there is no month \(parts[1])" }
+        let names = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+            "December",
+        ]
+        let days = daysIn(month: month, year: year)
+        guard (1...days).contains(day) else { return "\(names[month - 1]) \(parts[0]) has \(days) days" }
+        return nil
+    }
+
     /// The date `days` days after 1970-01-01 (Howard Hinnant's `civil_from_days`).
     public init(daysSinceEpoch days: Int) {
         let shifted = days + 719_468

@@ -20,7 +20,7 @@ import Testing
         ("percentage: 150%", "'150%' must be at most 100%"),
         ("percentage: 100.0001%", "'100.0001%' must be at most 100%"),
         ("percentage: 1.23456%", "'1.23456%' is not a percentage (digits with up to 4 decimals, then %)"),
-        ("percentage: 5", "'5' is not a percentage (digits with up to 4 decimals, then %)"),
+        ("percentage: 5", "'5' is not a percentage (digits with up to 4 decimals, then %); write it with a percent sign: '5%'"),
         ("percentage: 0.05", "'0.05' is not a percentage (digits with up to 4 decimals, then %)"),
         (#"percentage: "5 %""#, "'5 %' is not a percentage (digits with up to 4 decimals, then %)"),
         ("percentage: -1%", "'-1%' is not a percentage (digits with up to 4 decimals, then %)"),
