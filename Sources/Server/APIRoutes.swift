@@ -225,6 +225,7 @@ struct APIRoutes: Sendable {
         let credits = try await store.credits(after: after, limit: limit)
         var writer = JSONWriter()
         writer.beginObject()
+        writer.string("feed", try await store.feedID())
         writer.beginArray("credits")
         for credit in credits {
             writer.beginObject()

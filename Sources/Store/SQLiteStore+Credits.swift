@@ -32,6 +32,16 @@ extension SQLiteStore {
     }
 
     /// The credits feed after `cursor`, at most `limit` entries, in cursor order.
+    /// The credits feed's identity: 32 hex digits fixed when the database was created.
+    package func feedID() async throws -> String {
+        try await pool.read { db in
+            guard let id = try String.fetchOne(db, sql: "SELECT id FROM feed") else {
+                throw StoreError(.notCashback, path: path, "the credits feed has no identity")
+            }
+            return id
+        }
+    }
+
     package func credits(after cursor: Int64, limit: Int) async throws -> [Credit] {
         try await pool.read { db in
             try Row.fetchAll(

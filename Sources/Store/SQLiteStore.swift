@@ -215,6 +215,18 @@ package final class SQLiteStore: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("2026-12-02 credits feed identity") { db in
+            // A value fixed when the database is created (or first opened by this release), so
+            // that a consumer of the credits feed notices a restored or different database.
+            try db.execute(
+                sql: """
+                    CREATE TABLE feed (
+                      only INTEGER PRIMARY KEY CHECK (only = 1),
+                      id TEXT NOT NULL
+                    );
+                    INSERT INTO feed (only, id) VALUES (1, lower(hex(randomblob(16))));
+                    """)
+        }
         return migrator
     }
 }

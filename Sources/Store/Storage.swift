@@ -37,6 +37,9 @@ package protocol Storage: Sendable {
     func account(_ id: String, recent: Int) async throws -> (balances: [AccountBalance], lines: [LedgerLine])
     /// A partner's figures per currency, and the budget its lines used.
     func stats(ofPartner id: String) async throws -> (stats: [PartnerStats], budgetUsed: Int)
+    /// The credits feed's identity, fixed when the database was created: a consumer that sees it
+    /// change is reading a restored or different database, whose cursors are not its own.
+    func feedID() async throws -> String
     /// The credits feed after `cursor`, at most `limit` entries.
     func credits(after cursor: Int64, limit: Int) async throws -> [Credit]
 
