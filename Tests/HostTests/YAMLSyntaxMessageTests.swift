@@ -46,3 +46,39 @@ import Testing
         #expect(result.stdout.contains(".: 3 errors"))
     }
 }
+
+/// A message names its key once: `tiered.mode: marginal works only with by: amount`, never
+/// `tiered.mode: mode: marginal …`.
+@Suite struct LintMessageKeyTests {
+    @Test func noMessageRepeatsItsKey() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(
+            "partners/p.yaml",
+            """
+            partner: x
+            match: { mid: [M1] }
+            active: { from: 2027-01-01, until: 2026-01-01 }
+            rules:
+              - id: r
+                reward: { tiered: { by: spend, period: month, mode: marginal, tiers: [{ from: 0, rate: 1% }] } }
+              - id: s
+                when: [{ date: { from: 2026-12-25, until: 2026-12-01 } }, { time: { from: "10:00", until: "10:00" } }]
+                reward: { flat: 1.00 }
+                limits: [{ per: payment, period: month, max: 1.00 }]
+
+            """)
+        let result = try CashbackBinary.run(["lint", "."], in: directory.url)
+        let messages = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(messages.count >= 4, "\(result.stdout)")
+        for message in messages {
+            // `[context] path: text`: the text must not start with the path's last key.
+            guard let body = message.split(separator: "] ", maxSplits: 1).last,
+                let colon = body.range(of: ": ")
+            else { continue }
+            let key = body[..<colon.lowerBound].split(separator: ".").last.map(String.init) ?? ""
+            let text = body[colon.upperBound...]
+            #expect(!text.hasPrefix(key + ":") && !text.hasPrefix(key + " "), "\(message)")
+        }
+    }
+}

@@ -145,7 +145,7 @@ final class FileReader {
                 activeFrom = try active["from"]?.date()
                 activeUntil = try active["until"]?.date()
                 if let activeFrom, let activeUntil, activeUntil <= activeFrom {
-                    throw (active.keyNode("until") ?? node).error("active: until must be after from")
+                    throw (active.keyNode("until") ?? node).error("until must be after from")
                 }
             }
         }

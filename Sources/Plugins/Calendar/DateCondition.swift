@@ -21,7 +21,7 @@ public struct DateCondition: ConditionPlugin {
         until = try fields["until"]?.date()
         guard from != nil || until != nil else { throw configuration.error("expected from, until or both") }
         if let from, let until, until <= from {
-            throw (fields["until"] ?? configuration).error("until must be after from")
+            throw (fields["until"] ?? configuration).error("must be after from")
         }
     }
 

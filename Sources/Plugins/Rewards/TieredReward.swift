@@ -55,7 +55,7 @@ public struct TieredReward: RewardPlugin {
         default: break
         }
         if mode == .marginal && basis == .spend {
-            throw (fields["mode"] ?? configuration).error("mode: marginal works only with by: amount")
+            throw (fields["mode"] ?? configuration).error("marginal works only with by: amount")
         }
 
         var tiers: [Tier] = []

@@ -18,8 +18,8 @@ import Testing
 
     @Test(arguments: [
         ("date: {}", "6:15", "expected from, until or both"),
-        ("date: { from: 2026-12-25, until: 2026-12-01 }", "6:42", "until: until must be after from"),
-        ("date: { from: 2026-12-01, until: 2026-12-01 }", "6:42", "until: until must be after from"),
+        ("date: { from: 2026-12-25, until: 2026-12-01 }", "6:42", "date.until: must be after from"),
+        ("date: { from: 2026-12-01, until: 2026-12-01 }", "6:42", "date.until: must be after from"),
         ("date: { from: 2026-02-30 }", "6:23", "from: '2026-02-30' is not a date YYYY-MM-DD: February 2026 has 28 days"),
         ("date: { from: 2026-12-1 }", "6:23", "from: '2026-12-1' is not a date YYYY-MM-DD"),
         ("date: { until: 25/12/2026 }", "6:24", "until: '25/12/2026' is not a date YYYY-MM-DD"),

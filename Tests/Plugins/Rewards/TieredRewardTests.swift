@@ -35,7 +35,7 @@ import Testing
         ),
         (
             "tiered: { by: spend, period: month, mode: marginal, tiers: [{ from: 0, rate: 1% }] }", "6:49",
-            "mode: mode: marginal works only with by: amount"
+            "mode: marginal works only with by: amount"
         ),
         ("tiered: { by: count, tiers: [{ from: 0, rate: 1% }] }", "6:21", "by: 'count': expected amount | spend"),
         ("tiered: { mode: flat, tiers: [{ from: 0, rate: 1% }] }", "6:23", "mode: 'flat': expected whole | marginal"),
