@@ -9,7 +9,7 @@ extension RouterMethods {
         let allowed = declared.contains(.get) ? declared + [.head] : declared
         let allow = allowed.map(\.rawValue).joined(separator: ", ")
         let known = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "QUERY"]
-        for method in known.compactMap { HTTPRequest.Method($0) } where !allowed.contains(method) {
+        for method in known.compactMap({ HTTPRequest.Method($0) }) where !allowed.contains(method) {
             on(path, method: method) { _, _ -> Response in
                 throw APIError(
                     status: .methodNotAllowed, message: "\(method.rawValue) is not allowed here; allowed: \(allow)",

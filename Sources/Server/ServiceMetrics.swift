@@ -21,23 +21,27 @@ final class ServiceMetrics: Sendable {
 
     init(registry: PrometheusCollectorRegistry, queueDepth: Int) {
         self.registry = registry
-        ingested = registry.makeCounter(name: "cashback_events_ingested_total", help: "Events accepted into the durable queue.")
-        batches = registry.makeCounter(name: "cashback_batches_total", help: "Scheduler batches committed.")
+        ingested = registry.makeCounter(
+            descriptor: Self.describe("cashback_events_ingested_total", "Events accepted into the durable queue."))
+        batches = registry.makeCounter(descriptor: Self.describe("cashback_batches_total", "Scheduler batches committed."))
         batchFailures = registry.makeCounter(
-            name: "cashback_batch_failures_total", help: "Scheduler batches that failed to commit (retried after a back-off).")
+            descriptor: Self.describe(
+                "cashback_batch_failures_total", "Scheduler batches that failed to commit (retried after a back-off)."))
         commitDuration = registry.makeDurationHistogram(
-            name: "cashback_batch_commit_seconds",
-            buckets: [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10)],
-            help: "Time to claim, evaluate and commit one batch.")
-        depthGauge = registry.makeGauge(name: "cashback_queue_depth", help: "Events accepted but not processed yet.")
+            descriptor: Self.describe("cashback_batch_commit_seconds", "Time to claim, evaluate and commit one batch."),
+            buckets: [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10)])
+        depthGauge = registry.makeGauge(
+            descriptor: Self.describe("cashback_queue_depth", "Events accepted but not processed yet."))
         lagGauge = registry.makeGauge(
-            name: "cashback_processing_lag_seconds", help: "How long the oldest queued event has waited.")
+            descriptor: Self.describe("cashback_processing_lag_seconds", "How long the oldest queued event has waited."))
         reloadFailures = registry.makeCounter(
-            name: "cashback_rules_reload_failures_total",
-            help: "Reloads refused because the rules had errors (the old rules kept serving).")
+            descriptor: Self.describe(
+                "cashback_rules_reload_failures_total",
+                "Reloads refused because the rules had errors (the old rules kept serving)."))
         lastSweep = registry.makeGauge(
-            name: "cashback_last_confirmation_sweep_timestamp_seconds",
-            help: "When the ledger was last swept for lines due (Unix time).")
+            descriptor: Self.describe(
+                "cashback_last_confirmation_sweep_timestamp_seconds", "When the ledger was last swept for lines due (Unix time).")
+        )
         depth = Atomic(queueDepth)
         depthGauge.set(Int64(queueDepth))
         // Every status from the start, at zero, so that rates and alerts see the series at once.
@@ -46,8 +50,18 @@ final class ServiceMetrics: Sendable {
 
     private func processed(_ status: String) -> Counter {
         registry.makeCounter(
-            name: "cashback_events_processed_total", labels: [("status", status)],
-            help: "Events decided, by status (dead: set aside after a plugin kept failing).")
+            descriptor: Self.describe(
+                "cashback_events_processed_total", "Events decided, by status (dead: set aside after a plugin kept failing)."),
+            labels: [("status", status)])
+    }
+
+    /// `cashback_queue_depth` as the registry wants it: namespace, name and unit (the last word).
+    static func describe(_ fullName: String, _ help: String) -> MetricNameDescriptor {
+        var words = fullName.split(separator: "_").map(String.init)
+        let namespace = words.removeFirst()
+        let unit = words.removeLast()
+        return MetricNameDescriptor(
+            namespace: namespace, metricName: words.joined(separator: "_"), unitName: unit, helpText: help)
     }
 
     /// Events accepted but not processed yet.
@@ -68,8 +82,9 @@ final class ServiceMetrics: Sendable {
         for (status, count) in summary.statuses { processed(status).increment(by: Int64(count)) }
         for (currency, minorUnits) in summary.awarded {
             registry.makeCounter(
-                name: "cashback_awarded_minor_units_total", labels: [("currency", currency)],
-                help: "Positive cashback awarded, in minor units of each currency."
+                descriptor: Self.describe(
+                    "cashback_awarded_minor_units_total", "Positive cashback awarded, in minor units of each currency."),
+                labels: [("currency", currency)]
             ).increment(by: Int64(minorUnits))
         }
     }
@@ -85,8 +100,9 @@ final class ServiceMetrics: Sendable {
     /// An HTTP request was answered.
     func answered(route: String, method: String, status: Int) {
         registry.makeCounter(
-            name: "cashback_http_requests_total", labels: [("route", route), ("method", method), ("status", String(status))],
-            help: "HTTP requests answered, by route template, method and status."
+            descriptor: Self.describe(
+                "cashback_http_requests_total", "HTTP requests answered, by route template, method and status."),
+            labels: [("route", route), ("method", method), ("status", String(status))]
         ).increment()
     }
 
@@ -99,8 +115,10 @@ final class ServiceMetrics: Sendable {
     /// What is left of a partner's budget, in minor units of its currency.
     func budgetRemaining(partner: String, currency: String, minorUnits: Int) {
         registry.makeGauge(
-            name: "cashback_partner_budget_remaining_minor_units", labels: [("partner", partner), ("currency", currency)],
-            help: "What is left of each partner's budget, in minor units of its currency."
+            descriptor: Self.describe(
+                "cashback_partner_budget_remaining_minor_units",
+                "What is left of each partner's budget, in minor units of its currency."),
+            labels: [("partner", partner), ("currency", currency)]
         ).set(Int64(minorUnits))
     }
 

@@ -34,7 +34,7 @@ struct CashbackBinary {
         let inPipe = Pipe()
         // Standard error goes to a file so that only one pipe needs draining.
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("cashback-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errFile) }
         let errHandle = try FileHandle(forWritingTo: errFile)
         process.standardOutput = outPipe
@@ -64,8 +64,8 @@ extension CashbackBinary {
         let name = UUID().uuidString
         let outPath = directory.appendingPathComponent("out-\(name)").path
         let errPath = directory.appendingPathComponent("err-\(name)").path
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: outPath)
         process.standardError = FileHandle(forWritingAtPath: errPath)
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")

@@ -17,7 +17,7 @@ final class RunningService: @unchecked Sendable {
     init(in directory: TemporaryDirectory, arguments: [String]) throws {
         self.directory = directory
         logPath = directory.path("serve-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = CashbackBinary.executable
         process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
         process.currentDirectoryURL = directory.url
