@@ -329,7 +329,7 @@ import Yams
         // Coverage: every operation was exercised, and every documented status but 500.
         for operation in document.operations {
             #expect(run.exercised.contains { $0.operation == operation }, "\(operation) was never exercised")
-            for status in (document.responses(of: operation) ?? []).map { $0.status } where status != "500" {
+            for status in (document.responses(of: operation) ?? []).map(\.status) where status != "500" {
                 #expect(
                     run.exercised.contains(ExercisedResponse(operation: operation, status: status)),
                     "\(operation) never answered its documented \(status)")
