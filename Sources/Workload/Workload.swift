@@ -184,14 +184,15 @@ public struct Workload: Sendable {
     }
 }
 
-/// SplitMix64: a small, fast, seedable generator, so that workloads are reproducible.
-struct SplitMix {
+/// SplitMix64: a small, fast, seedable generator, so that workloads (and seeded tests) are
+/// reproducible.
+package struct SplitMix {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
     /// A number in `0..<bound`.
-    mutating func next(_ bound: Int) -> Int {
+    package mutating func next(_ bound: Int) -> Int {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

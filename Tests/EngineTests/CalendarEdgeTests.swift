@@ -1,5 +1,6 @@
 import BuiltinPlugins
 import Engine
+import PluginTestSupport
 import Testing
 
 /// The local dates of the most extreme accepted `occurred_at` values: year 0 west of UTC,
@@ -10,9 +11,6 @@ import Testing
         "0001-01-01T00:00:00Z", "0001-01-01T00:30:00+00:00", "0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00+23:59",
         "0001-01-01T11:59:59.999999999-12:00", "0001-01-03T00:00:00Z", "9999-12-31T23:30:00Z", "9999-12-31T23:59:59Z",
         "9999-12-31T23:59:59-12:00", "9999-12-31T23:59:59.5-23:59", "9999-12-29T00:00:00Z",
-    ]
-    static let zones = [
-        "UTC", "Europe/Paris", "America/New_York", "Pacific/Kiritimati", "Etc/GMT+12", "Asia/Kolkata", "Pacific/Pago_Pago",
     ]
 
     @Test func datesJustOutsideTheTextRangeHaveDescriptionsWeekdaysAndOrder() throws {
@@ -65,117 +63,8 @@ import Testing
         #expect(Period.month.key(for: early.date).days.contains(early.date.daysSinceEpoch))
     }
 
-    /// Rules with every period kind (limits and spend tiers), every calendar condition and
-    /// `active` dates, in zones on both sides of UTC.
-    static func hostileRuleSources() -> [RuleSource] {
-        var files = [
-            (
-                "program.yaml",
-                """
-                currency: EUR
-                timezone: America/New_York
-                limits:
-                  - { per: account, period: day, max: 900.00 }
-                  - { per: account, period: week, count: 500 }
-                  - { per: all, period: month, max: 90000.00 }
-                  - { per: account, period: year, max: 9000.00, count: 400 }
-                  - { per: all, period: lifetime, count: 100000 }
-                rules:
-                  - id: spend-year
-                    reward: { tiered: { by: spend, period: year, tiers: [{ from: 0, rate: 1% }, { from: 50.00, rate: 2% }] } }
-                  - id: calendar
-                    when:
-                      - weekday: [mon, tue, wed, thu, fri, sat, sun]
-                      - time: { from: "00:00", until: "23:59:59" }
-                      - date: { from: 0001-01-01, until: 9999-12-31 }
-                    reward: { flat: 0.05 }
-                    limits:
-                      - { per: account, period: month, count: 300 }
-                """
-            ),
-            (
-                "partners/active.yaml",
-                """
-                partner: active
-                match: { name: ["ACTIVE*"] }
-                timezone: Pacific/Kiritimati
-                active: { from: 0001-01-01, until: 9999-12-31 }
-                rules:
-                  - { id: base, reward: { percentage: 1% } }
-                """
-            ),
-        ]
-        for (index, zone) in zones.enumerated() {
-            var rules = Period.allCases.map { period in
-                """
-                  - id: spend-\(period.rawValue)
-                    reward: { tiered: { by: spend, period: \(period.rawValue), mode: whole, tiers: [{ from: 0, rate: 1% }, { from: 10.00, rate: 2% }] } }
-                    limits:
-                      - { per: account, period: \(period.rawValue), max: 100.00, count: 50 }
-                """
-            }
-            rules += [
-                """
-                  - id: weekend
-                    when: [{ weekday: [sat, sun] }]
-                    reward: { flat: 0.10 }
-                  - id: night
-                    when: [{ time: { from: "22:00", until: "06:00" } }]
-                    reward: { flat: 0.20 }
-                    limits: [{ per: payment, max: 0.15 }]
-                  - id: day
-                    when: [{ time: { from: "06:00", until: "22:00:30" } }]
-                    reward: { flat: 0.25 }
-                  - id: inside
-                    when: [{ date: { from: 0001-01-01, until: 9999-12-31 } }]
-                    reward: { flat: 0.30 }
-                  - id: early
-                    when: [{ date: { until: 0001-01-02 } }]
-                    reward: { flat: 0.40 }
-                  - id: late
-                    when: [{ date: { from: 9999-12-31 } }]
-                    reward: { flat: 0.50 }
-                  - id: marginal
-                    reward: { tiered: { by: amount, mode: marginal, tiers: [{ from: 0, rate: 1% }, { from: 10.00, rate: 100% }] } }
-                """
-            ]
-            files.append(
-                (
-                    "partners/zone\(index).yaml",
-                    """
-                    partner: zone\(index)
-                    match: { mid: [M\(index)] }
-                    timezone: \(zone)
-                    active: { until: 9999-12-31 }
-                    budget: 1000000.00
-                    limits:
-                      - { per: account, period: week, max: 500.00 }
-                      - { per: all, period: year, count: 100000 }
-                    rules:
-                    \(rules.joined(separator: "\n"))
-                    """
-                ))
-            // The same partner without `active`, by name, so that year-10000 dates attribute too.
-            files.append(
-                (
-                    "partners/zone\(index)-always.yaml",
-                    """
-                    partner: zone\(index)-always
-                    match: { name: ["ZONE\(index)*"] }
-                    timezone: \(zone)
-                    stacking: best
-                    limits:
-                      - { per: account, period: day, max: 50.00 }
-                    rules:
-                    \(rules.joined(separator: "\n"))
-                    """
-                ))
-        }
-        return files.map { RuleSource(relativePath: $0.0, displayPath: "rules/" + $0.0, text: $0.1) }
-    }
-
     static func hostileRules() throws -> RuleSet {
-        let outcome = RuleLoader(registry: .builtin).load(sources: hostileRuleSources())
+        let outcome = RuleLoader(registry: .builtin).load(sources: HostileCalendarRules.sources())
         #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics.map(\.description))")
         return try #require(outcome.rules)
     }
@@ -184,7 +73,7 @@ import Testing
     static func edgeEvents() -> [String] {
         var lines: [String] = []
         for (stamp, timestamp) in edgeTimestamps.enumerated() {
-            for index in zones.indices {
+            for index in HostileCalendarRules.zones.indices {
                 let merchants = [
                     #"{"mid":"M\#(index)","mcc":"5411"}"#, #"{"name":"ZONE\#(index) SHOP"}"#, #"{"name":"ACTIVE SHOP"}"#,
                 ]

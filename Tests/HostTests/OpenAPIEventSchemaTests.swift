@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Testing
+import Workload
 
 /// `docs/openapi.yaml`'s `Event` schema against the event parser: what the schema accepts, the
 /// server accepts, except what depends on the event's currency, which the schema documents as
@@ -166,17 +167,17 @@ import Testing
     /// A small seeded fuzzer: events built from what the schema allows, each checked against
     /// the schema, must all be accepted by the parser.
     @Test func generatedSchemaValidEventsAreAllAccepted() throws {
-        var random = SplitMix64(seed: 8)
+        var random = SplitMix(seed: 8)
         let idAlphabet = Array("ABCXYZabcxyz0189._:-")
         let textScalars: [Unicode.Scalar] = [
             "a", "Z", "0", " ", "é", "\u{301}", "\u{0}", "\u{1F}", "\u{202E}", "🎉", "\u{10FFFD}", "\"", "\\", "€",
         ]
-        func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+        func pick<T>(_ items: [T]) -> T { items[random.next(items.count)] }
         // An account takes no control characters (merchant texts do).
         let accountScalars = textScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }
         func text(_ range: ClosedRange<Int>, from alphabet: [Unicode.Scalar] = textScalars) -> String {
             var result = ""
-            for _ in 0..<(range.lowerBound + Int(random.next() % UInt64(range.count))) {
+            for _ in 0..<(range.lowerBound + random.next(range.count)) {
                 result.unicodeScalars.append(pick(alphabet))
             }
             return result
@@ -187,14 +188,14 @@ import Testing
             return text
         }
         func timestamp() -> String {
-            let year = 1 + Int(random.next() % 9999)
-            let month = 1 + Int(random.next() % 12)
+            let year = 1 + random.next(9999)
+            let month = 1 + random.next(12)
             let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
             let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-            let day = 1 + Int(random.next() % UInt64(days))
+            let day = 1 + random.next(days)
             let offset = pick(["Z", "+00:00", "-23:59", "+23:59", "+05:30", "-12:00", "+14:00"])
             let fraction = pick(["", ".5", ".123456789", ".0000000000001"])
-            let time = [24, 60, 60].map { pad(Int(random.next() % UInt64($0)), 2) }.joined(separator: ":")
+            let time = [24, 60, 60].map { pad(random.next($0), 2) }.joined(separator: ":")
             return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(time)" + fraction + offset
         }
         // Amounts with what their currency takes: (currency, fraction digits, largest integer part).
@@ -202,17 +203,17 @@ import Testing
             let (currency, digits, maximum) = pick([
                 ("JPY", 0, 999_999_999_999), ("EUR", 2, 9_999_999_999), ("KWD", 3, 999_999_999), ("CLF", 4, 99_999_999),
             ])
-            let integer = Int(random.next() % UInt64(maximum + 1))
-            let fractionDigits = digits == 0 ? 0 : Int(random.next() % UInt64(digits + 1))
+            let integer = random.next(maximum + 1)
+            let fractionDigits = digits == 0 ? 0 : random.next(digits + 1)
             var fraction = ""
-            for _ in 0..<fractionDigits { fraction += String(random.next() % 10) }
+            for _ in 0..<fractionDigits { fraction += String(random.next(10)) }
             if integer == 0 && !fraction.contains(where: { $0 != "0" }) { return ("1", currency) }
-            let zeros = String(repeating: "0", count: Int(random.next() % 4))
+            let zeros = String(repeating: "0", count: random.next(4))
             return (zeros + String(integer) + (fraction.isEmpty ? "" : "." + fraction), currency)
         }
         var checked = 0
         for index in 0..<600 {
-            let id = String((0..<(1 + Int(random.next() % 20))).map { _ in pick(idAlphabet) })
+            let id = String((0..<(1 + random.next(20))).map { _ in pick(idAlphabet) })
             let (value, currency) = amount()
             var members = [#""id":"\#(id)""#, #""occurred_at":"\#(timestamp())""#]
             switch index % 3 {
@@ -226,18 +227,18 @@ import Testing
                         #""mid":\#(quoted(text(1...128)))"#, #""siret":"12345678901234""#, #""name":\#(quoted(text(1...128)))"#,
                     ])
                 ]
-                if random.next() % 2 == 0 {
+                if random.next(2) == 0 {
                     merchant.append(#""mcc":"5411","country":"FR","channel":"\#(pick(["online", "in_store"]))""#)
                 }
                 members.append(#""merchant":{\#(merchant.joined(separator: ","))}"#)
-                if random.next() % 2 == 0 { members.append(#""original_amount":"\#(value)","original_currency":"\#(currency)""#) }
+                if random.next(2) == 0 { members.append(#""original_amount":"\#(value)","original_currency":"\#(currency)""#) }
             case 1:
                 members += [#""type":"refund","original_id":"p1","amount":"\#(value)","currency":"\#(currency)""#]
             default:
                 members += [#""type":"reversal","original_id":"p1""#]
-                if random.next() % 2 == 0 { members.append(#""amount":"\#(value)""#) }
+                if random.next(2) == 0 { members.append(#""amount":"\#(value)""#) }
             }
-            if random.next() % 3 == 0 { members.append(#""unknown":{"nested":[1,"x",null,true]}"#) }
+            if random.next(3) == 0 { members.append(#""unknown":{"nested":[1,"x",null,true]}"#) }
             let event = "{" + members.joined(separator: ",") + "}"
             let schemaErrors = try OpenAPIEventSchemaTests.errors(try JSONParser.parse(event), "Event")
             #expect(schemaErrors.isEmpty, "generator bug: \(event) \(schemaErrors)")
@@ -255,19 +256,4 @@ import Testing
 private func pad(_ value: Int, _ width: Int) -> String {
     let digits = String(value)
     return String(repeating: "0", count: max(0, width - digits.count)) + digits
-}
-
-/// A tiny deterministic generator (SplitMix64).
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
 }

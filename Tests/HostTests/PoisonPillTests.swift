@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import PluginTestSupport
 import Testing
 
 /// `cashback dry-run` on events whose local dates fall in year 0 or year 10000: it decides them
@@ -16,7 +17,6 @@ import Testing
         "0001-01-01T11:59:59.999999999-12:00", "9999-12-31T23:30:00Z", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59-12:00",
         "9999-12-31T23:59:59-23:59", "9999-12-31T10:00:00-14:00",
     ]
-    static let zones = ["UTC", "Europe/Paris", "America/New_York", "Pacific/Kiritimati", "Etc/GMT+12", "Asia/Kolkata"]
 
     static func decisions(_ result: CashbackBinary.Result) throws -> [JSONValue] {
         try result.lines.map { try JSONParser.parse($0) }
@@ -81,82 +81,15 @@ import Testing
         #expect(decisions.last?["status"] == .string("rewarded"))
     }
 
-    /// A rules directory with every period kind (limits and spend tiers), every calendar
-    /// condition and `active` dates, in zones on both sides of UTC.
-    static func writeHostileRules(in directory: TemporaryDirectory) throws {
-        try directory.write(
-            "rules/program.yaml",
-            """
-            currency: EUR
-            timezone: America/New_York
-            limits:
-              - { per: account, period: day, max: 900.00 }
-              - { per: account, period: week, count: 500 }
-              - { per: all, period: month, max: 90000.00 }
-              - { per: account, period: year, max: 9000.00, count: 400 }
-              - { per: all, period: lifetime, count: 100000 }
-            rules:
-              - id: spend-year
-                reward: { tiered: { by: spend, period: year, tiers: [{ from: 0, rate: 1% }, { from: 50.00, rate: 2% }] } }
-              - id: calendar
-                when:
-                  - weekday: [mon, tue, wed, thu, fri, sat, sun]
-                  - time: { from: "00:00", until: "23:59:59" }
-                  - date: { from: 0001-01-01, until: 9999-12-31 }
-                reward: { flat: 0.05 }
-            """)
-        let rules =
-            Period.allCases.map { period in
-                """
-                  - id: spend-\(period.rawValue)
-                    reward: { tiered: { by: spend, period: \(period.rawValue), tiers: [{ from: 0, rate: 1% }, { from: 10.00, rate: 2% }] } }
-                    limits: [{ per: account, period: \(period.rawValue), max: 100.00, count: 50 }]
-                """
-            } + [
-                """
-                  - { id: weekend, when: [{ weekday: [sat, sun] }], reward: { flat: 0.10 } }
-                  - { id: night, when: [{ time: { from: "22:00", until: "06:00" } }], reward: { flat: 0.20 } }
-                  - { id: inside, when: [{ date: { from: 0001-01-01, until: 9999-12-31 } }], reward: { flat: 0.30 } }
-                  - { id: early, when: [{ date: { until: 0001-01-02 } }], reward: { flat: 0.40 } }
-                  - { id: late, when: [{ date: { from: 9999-12-31 } }], reward: { flat: 0.50 } }
-                """
-            ]
-        for (index, zone) in zones.enumerated() {
-            try directory.write(
-                "rules/partners/zone\(index).yaml",
-                """
-                partner: zone\(index)
-                match: { mid: [M\(index)] }
-                timezone: \(zone)
-                budget: 100000.00
-                limits:
-                  - { per: account, period: week, max: 500.00 }
-                  - { per: all, period: year, count: 100000 }
-                rules:
-                \(rules.joined(separator: "\n"))
-                """)
-            try directory.write(
-                "rules/partners/zone\(index)-active.yaml",
-                """
-                partner: zone\(index)-active
-                match: { name: ["ZONE\(index)*"] }
-                timezone: \(zone)
-                active: { from: 0001-01-01, until: 9999-12-31 }
-                rules:
-                \(rules.joined(separator: "\n"))
-                """)
-        }
-    }
-
     @Test func edgeTimestampsOverEveryPeriodKindAndCalendarConditionAreAllDecided() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        try PoisonPillTests.writeHostileRules(in: directory)
+        try HostileCalendarRules.write(under: directory.url.path)
         let lint = try CashbackBinary.run(["lint", "rules"], in: directory.url)
         #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
         var lines: [String] = []
         for (stamp, timestamp) in PoisonPillTests.edgeTimestamps.enumerated() {
-            for index in PoisonPillTests.zones.indices {
+            for index in HostileCalendarRules.zones.indices {
                 for (kind, merchant) in [#"{"mid":"M\#(index)"}"#, #"{"name":"ZONE\#(index) SHOP"}"#].enumerated() {
                     let id = "e\(stamp)-\(index)-\(kind)"
                     lines.append(
