@@ -230,12 +230,16 @@ struct APIRoutes: Sendable {
         for credit in credits {
             writer.beginObject()
             writer.int("cursor", Int(credit.cursor))
+            writer.string("kind", credit.kind.rawValue)
+            writer.int("ledger_line", Int(credit.ledgerLine))
             writer.string("event", credit.eventID)
+            if let originalID = credit.originalID { writer.string("original_id", originalID) }
             writer.string("account", credit.account)
             writer.optionalString("partner", credit.partner)
             writer.string("rule", credit.rule)
             writer.string("currency", credit.currency)
             writer.string("amount", Currency(code: credit.currency)?.format(credit.amount) ?? String(credit.amount))
+            writer.string("due_at", credit.dueAt.description)
             writer.endObject()
         }
         writer.endArray()

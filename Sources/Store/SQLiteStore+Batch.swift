@@ -47,12 +47,7 @@ extension SQLiteStore {
                                            rules_version, processed_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-            let insertLine = try db.cachedStatement(
-                sql: """
-                    INSERT INTO ledger (decision_position, event_id, account, partner, rule, currency, amount,
-                                        occurred_at, confirm_at, status, rules_version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
-                    """)
+            let ledger = LedgerWriter(db: db, now: now)
             for (queued, outcome) in zip(batch, outcomes) {
                 switch outcome {
                 case .decided(let decisions):
@@ -68,15 +63,8 @@ extension SQLiteStore {
                         if decision.cashback > 0, let currency = decision.currency {
                             summary.awarded[currency.code, default: 0] += decision.cashback
                         }
-                        guard decision.carriesAmounts, let currency = decision.currency, let occurredAt = decision.occurredAt
-                        else { continue }
-                        let position = db.lastInsertedRowID
-                        for line in decision.lines {
-                            try insertLine.execute(arguments: [
-                                position, decision.eventID, decision.account, decision.partner, line.rule, currency.code,
-                                line.amount, occurredAt.epochSeconds, occurredAt.epochSeconds + confirmAfter, rulesVersion,
-                            ])
-                        }
+                        try ledger.record(
+                            decision, position: db.lastInsertedRowID, confirmAfter: confirmAfter, rulesVersion: rulesVersion)
                     }
                 case .dead(let failure):
                     guard case .event(let event, _) = queued.input else { continue }

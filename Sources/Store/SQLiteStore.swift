@@ -227,6 +227,42 @@ package final class SQLiteStore: Sendable {
                     INSERT INTO feed (only, id) VALUES (1, lower(hex(randomblob(16))));
                     """)
         }
+        migrator.registerMigration("2026-12-02 ledger netting and feed entries") { db in
+            // SPEC §4.3: a clawback of a pending line reduces that line; a clawback of a
+            // confirmed one is a debit due at once. Feed entries carry their own kind, amount
+            // and due time. Lines written before are carried over: a clawback names its
+            // original payment (from its queued body), pending clawbacks of pending lines net
+            // them, and pending clawbacks of confirmed lines fall due when they were processed.
+            try db.execute(
+                sql: """
+                    ALTER TABLE ledger ADD COLUMN original_event_id TEXT;
+                    ALTER TABLE ledger ADD COLUMN nets_ledger_id INTEGER REFERENCES ledger(id);
+                    ALTER TABLE credits ADD COLUMN kind TEXT CHECK (kind IN ('credit', 'debit'));
+                    ALTER TABLE credits ADD COLUMN amount INTEGER;
+                    ALTER TABLE credits ADD COLUMN due_at INTEGER;
+                    CREATE INDEX ledger_event_rule ON ledger(event_id, rule);
+                    CREATE INDEX ledger_nets ON ledger(nets_ledger_id) WHERE nets_ledger_id IS NOT NULL;
+                    UPDATE credits SET
+                      amount = (SELECT amount FROM ledger WHERE id = credits.ledger_id),
+                      due_at = (SELECT confirm_at FROM ledger WHERE id = credits.ledger_id);
+                    UPDATE credits SET kind = CASE WHEN amount > 0 THEN 'credit' ELSE 'debit' END;
+                    UPDATE ledger SET original_event_id = (
+                      SELECT json_extract(q.body, '$.original_id')
+                      FROM decisions d JOIN queue q ON q.seq = d.queue_seq
+                      WHERE d.position = ledger.decision_position)
+                    WHERE amount < 0;
+                    UPDATE ledger SET nets_ledger_id = (
+                      SELECT o.id FROM ledger o
+                      WHERE o.event_id = ledger.original_event_id AND o.rule = ledger.rule AND o.amount > 0
+                        AND o.status = 'pending')
+                    WHERE amount < 0 AND status = 'pending';
+                    UPDATE ledger SET confirm_at = (SELECT o.confirm_at FROM ledger o WHERE o.id = ledger.nets_ledger_id)
+                    WHERE nets_ledger_id IS NOT NULL;
+                    UPDATE ledger SET confirm_at = MIN(confirm_at, (
+                      SELECT processed_at FROM decisions WHERE position = ledger.decision_position))
+                    WHERE amount < 0 AND status = 'pending' AND nets_ledger_id IS NULL;
+                    """)
+        }
         return migrator
     }
 }

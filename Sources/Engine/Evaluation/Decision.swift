@@ -44,13 +44,16 @@ public struct Decision: Sendable, Equatable {
         public let trace: Trace?
         /// A payment's amount, for summaries (spend); `nil` for a clawback.
         public let paymentAmount: Int?
+        /// The payment a clawback takes back from; `nil` for a payment, and on a decision read
+        /// back from its JSON.
+        public let originalID: String?
         /// When the event occurred: the ledger confirms the lines from it. `nil` on a decision
         /// read back from its JSON.
         public let occurredAt: Timestamp?
 
         public init(
             partner: String?, currency: Currency, lines: [Line], warning: String? = nil, trace: Trace? = nil,
-            paymentAmount: Int? = nil, occurredAt: Timestamp? = nil
+            paymentAmount: Int? = nil, originalID: String? = nil, occurredAt: Timestamp? = nil
         ) {
             self.partner = partner
             self.currency = currency
@@ -59,6 +62,7 @@ public struct Decision: Sendable, Equatable {
             self.warning = warning
             self.trace = trace
             self.paymentAmount = paymentAmount
+            self.originalID = originalID
             self.occurredAt = occurredAt
         }
     }
@@ -159,5 +163,6 @@ public struct Decision: Sendable, Equatable {
     public var warning: String? { amounts?.warning }
     public var trace: Trace? { amounts?.trace }
     public var paymentAmount: Int? { amounts?.paymentAmount }
+    public var originalID: String? { amounts?.originalID }
     public var occurredAt: Timestamp? { amounts?.occurredAt }
 }

@@ -60,7 +60,7 @@ extension Evaluator {
         }
         let amounts = Decision.Amounts(
             partner: record.partner, currency: record.currency, lines: lines, warning: warning, trace: trace,
-            occurredAt: event.occurredAt)
+            originalID: record.id, occurredAt: event.occurredAt)
         return Decision(event: event, account: record.account, outcome: .clawback(amounts), deferred: deferred, origin: origin)
     }
 }
