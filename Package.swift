@@ -80,9 +80,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .target(name: "MallocTuning"),
         .executableTarget(
             name: "Host",
             dependencies: [
+                "MallocTuning",
                 "Engine",
                 "BuiltinPlugins",
                 "Workload",

@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MallocTuning
 
 /// Entry point: parses the command line and maps failures to the exit statuses of SPEC §6
 /// (usage errors exit 2, not ArgumentParser's 64).
 @main
 enum Main {
     static func main() async {
+        cashback_use_one_malloc_arena()
         let environment = ProcessInfo.processInfo.environment
         var arguments = Array(CommandLine.arguments.dropFirst())
         guard let format = LogFormat.extract(from: &arguments, environment: environment) else {

@@ -31,55 +31,104 @@ extension SQLiteStore {
     /// Claims up to `limit` queued events, evaluates them and commits their decisions, ledger
     /// lines, state and the queue position in one transaction: after a crash, a batch is either
     /// wholly applied or not at all.
+    ///
+    /// Claiming, reading the state and evaluating happen in a read transaction, beside ingest;
+    /// the write transaction only writes. While a batch is written, the next one is claimed and
+    /// evaluated beside it (on the other core), over the state the written batch leaves, and
+    /// kept for the next call with the same rules and limit. The state read stays cached across
+    /// batches (this store is the state's only writer); what a batch wrote joins the cache once
+    /// committed.
     package func processBatch(
         limit: Int, evaluator: BatchEvaluator, rulesVersion: String, confirmAfter: Int64, now: Timestamp
     ) async throws -> BatchSummary {
-        try await pool.write { db in
-            let batch = try SQLiteStore.claim(db, limit: limit)
-            guard let last = batch.last else { return BatchSummary() }
-            let state = StoreState(db: db)
-            // A failure of the state throws here, and the transaction rolls back.
-            let outcomes = try evaluator.evaluate(batch, state: state)
-            var summary = BatchSummary(claimed: batch.count)
-            let insertDecision = try db.cachedStatement(
-                sql: """
-                    INSERT INTO decisions (queue_seq, event_id, status, partner, currency, json, trace, payment_amount,
-                                           rules_version, processed_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            let ledger = LedgerWriter(db: db, now: now)
-            for (queued, outcome) in zip(batch, outcomes) {
-                switch outcome {
-                case .decided(let decisions):
-                    for decision in decisions {
-                        try insertDecision.execute(arguments: [
-                            decision.origin.sequence ?? queued.sequence, decision.eventID, decision.status.rawValue,
-                            decision.carriesAmounts ? decision.partner : nil, decision.currency?.code,
-                            decision.jsonLine(includeTrace: false), decision.traceJSON, decision.paymentAmount, rulesVersion,
-                            now.epochSeconds,
-                        ])
-                        summary.decisions += 1
-                        summary.statuses[decision.status.rawValue, default: 0] += 1
-                        if decision.cashback > 0, let currency = decision.currency {
-                            summary.awarded[currency.code, default: 0] += decision.cashback
-                        }
-                        try ledger.record(
-                            decision, position: db.lastInsertedRowID, confirmAfter: confirmAfter, rulesVersion: rulesVersion)
-                    }
-                case .dead(let failure):
-                    guard case .event(let event, _) = queued.input else { continue }
-                    try db.execute(
-                        sql:
-                            "INSERT OR REPLACE INTO dead (queue_seq, event_id, error, attempts, failed_at) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [
-                            queued.sequence, event.id, failure.description, evaluator.pluginFailures.attempts, now.epochSeconds,
-                        ])
-                    summary.dead += 1
-                    summary.statuses["dead", default: 0] += 1
-                }
-            }
-            try db.execute(sql: "UPDATE progress SET processed_through = ?", arguments: [last.sequence])
-            return summary
+        let key = "\(rulesVersion) \(limit) \(evaluator.workers)"
+        var current = stateLock.withLock { pipeline.take(matching: key) }
+        if current == nil { current = try await evaluateBatch(after: nil, limit: limit, evaluator: evaluator) }
+        guard let current else { return BatchSummary() }
+        async let written = pool.write { db in
+            try current.changes.write(to: db)
+            return try SQLiteStore.record(
+                current, in: db, evaluator: evaluator, rulesVersion: rulesVersion, confirmAfter: confirmAfter, now: now)
         }
+        // A failure here only means the next batch is evaluated again by the next call.
+        let next = try? await evaluateBatch(after: current, limit: limit, evaluator: evaluator)
+        let summary: BatchSummary
+        do {
+            summary = try await written
+        } catch {
+            stateLock.withLock { stateCache.removeAll() }
+            throw error
+        }
+        stateLock.withLock {
+            stateCache.merge(current.changes)
+            if let next { pipeline.keep(next, key: key) }
+        }
+        return summary
+    }
+
+    /// Claims and evaluates the batch after `previous` (after the queue position when `nil`), over
+    /// the state `previous` leaves; `nil` when there is nothing to claim.
+    private func evaluateBatch(after previous: EvaluatedBatch?, limit: Int, evaluator: BatchEvaluator) async throws
+        -> EvaluatedBatch?
+    {
+        try await pool.read { db in
+            try self.stateLock.withLock { () -> EvaluatedBatch? in
+                let batch = try SQLiteStore.claim(db, after: previous?.batch.last?.sequence, limit: limit)
+                guard !batch.isEmpty else { return nil }
+                let state = BatchState(cache: self.stateCache, pending: previous?.changes ?? StateChanges(), db: db)
+                try state.readAhead(batch)
+                // A failure of the state throws here: nothing is written.
+                let outcomes = try evaluator.evaluate(batch, state: state)
+                return EvaluatedBatch(batch: batch, outcomes: outcomes, changes: state.changes)
+            }
+        }
+    }
+
+    /// Writes a batch's decisions, ledger lines, dead events and queue position.
+    private static func record(
+        _ evaluated: EvaluatedBatch, in db: Database, evaluator: BatchEvaluator, rulesVersion: String, confirmAfter: Int64,
+        now: Timestamp
+    ) throws -> BatchSummary {
+        var summary = BatchSummary(claimed: evaluated.batch.count)
+        let insertDecision = try db.cachedStatement(
+            sql: """
+                INSERT INTO decisions (queue_seq, event_id, status, partner, currency, json, trace, payment_amount,
+                                       rules_version, processed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let ledger = LedgerWriter(db: db, now: now)
+        for (queued, outcome) in zip(evaluated.batch, evaluated.outcomes) {
+            switch outcome {
+            case .decided(let decisions):
+                for decision in decisions {
+                    try insertDecision.execute(arguments: [
+                        decision.origin.sequence ?? queued.sequence, decision.eventID, decision.status.rawValue,
+                        decision.carriesAmounts ? decision.partner : nil, decision.currency?.code,
+                        decision.jsonLine(includeTrace: false), decision.traceJSON, decision.paymentAmount, rulesVersion,
+                        now.epochSeconds,
+                    ])
+                    summary.decisions += 1
+                    summary.statuses[decision.status.rawValue, default: 0] += 1
+                    if decision.cashback > 0, let currency = decision.currency {
+                        summary.awarded[currency.code, default: 0] += decision.cashback
+                    }
+                    try ledger.record(
+                        decision, position: db.lastInsertedRowID, confirmAfter: confirmAfter, rulesVersion: rulesVersion)
+                }
+            case .dead(let failure):
+                guard case .event(let event, _) = queued.input else { continue }
+                try db.execute(
+                    sql:
+                        "INSERT OR REPLACE INTO dead (queue_seq, event_id, error, attempts, failed_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [
+                        queued.sequence, event.id, failure.description, evaluator.pluginFailures.attempts, now.epochSeconds,
+                    ])
+                summary.dead += 1
+                summary.statuses["dead", default: 0] += 1
+            }
+        }
+        try db.execute(
+            sql: "UPDATE progress SET processed_through = ?", arguments: [evaluated.batch.last?.sequence ?? 0])
+        return summary
     }
 }

@@ -96,15 +96,16 @@ extension SQLiteStore {
         }
     }
 
-    /// The next unprocessed events, in acceptance order.
-    package static func claim(_ db: Database, limit: Int) throws -> [QueuedEvent] {
+    /// The next unprocessed events, in acceptance order: after `sequence`, or after the queue
+    /// position when `nil`.
+    package static func claim(_ db: Database, after sequence: Int64? = nil, limit: Int) throws -> [QueuedEvent] {
         let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT seq, body, file, line FROM queue
-                WHERE seq > (SELECT processed_through FROM progress) ORDER BY seq LIMIT ?
+                WHERE seq > COALESCE(?, (SELECT processed_through FROM progress)) ORDER BY seq LIMIT ?
                 """,
-            arguments: [limit])
+            arguments: [sequence, limit])
         return try rows.map(queuedEvent)
     }
 

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import GRDB
 
@@ -8,6 +9,12 @@ package final class SQLiteStore: Sendable {
     package let pool: DatabasePool
     /// The database file, as the user named it (errors quote it).
     package let path: String
+    /// The evaluation state the scheduler read and wrote, kept across batches; only used while
+    /// holding `stateLock`.
+    let stateCache: StateCache
+    /// The batch evaluated ahead; only used while holding `stateLock`.
+    let pipeline = BatchPipeline()
+    let stateLock = NSLock()
 
     /// How a command opens the database.
     package enum Access {
@@ -20,16 +27,21 @@ package final class SQLiteStore: Sendable {
 
     /// Opens the database at `path`. Every failure is a `StoreError` that names the file and says
     /// why: missing, not a database, damaged, or written by a newer release.
-    package init(path: String, access: Access = .readWrite) throws {
+    ///
+    /// `stateCacheEntries` bounds the evaluation state kept in memory across batches: about that
+    /// many entries of each kind (ids, payments, limit usages, accounts' histories).
+    package init(path: String, access: Access = .readWrite, stateCacheEntries: Int = 20_000) throws {
+        stateCache = StateCache(capacity: stateCacheEntries)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.readonly = access == .readOnly
         configuration.prepareDatabase { db in
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
-            // 32 MiB of page cache and 64 MiB read through mmap: a batch touches pages all over
-            // the state tables, and re-reading them with pread dominated processing time. Both
-            // stay small enough for the service's resident memory to stay well under 200 MB.
-            try db.execute(sql: "PRAGMA cache_size = -32768")
+            // 16 MiB of page cache per connection (the scheduler reads on one and writes on
+            // another) and 64 MiB read through mmap: a batch touches pages all over the state
+            // tables, and re-reading them with pread dominated processing time. Both stay small
+            // enough for the service's resident memory to stay under 200 MB.
+            try db.execute(sql: "PRAGMA cache_size = -16384")
             try db.execute(sql: "PRAGMA mmap_size = 67108864")
         }
         self.path = path
@@ -270,7 +282,15 @@ package final class SQLiteStore: Sendable {
 extension SQLiteStore {
     /// Runs `body` on the evaluation state inside one write transaction, committed when it
     /// returns (the store-conformance tests read in a second one what the first wrote).
-    package func inStateTransaction<T>(_ body: (StoreState) throws -> T) throws -> T {
-        try pool.write { db in try body(StoreState(db: db)) }
+    package func inStateTransaction<T>(_ body: (any EvaluationState) throws -> T) throws -> T {
+        try stateLock.withLock {
+            let (result, changes) = try pool.read { db in
+                let state = BatchState(cache: stateCache, db: db)
+                return (try body(state), state.changes)
+            }
+            try pool.write { db in try changes.write(to: db) }
+            stateCache.merge(changes)
+            return result
+        }
     }
 }

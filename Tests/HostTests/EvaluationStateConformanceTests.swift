@@ -5,8 +5,8 @@ import Testing
 
 /// One suite, every implementation of the evaluation state: the in-memory state of `dry-run` and
 /// the SQLite state of `process` and `serve`. What one writes, the other must read back the
-/// same; for SQLite the reads happen in a later transaction, so what a batch commits is what
-/// the next batch sees.
+/// same; for SQLite the reads happen in a later transaction of a store that cached nothing, so
+/// what a batch commits is what a restarted scheduler sees.
 @Suite struct EvaluationStateConformanceTests {
     enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case memory, sqlite
@@ -39,7 +39,8 @@ import Testing
                 return (event.id, EventOrigin(sequence: queued.sequence))
             }
             try store.inStateTransaction { try write($0, Dictionary(uniqueKeysWithValues: origins)) }
-            try store.inStateTransaction { try read($0) }
+            // Another store on the file: nothing cached, everything read back from the database.
+            try SQLiteStore(path: store.path).inStateTransaction { try read($0) }
         }
     }
 

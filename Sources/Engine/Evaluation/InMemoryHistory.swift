@@ -11,9 +11,13 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
     }
 
     public func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) -> Int {
-        guard let byDay = snapshot.spends[SpendScope(account: account, partner: partner, currency: currency.code)] else {
-            return 0
-        }
+        InMemoryHistory.spend(
+            snapshot.spends[SpendScope(account: account, partner: partner, currency: currency.code)], days: days)
+    }
+
+    /// The spend of `days` in a scope's spend by day.
+    public static func spend(_ byDay: [Int: Int]?, days: ClosedRange<Int>) -> Int {
+        guard let byDay else { return 0 }
         // Look the days up one by one when there are fewer of them than recorded days.
         let (span, overflow) = days.upperBound.subtractingReportingOverflow(days.lowerBound)
         if !overflow && span < byDay.count {
@@ -31,7 +35,7 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
     /// Spend adds up without trapping: past `Int.max` (some 9 million payments of 10^12 minor
     /// units) it stays at `Int.max`. No decision changes: spend is only compared with tier
     /// bounds, which are at most 10^12, so every sum beyond them picks the same tier.
-    static func saturatingSum(_ lhs: Int, _ rhs: Int) -> Int {
+    public static func saturatingSum(_ lhs: Int, _ rhs: Int) -> Int {
         let (sum, overflow) = lhs.addingReportingOverflow(rhs)
         guard overflow else { return sum }
         return rhs > 0 ? Int.max : Int.min

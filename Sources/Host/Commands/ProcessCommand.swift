@@ -25,12 +25,17 @@ struct ProcessCommand: AsyncParsableCommand {
     @Option(help: "Events per batch (one transaction each).")
     var batchSize = 2048
 
+    @Option(
+        help: "Evaluation state kept in memory across batches: about this many ids, payments, limit usages and accounts each.")
+    var stateCache = 20_000
+
     @Option(help: "Confirm ledger lines due at this RFC 3339 time instead of now (for tests and replays).")
     var now: String?
 
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        guard stateCache >= 1 else { throw ValidationError("--state-cache must be at least 1") }
         if let now, case .failure = Timestamp.parse(now) { throw ValidationError("--now must be RFC 3339 with an offset") }
     }
 
@@ -40,7 +45,7 @@ struct ProcessCommand: AsyncParsableCommand {
         let ruleSet = outcome.rules
         let lock = try DatabaseLock(path: db)
         defer { withExtendedLifetime(lock) {} }
-        let store = try SQLiteStore(path: db)
+        let store = try SQLiteStore(path: db, stateCacheEntries: stateCache)
         try store.check()
         let clock = { now.flatMap { try? Timestamp.parse($0).get() } ?? WallClock.now }
         try await store.recordRulesVersion(ruleSet.version, files: outcome.sources, now: clock())

@@ -26,6 +26,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most events per scheduler batch (small batches keep ingest commits waiting less for the writer).")
     var batchSize = 256
 
+    @Option(
+        help: "Evaluation state kept in memory across batches: about this many ids, payments, limit usages and accounts each.")
+    var stateCache = 20_000
+
     @Option(help: "File holding the bearer token every /v1 call needs (or CASHBACK_TOKEN).")
     var tokenFile: String?
 
@@ -57,11 +61,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard ServeCommand.address(listen) != nil else {
             throw ValidationError("--listen expects HOST:PORT, e.g. 127.0.0.1:8080")
         }
-        guard workers >= 1, batchSize >= 1, maxBody >= 1, maxQueue >= 1, confirmEvery >= 1, idleTimeout >= 1, bodyTimeout >= 1,
+        guard workers >= 1, batchSize >= 1, stateCache >= 1, maxBody >= 1, maxQueue >= 1, confirmEvery >= 1, idleTimeout >= 1,
+            bodyTimeout >= 1,
             maxConnections >= 1
         else {
             throw ValidationError(
-                "--workers, --batch-size, --max-body, --max-queue, --confirm-every, --idle-timeout, --body-timeout and --max-connections must be positive"
+                "--workers, --batch-size, --state-cache, --max-body, --max-queue, --confirm-every, --idle-timeout, --body-timeout and --max-connections must be positive"
             )
         }
     }
@@ -100,7 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let outcome = try RulesDirectory.loadOutcome(rules)
         let lock = try DatabaseLock(path: db)
-        let store = try SQLiteStore(path: db)
+        let store = try SQLiteStore(path: db, stateCacheEntries: stateCache)
         try store.check()
         try await store.recordRulesVersion(outcome.rules.version, files: outcome.sources, now: WallClock.now)
         let app = try await buildApplication(

@@ -1,0 +1,297 @@
+import Engine
+import GRDB
+
+/// The evaluation state one batch sees: its own changes, then those of the batch before it when
+/// that one is still being written, then the scheduler's cache, then the database, read through
+/// a read-only connection (whose snapshot may predate the batch before: everything that batch
+/// changed is in its changes). Nothing is written while evaluating; the batch's `changes` are
+/// written afterwards, in the batch's transaction, by `StateChanges.write(to:)`.
+///
+/// A failed read throws SQLite's error: the batch stops and keeps nothing.
+final class BatchState: EvaluationState {
+    private let cache: StateCache
+    private let pending: StateChanges
+    private let db: Database
+    private(set) var changes = StateChanges()
+
+    init(cache: StateCache, pending: StateChanges = StateChanges(), db: Database) {
+        self.cache = cache
+        self.pending = pending
+        self.db = db
+    }
+
+    // MARK: reading ahead
+
+    /// Reads in a few queries what `batch` will ask for and the cache lacks: its ids, its
+    /// refunds' payments and its payers' histories.
+    func readAhead(_ batch: [QueuedEvent]) throws {
+        var ids = Set<String>()
+        var originals = Set<String>()
+        var accounts = Set<String>()
+        for queued in batch {
+            guard case .event(let event, _) = queued.input else { continue }
+            ids.insert(event.id)
+            switch event {
+            case .payment(let payment): accounts.insert(payment.account)
+            case .refund(let refund): originals.insert(refund.originalID)
+            case .reversal(let reversal): originals.insert(reversal.originalID)
+            }
+        }
+        let unknownIDs = ids.union(originals).filter { pending.seen[$0] == nil && cache.seen[$0] == nil }
+        var found: [String: SeenEvent] = [:]
+        for chunk in BatchState.chunks(unknownIDs) {
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT event_id, kind, fingerprint FROM seen WHERE event_id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                arguments: StatementArguments(chunk))
+            {
+                found[try row.decode(forColumn: "event_id")] = try BatchState.seenEvent(row)
+            }
+        }
+        for id in unknownIDs { cache.seen.insert(id, found[id]) }
+
+        let unknownPayments = originals.filter { pending.payments[$0] == nil && cache.payments[$0] == nil }
+        var records: [String: PaymentRecord] = [:]
+        for chunk in BatchState.chunks(unknownPayments) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT event_id, record FROM payments WHERE event_id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                arguments: StatementArguments(chunk))
+            {
+                let text: String = try row.decode(forColumn: "record")
+                records[try row.decode(forColumn: "event_id")] = PaymentRecord(jsonText: text)
+            }
+        }
+        for id in unknownPayments { cache.payments.insert(id, records[id]) }
+        try loadHistories(accounts)
+    }
+
+    private static func chunks(_ values: Set<String>) -> [[String]] {
+        let list = Array(values)
+        return stride(from: 0, to: list.count, by: 500).map { Array(list[$0..<min($0 + 500, list.count)]) }
+    }
+
+    private static func seenEvent(_ row: Row) throws -> SeenEvent? {
+        guard let kind = Event.Kind(rawValue: try row.decode(forColumn: "kind")) else { return nil }
+        return SeenEvent(kind: kind, fingerprint: try row.decode(forColumn: "fingerprint"))
+    }
+
+    /// Loads into the cache the histories of `accounts` that it lacks.
+    private func loadHistories(_ accounts: Set<String>) throws {
+        let missing = accounts.filter { changes.accounts[$0] == nil && pending.accounts[$0] == nil && cache.accounts[$0] == nil }
+        guard !missing.isEmpty else { return }
+        var histories = Dictionary(uniqueKeysWithValues: missing.map { ($0, AccountHistory()) })
+        for chunk in BatchState.chunks(missing) {
+            let marks = databaseQuestionMarks(count: chunk.count)
+            for row in try Row.fetchAll(
+                db, sql: "SELECT account, partner, count FROM purchases WHERE account IN (\(marks))",
+                arguments: StatementArguments(chunk))
+            {
+                let partner: String = try row.decode(forColumn: "partner")
+                histories[try row.decode(forColumn: "account"), default: AccountHistory()].purchases[
+                    partner.isEmpty ? nil : partner] = try row.decode(forColumn: "count")
+            }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT account, partner, currency, day, amount FROM spend WHERE account IN (\(marks))",
+                arguments: StatementArguments(chunk))
+            {
+                let account: String = try row.decode(forColumn: "account")
+                let partner: String = try row.decode(forColumn: "partner")
+                let scope = SpendScope(
+                    account: account, partner: partner.isEmpty ? nil : partner, currency: try row.decode(forColumn: "currency"))
+                histories[account, default: AccountHistory()].spends[scope, default: [:]][try row.decode(forColumn: "day")] =
+                    try row.decode(forColumn: "amount")
+            }
+        }
+        for (account, history) in histories { cache.accounts.insert(account, history) }
+    }
+
+    private func history(_ account: String) throws -> AccountHistory {
+        if let history = changes.accounts[account] ?? pending.accounts[account] ?? cache.accounts[account] { return history }
+        try loadHistories([account])
+        return cache.accounts[account] ?? AccountHistory()
+    }
+
+    // MARK: EvaluationState
+
+    func seenEvent(_ id: String) throws -> SeenEvent? {
+        if let seen = changes.seen[id] ?? pending.seen[id] { return seen }
+        if let cached = cache.seen[id] { return cached }
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT kind, fingerprint FROM seen WHERE event_id = ?"), arguments: [id])
+        let seen = try row.flatMap(BatchState.seenEvent)
+        cache.seen.insert(id, seen)
+        return seen
+    }
+
+    func recordSeen(_ id: String, _ seen: SeenEvent) throws { changes.seen[id] = seen }
+
+    func payment(_ id: String) throws -> PaymentRecord? {
+        if let record = changes.payments[id] ?? pending.payments[id] { return record }
+        if let cached = cache.payments[id] { return cached }
+        let text = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT record FROM payments WHERE event_id = ?"), arguments: [id])
+        let record = text.flatMap(PaymentRecord.init(jsonText:))
+        cache.payments.insert(id, record)
+        return record
+    }
+
+    func savePayment(_ record: PaymentRecord) throws { changes.payments[record.id] = record }
+
+    func usage(_ key: UsageKey) throws -> Usage {
+        if let usage = changes.usage[key] ?? pending.usage[key] ?? cache.usage[key] { return usage }
+        let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT amount, count FROM usage WHERE limit_id = ? AND account = ? AND period = ? AND period_index = ?"),
+            arguments: [key.limit, key.account ?? "", key.period.period.rawValue, key.period.index])
+        let usage =
+            try row.map { Usage(amount: try $0.decode(forColumn: "amount"), count: try $0.decode(forColumn: "count")) } ?? .zero
+        cache.usage.insert(key, usage)
+        return usage
+    }
+
+    func addUsage(_ key: UsageKey, amount: Int, count: Int) throws {
+        var usage = try self.usage(key)
+        usage.amount += amount
+        usage.count += count
+        changes.usage[key] = usage
+    }
+
+    func earlierPaymentCount(account: String, at partner: String?) throws -> Int {
+        try history(account).purchases[partner] ?? 0
+    }
+
+    func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) throws -> Int {
+        let scope = SpendScope(account: account, partner: partner, currency: currency.code)
+        return InMemoryHistory.spend(try history(account).spends[scope], days: days)
+    }
+
+    func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int) throws {
+        var history = try history(account)
+        history.purchases[partner, default: 0] += 1
+        let scope = SpendScope(account: account, partner: partner, currency: currency.code)
+        history.spends[scope, default: [:]][day] = InMemoryHistory.saturatingSum(history.spends[scope]?[day] ?? 0, amount)
+        changes.accounts[account] = history
+        changes.purchaseRows.insert(PurchaseKey(account: account, partner: partner))
+        changes.spendRows.insert(StateChanges.SpendDay(scope: scope, day: day))
+    }
+
+    func historySnapshot(accounts: Set<String>, includingSpend: Bool) throws -> HistorySnapshot {
+        try loadHistories(accounts)
+        var snapshot = HistorySnapshot()
+        for account in accounts {
+            let history = try self.history(account)
+            for (partner, count) in history.purchases {
+                snapshot.purchases[PurchaseKey(account: account, partner: partner)] = count
+            }
+            if includingSpend { snapshot.spends.merge(history.spends) { first, _ in first } }
+        }
+        return snapshot
+    }
+
+    func addOrphan(_ orphan: Orphan) throws {
+        var originals = try awaitedPayments()
+        originals.insert(orphan.originalID)
+        changes.orphanOriginals = originals
+        changes.orphansAdded.append(orphan)
+    }
+
+    func takeOrphans(waitingFor paymentID: String) throws -> [Orphan] {
+        var originals = try awaitedPayments()
+        guard originals.remove(paymentID) != nil else { return [] }
+        changes.orphanOriginals = originals
+        var taken: [Orphan] = []
+        if !changes.orphansTaken.contains(paymentID) {
+            // Oldest first: those stored, then those the batch before added (which the snapshot
+            // holds too if that batch committed before it was taken).
+            let added = pending.orphansAdded.filter { $0.originalID == paymentID }
+            if !pending.orphansTaken.contains(paymentID) {
+                let addedSequences = Set(added.map(\.origin.sequence))
+                taken = try storedOrphans(waitingFor: paymentID).filter { !addedSequences.contains($0.origin.sequence) }
+            }
+            taken += added
+            changes.orphansTaken.insert(paymentID)
+        }
+        taken += changes.orphansAdded.filter { $0.originalID == paymentID }
+        changes.orphansAdded.removeAll { $0.originalID == paymentID }
+        return taken
+    }
+
+    private func awaitedPayments() throws -> Set<String> {
+        if let originals = changes.orphanOriginals ?? pending.orphanOriginals ?? cache.orphanOriginals { return originals }
+        let originals = Set(try String.fetchAll(db, sql: "SELECT DISTINCT original_id FROM orphans"))
+        cache.orphanOriginals = originals
+        return originals
+    }
+
+    private func storedOrphans(waitingFor paymentID: String) throws -> [Orphan] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT q.seq, q.body, q.file, q.line FROM orphans o JOIN queue q ON q.seq = o.queue_seq
+                    WHERE o.original_id = ? ORDER BY o.id
+                    """),
+            arguments: [paymentID]
+        ).compactMap { row in
+            let body: String = try row.decode(forColumn: "body")
+            guard case .success(let event) = EventParser.parse(line: Array(body.utf8)), let clawback = Event.Clawback(event)
+            else { return nil }
+            return Orphan(
+                clawback,
+                origin: EventOrigin(
+                    file: try row.decode(forColumn: "file"), line: try row.decode(forColumn: "line"),
+                    sequence: try row.decode(forColumn: "seq")))
+        }
+    }
+}
+
+extension StateChanges {
+    /// Writes the changes into `db`, inside the batch's transaction.
+    func write(to db: Database) throws {
+        let insertSeen = try db.cachedStatement(sql: "INSERT INTO seen (event_id, kind, fingerprint) VALUES (?, ?, ?)")
+        for (id, seen) in seen.sorted(by: { $0.key < $1.key }) {
+            try insertSeen.execute(arguments: [id, seen.kind.rawValue, seen.fingerprint])
+        }
+        let savePayment = try db.cachedStatement(
+            sql:
+                "INSERT INTO payments (event_id, record) VALUES (?, ?) ON CONFLICT (event_id) DO UPDATE SET record = excluded.record"
+        )
+        for record in payments.values { try savePayment.execute(arguments: [record.id, record.jsonText]) }
+        let saveUsage = try db.cachedStatement(
+            sql: """
+                INSERT INTO usage (limit_id, account, period, period_index, amount, count) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET amount = excluded.amount, count = excluded.count
+                """)
+        for (key, value) in usage {
+            try saveUsage.execute(arguments: [
+                key.limit, key.account ?? "", key.period.period.rawValue, key.period.index, value.amount, value.count,
+            ])
+        }
+        let savePurchases = try db.cachedStatement(
+            sql:
+                "INSERT INTO purchases (account, partner, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = excluded.count"
+        )
+        for key in purchaseRows {
+            try savePurchases.execute(arguments: [
+                key.account, key.partner ?? "", accounts[key.account]?.purchases[key.partner] ?? 0,
+            ])
+        }
+        let saveSpend = try db.cachedStatement(
+            sql: """
+                INSERT INTO spend (account, partner, currency, day, amount) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET amount = excluded.amount
+                """)
+        for row in spendRows {
+            try saveSpend.execute(arguments: [
+                row.scope.account, row.scope.partner ?? "", row.scope.currency, row.day,
+                accounts[row.scope.account]?.spends[row.scope]?[row.day] ?? 0,
+            ])
+        }
+        let deleteOrphans = try db.cachedStatement(sql: "DELETE FROM orphans WHERE original_id = ?")
+        for id in orphansTaken { try deleteOrphans.execute(arguments: [id]) }
+        let addOrphan = try db.cachedStatement(sql: "INSERT INTO orphans (original_id, event_id, queue_seq) VALUES (?, ?, ?)")
+        for orphan in orphansAdded {
+            try addOrphan.execute(arguments: [orphan.originalID, orphan.event.id, orphan.origin.sequence])
+        }
+    }
+}

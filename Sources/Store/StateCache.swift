@@ -1,0 +1,75 @@
+import Engine
+
+/// The evaluation state the scheduler has read or written, kept in memory across batches.
+///
+/// The scheduler is the only writer of the state (the database lock refuses a second process),
+/// so what it read stays true until it writes it, and it writes only through a batch's
+/// `StateChanges`, merged here once their transaction committed. Absence is cached too (an id
+/// not seen, a payment not known). Each map is bounded: see `BoundedCache`. Not thread-safe:
+/// `SQLiteStore` uses it only under its state lock.
+final class StateCache: @unchecked Sendable {
+    var seen: BoundedCache<String, SeenEvent?>
+    var payments: BoundedCache<String, PaymentRecord?>
+    var usage: BoundedCache<UsageKey, Usage>
+    var accounts: BoundedCache<String, AccountHistory>
+    /// The payments that orphans wait for; `nil` until first needed. Orphans are few (a refund
+    /// is an orphan only until its payment arrives), so the set is kept whole.
+    var orphanOriginals: Set<String>?
+
+    /// A cache of about `capacity` entries of each kind.
+    init(capacity: Int) {
+        seen = BoundedCache(capacity: capacity)
+        payments = BoundedCache(capacity: capacity)
+        usage = BoundedCache(capacity: capacity)
+        accounts = BoundedCache(capacity: capacity)
+    }
+
+    /// Takes in what a committed batch wrote.
+    func merge(_ changes: StateChanges) {
+        for (id, seen) in changes.seen { self.seen.insert(id, seen) }
+        for (id, record) in changes.payments { payments.insert(id, record) }
+        for (key, value) in changes.usage { usage.insert(key, value) }
+        for (account, history) in changes.accounts { accounts.insert(account, history) }
+        orphanOriginals = changes.orphanOriginals ?? orphanOriginals
+    }
+
+    /// Forgets everything (after a failure whose effect on the database is unknown).
+    func removeAll() {
+        seen.removeAll()
+        payments.removeAll()
+        usage.removeAll()
+        accounts.removeAll()
+        orphanOriginals = nil
+    }
+}
+
+/// One account's whole payment history: how often it paid at each partner (`nil`: anywhere) and
+/// its spend per scope and local day.
+struct AccountHistory: Sendable {
+    var purchases: [String?: Int] = [:]
+    var spends: [SpendScope: [Int: Int]] = [:]
+}
+
+/// What one batch changed in the state, written in its transaction and then merged into the
+/// cache.
+struct StateChanges: Sendable {
+    var seen: [String: SeenEvent] = [:]
+    var payments: [String: PaymentRecord] = [:]
+    var usage: [UsageKey: Usage] = [:]
+    /// The accounts whose history changed, whole.
+    var accounts: [String: AccountHistory] = [:]
+    var purchaseRows: Set<PurchaseKey> = []
+    var spendRows: Set<SpendDay> = []
+    /// Orphans added, in order (without those taken again in the same batch).
+    var orphansAdded: [Orphan] = []
+    /// Payments whose stored orphans were taken.
+    var orphansTaken: Set<String> = []
+    /// The set of awaited payments after the batch, when it was read.
+    var orphanOriginals: Set<String>?
+
+    /// One day of spend in one scope.
+    struct SpendDay: Hashable, Sendable {
+        let scope: SpendScope
+        let day: Int
+    }
+}
