@@ -41,6 +41,7 @@ extension SQLiteStore {
     package func processBatch(
         limit: Int, evaluator: BatchEvaluator, rulesVersion: String, confirmAfter: Int64, now: Timestamp
     ) async throws -> BatchSummary {
+        try refuseWritesIfDamaged()
         let key = "\(rulesVersion) \(limit) \(evaluator.workers)"
         var current = stateLock.withLock { pipeline.take(matching: key) }
         if current == nil { current = try await evaluateBatch(after: nil, limit: limit, evaluator: evaluator) }

@@ -160,6 +160,7 @@ extension SQLiteStore {
 
     /// Whether the database takes a write (for readiness).
     package func isWritable() async -> Bool {
+        guard damage == nil else { return false }
         do {
             try await pool.write { db in try db.execute(sql: "UPDATE progress SET processed_through = processed_through") }
             return true

@@ -44,7 +44,8 @@ extension SQLiteStore {
     /// Group commit: stores several requests' events in one transaction (one fsync), each
     /// request all or nothing on its own (a savepoint each), and returns each one's result.
     package func enqueue(groups: [[IncomingEvent]], now: Timestamp) async throws -> [Result<EnqueueResult, EnqueueConflict>] {
-        try await pool.write { db in
+        try refuseWritesIfDamaged()
+        return try await pool.write { db in
             try groups.map { events in
                 var writer = try QueueWriter(db, now: now)
                 var outcome: Result<EnqueueResult, EnqueueConflict> = .success(EnqueueResult())

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import GRDB
+import Synchronization
 
 /// The SQLite database of a cashback host: the durable queue, the evaluation state, decisions,
 /// the ledger and the credits feed. WAL with `synchronous=FULL`: a commit that returned
@@ -15,6 +16,8 @@ package final class SQLiteStore: Sendable {
     /// The batch evaluated ahead; only used while holding `stateLock`.
     let pipeline = BatchPipeline()
     let stateLock = NSLock()
+    /// The background check's outcome, once it finished (see `startBackgroundCheck`).
+    let backgroundCheck = Mutex<CheckOutcome?>(nil)
 
     /// How a command opens the database.
     package enum Access {

@@ -181,6 +181,34 @@ import Testing
         #expect(decisions.stderr.contains("damaged"), "\(decisions.stderr)")
     }
 
+    /// A database too large to check within the start-up budget (here: a budget of 0) is served
+    /// at once; the check goes on in the background, and damage it finds takes the service out
+    /// of readiness and refuses every event, with a critical line, while reads still answer.
+    @Test func damageFoundByTheBackgroundCheckStopsIngestAndReadiness() async throws {
+        let directory = try QueueCommandTests.workload(events: 3_000)
+        defer { directory.remove() }
+        #expect(try CashbackBinary.run(["enqueue", "--db", "s.sqlite", "events.jsonl"], in: directory.url).status == 0)
+        #expect(try CashbackBinary.run(["process", "--rules", "rules", "--db", "s.sqlite"], in: directory.url).status == 0)
+        let handle = try FileHandle(forUpdating: directory.url.appendingPathComponent("s.sqlite"))
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size / 2 / 4096 * 4096)
+        try handle.write(contentsOf: Data(repeating: 0x5A, count: 4096))
+        try handle.close()
+
+        let service = try RunningService(
+            in: directory, arguments: ["--rules", "rules", "--db", "s.sqlite", "--check-within", "0"])
+        #expect(try await service.waitForLog("the database is damaged"), "\(service.log)")
+        #expect(service.log.contains("checking the database in the background"))
+        let readiness = try await service.request("GET", "/readyz")
+        #expect(readiness.status == 503 && readiness.body.contains(#""store_writable":false"#), "\(readiness.body)")
+        let payment =
+            #"{"id":"late-1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"10.00","currency":"EUR","merchant":{"mid":"M1"}}"#
+        let refused = try await service.request("POST", "/v1/events", body: payment)
+        #expect(refused.status == 503 && refused.body.contains("damaged"), "\(refused.body)")
+        #expect(try await service.request("GET", "/healthz").status == 200, "the process itself is alive")
+        #expect(service.terminate() == 0)
+    }
+
     @Test func aRefusedHangupReloadLogsEachDiagnosticWithItsPosition() async throws {
         let directory = try Self.directoryWithTokens()
         defer { directory.remove() }

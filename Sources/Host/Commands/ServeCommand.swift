@@ -30,6 +30,12 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Evaluation state kept in memory across batches: about this many ids, payments, limit usages and accounts each.")
     var stateCache = 20_000
 
+    @Option(
+        help:
+            "Seconds the database check may delay the start; a larger database is served at once and checked in the background."
+    )
+    var checkWithin = 1.0
+
     @Option(help: "File holding the bearer token every /v1 call needs (or CASHBACK_TOKEN).")
     var tokenFile: String?
 
@@ -61,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard ServeCommand.address(listen) != nil else {
             throw ValidationError("--listen expects HOST:PORT, e.g. 127.0.0.1:8080")
         }
+        guard checkWithin >= 0 else { throw ValidationError("--check-within must be at least 0") }
         guard workers >= 1, batchSize >= 1, stateCache >= 1, maxBody >= 1, maxQueue >= 1, confirmEvery >= 1, idleTimeout >= 1,
             bodyTimeout >= 1,
             maxConnections >= 1
@@ -106,7 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
         let outcome = try RulesDirectory.loadOutcome(rules)
         let lock = try DatabaseLock(path: db)
         let store = try SQLiteStore(path: db, stateCacheEntries: stateCache)
-        try store.check()
+        try await StartupCheck.run(store, budget: .milliseconds(Int(checkWithin * 1000)), logger: logger)
         try await store.recordRulesVersion(outcome.rules.version, files: outcome.sources, now: WallClock.now)
         let app = try await buildApplication(
             settings: settings, store: store, rules: outcome.rules, rulesDirectory: rules, registry: .builtin, logger: logger
