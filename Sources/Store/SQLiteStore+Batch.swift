@@ -49,7 +49,8 @@ extension SQLiteStore {
         async let written = pool.write { db in
             try current.changes.write(to: db)
             return try SQLiteStore.record(
-                current, in: db, evaluator: evaluator, rulesVersion: rulesVersion, confirmAfter: confirmAfter, now: now)
+                current, in: db, strings: self.strings, evaluator: evaluator, rulesVersion: rulesVersion,
+                confirmAfter: confirmAfter, now: now)
         }
         // A failure here only means the next batch is evaluated again by the next call.
         let next = try? await evaluateBatch(after: current, limit: limit, evaluator: evaluator)
@@ -57,7 +58,10 @@ extension SQLiteStore {
         do {
             summary = try await written
         } catch {
-            stateLock.withLock { stateCache.removeAll() }
+            stateLock.withLock {
+                stateCache.removeAll()
+                strings.removeAll()
+            }
             throw error
         }
         stateLock.withLock {
@@ -87,25 +91,29 @@ extension SQLiteStore {
 
     /// Writes a batch's decisions, ledger lines, dead events and queue position.
     private static func record(
-        _ evaluated: EvaluatedBatch, in db: Database, evaluator: BatchEvaluator, rulesVersion: String, confirmAfter: Int64,
-        now: Timestamp
+        _ evaluated: EvaluatedBatch, in db: Database, strings: StringTable, evaluator: BatchEvaluator, rulesVersion: String,
+        confirmAfter: Int64, now: Timestamp
     ) throws -> BatchSummary {
         var summary = BatchSummary(claimed: evaluated.batch.count)
         let insertDecision = try db.cachedStatement(
             sql: """
-                INSERT INTO decisions (queue_seq, event_id, status, partner, currency, json, trace, payment_amount,
-                                       rules_version, processed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO decisions (queue_seq, event_id, status, partner, currency, json, trace, packed,
+                                       payment_amount, rules_version, processed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let ledger = LedgerWriter(db: db, now: now)
         for (queued, outcome) in zip(evaluated.batch, evaluated.outcomes) {
             switch outcome {
             case .decided(let decisions):
                 for decision in decisions {
+                    let json = decision.jsonLine(includeTrace: false)
+                    let trace = decision.traceJSON
+                    // Packed, the text columns stay empty; text that does not pack is kept as it is.
+                    let packed = try StoredDecision.pack(json: json, trace: trace, strings: strings, db: db)
                     try insertDecision.execute(arguments: [
                         decision.origin.sequence ?? queued.sequence, decision.eventID, decision.status.rawValue,
-                        decision.carriesAmounts ? decision.partner : nil, decision.currency?.code,
-                        decision.jsonLine(includeTrace: false), decision.traceJSON, decision.paymentAmount, rulesVersion,
+                        decision.carriesAmounts ? decision.partner : nil, decision.currency?.code, packed == nil ? json : "",
+                        packed == nil ? trace : nil, packed.map { Data($0) }, decision.paymentAmount, rulesVersion,
                         now.epochSeconds,
                     ])
                     summary.decisions += 1

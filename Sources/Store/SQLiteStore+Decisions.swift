@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import GRDB
 
 /// A stored decision as `decisions` prints it.
@@ -16,17 +17,52 @@ package struct StoredDecision: Sendable {
     }
 }
 
+extension StoredDecision {
+    /// A decision's JSON line and trace packed (`PackedJSON`), interning strings in `db`;
+    /// `nil` if they are not JSON our writer wrote (they are then stored as text).
+    static func pack(json: String, trace: String?, strings: StringTable, db: Database) throws -> [UInt8]? {
+        guard let line = try? JSONParser.parse(json) else { return nil }
+        var traceValue = JSONValue.null
+        if let trace {
+            guard let value = try? JSONParser.parse(trace) else { return nil }
+            traceValue = value
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        for value in [line, traceValue] {
+            try PackedJSON.pack(value, into: &bytes) { try strings.intern($0, in: db) }
+        }
+        return bytes
+    }
+
+    /// A decision row (`json`, `trace`, `packed`, `payment_amount`) as stored: packed since
+    /// 2026-12-02, JSON text before.
+    init(row: Row, strings: inout StringLookup) throws {
+        let paymentAmount: Int? = try row.decode(forColumn: "payment_amount")
+        let blob: Data? = try row.decode(forColumn: "packed")
+        guard let packed = blob.map({ [UInt8]($0) }) else {
+            self.init(
+                json: try row.decode(forColumn: "json"), trace: try row.decode(forColumn: "trace"), paymentAmount: paymentAmount)
+            return
+        }
+        var offset = 0
+        guard let line = try PackedJSON.unpack(packed, at: &offset, lookup: { try strings.text($0) }),
+            let trace = try PackedJSON.unpack(packed, at: &offset, lookup: { try strings.text($0) })
+        else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a packed decision does not unpack")
+        }
+        self.init(json: line.jsonText, trace: trace == .null ? nil : trace.jsonText, paymentAmount: paymentAmount)
+    }
+}
+
 extension SQLiteStore {
     /// Calls `body` with every stored decision in processing order.
     package func forEachDecision(_ body: (StoredDecision) throws -> Void) throws {
         try pool.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT json, trace, payment_amount FROM decisions ORDER BY position")
-            while let row = try rows.next() {
-                try body(
-                    StoredDecision(
-                        json: try row.decode(forColumn: "json"), trace: try row.decode(forColumn: "trace"),
-                        paymentAmount: try row.decode(forColumn: "payment_amount")))
-            }
+            var strings = StringLookup(db: db)
+            try strings.loadAll()
+            let rows = try Row.fetchCursor(db, sql: "SELECT json, trace, packed, payment_amount FROM decisions ORDER BY position")
+            while let row = try rows.next() { try body(try StoredDecision(row: row, strings: &strings)) }
         }
     }
 }

@@ -39,11 +39,17 @@ extension SQLiteStore {
     /// The stored decision of an event (its own, not a duplicate's): position and JSON.
     package func ownDecision(ofEvent id: String) async throws -> (position: Int64, json: String)? {
         try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT position, status, json FROM decisions WHERE event_id = ? ORDER BY position", arguments: [id]
+            var strings = StringLookup(db: db)
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT position, status, json, trace, packed, payment_amount FROM decisions
+                    WHERE event_id = ? ORDER BY position
+                    """,
+                arguments: [id]
             )
             .last { !["duplicate", "conflict"].contains($0["status"] as String) }
-            .map { ($0["position"], $0["json"]) }
+            .map { ($0["position"], try StoredDecision(row: $0, strings: &strings).json) }
         }
     }
 

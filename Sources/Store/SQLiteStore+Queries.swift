@@ -49,13 +49,17 @@ extension SQLiteStore {
     package func status(ofEvent id: String) async throws -> EventStatus? {
         try await pool.read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT status, json, trace, rules_version FROM decisions WHERE event_id = ? ORDER BY position",
+                db,
+                sql: """
+                    SELECT status, json, trace, packed, payment_amount, rules_version FROM decisions
+                    WHERE event_id = ? ORDER BY position
+                    """,
                 arguments: [id])
+            var strings = StringLookup(db: db)
             // The event's own decision: the last that is not about a later copy of its id.
             let own = rows.last { !["duplicate", "conflict"].contains($0["status"] as String) }
             if let own {
-                let json: String = own["json"]
-                let stored = StoredDecision(json: json, trace: own["trace"], paymentAmount: nil)
+                let stored = try StoredDecision(row: own, strings: &strings)
                 if own["status"] as String == "orphan" { return .orphan(decision: stored.jsonWithTrace) }
                 return .processed(decision: stored.jsonWithTrace, rulesVersion: own["rules_version"])
             }
@@ -71,8 +75,8 @@ extension SQLiteStore {
                     arguments: [id]) ?? false
             if queued { return .queued }
             if let first = rows.first {
-                let json: String = first["json"]
-                return .processed(decision: json, rulesVersion: first["rules_version"])
+                return .processed(
+                    decision: try StoredDecision(row: first, strings: &strings).json, rulesVersion: first["rules_version"])
             }
             return nil
         }

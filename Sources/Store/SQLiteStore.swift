@@ -16,6 +16,8 @@ package final class SQLiteStore: Sendable {
     /// The batch evaluated ahead; only used while holding `stateLock`.
     let pipeline = BatchPipeline()
     let stateLock = NSLock()
+    /// The interned strings of packed decisions; only used by the writer.
+    let strings = StringTable(capacity: 100_000)
     /// The background check's outcome, once it finished (see `startBackgroundCheck`).
     let backgroundCheck = Mutex<CheckOutcome?>(nil)
 
@@ -276,6 +278,19 @@ package final class SQLiteStore: Sendable {
                     UPDATE ledger SET confirm_at = MIN(confirm_at, (
                       SELECT processed_at FROM decisions WHERE position = ledger.decision_position))
                     WHERE amount < 0 AND status = 'pending' AND nets_ledger_id IS NULL;
+                    """)
+        }
+        migrator.registerMigration("2026-12-02 packed decisions") { db in
+            // Decisions are stored packed (PackedJSON): their JSON line and trace in one BLOB
+            // whose keys and short strings refer to `strings`. Rows written before keep their
+            // text in `json` and `trace`.
+            try db.execute(
+                sql: """
+                    CREATE TABLE strings (
+                      id INTEGER PRIMARY KEY,
+                      text TEXT NOT NULL UNIQUE
+                    );
+                    ALTER TABLE decisions ADD COLUMN packed BLOB;
                     """)
         }
         return migrator

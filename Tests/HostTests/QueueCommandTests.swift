@@ -79,7 +79,8 @@ import Testing
     }
 }
 
-/// `cashback explain` re-evaluates stored events with the rules of their time.
+/// `cashback explain` prints stored events' traces; `--replay` re-evaluates them with the rules
+/// of their time and gets the same.
 @Suite struct ExplainCommandTests {
     @Test func explainAgreesWithStoredDecisionsAfterARulesChange() throws {
         let directory = try QueueCommandTests.workload(events: 600)
@@ -106,11 +107,14 @@ import Testing
                 Issue.record("no event id in \(decision)")
                 continue
             }
-            let explained = try CashbackBinary.run(["explain", id, "--db", "q.sqlite"], in: directory.url)
+            let explained = try CashbackBinary.run(["explain", id, "--db", "q.sqlite", "--replay"], in: directory.url)
             #expect(explained.status == 0, "\(explained.stderr)")
             #expect(explained.stderr.contains("agrees with the stored decision"))
             #expect(explained.stdout.hasPrefix(String(decision.dropLast()) + #","trace":"#), "\(explained.stdout)")
+            let stored = try CashbackBinary.run(["explain", id, "--db", "q.sqlite"], in: directory.url)
+            #expect(stored.stdout == explained.stdout, "the stored trace is the replayed one")
         }
         #expect(try CashbackBinary.run(["explain", "nope", "--db", "q.sqlite"], in: directory.url).status != 0)
+        #expect(try CashbackBinary.run(["explain", "nope", "--db", "q.sqlite", "--replay"], in: directory.url).status != 0)
     }
 }

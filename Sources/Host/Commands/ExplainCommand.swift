@@ -4,13 +4,14 @@ import Engine
 import Foundation
 import Store
 
-/// `cashback explain EVENT_ID --db FILE`: re-evaluates a stored event with the rules version
-/// in force when it was processed and prints its decision with the trace. The state before the
-/// event is rebuilt by replaying the processed queue in order, each entry with its own rules
-/// version (from the stored snapshots), so the result must equal the stored decision.
+/// `cashback explain EVENT_ID --db FILE`: prints a stored event's decision with the trace
+/// recorded when it was processed. With `--replay`, re-evaluates the event with the rules
+/// version in force when it was processed instead: the state before the event is rebuilt by
+/// replaying the processed queue in order, each entry with its own rules version (from the
+/// stored snapshots), and the result must equal the stored decision.
 struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "explain", abstract: "Re-evaluate a stored event with the rules of its time and print the trace.")
+        commandName: "explain", abstract: "Print a stored event's decision with its trace (--replay: re-evaluate it).")
 
     @Argument(help: "The event id.")
     var eventID: String
@@ -18,8 +19,23 @@ struct ExplainCommand: AsyncParsableCommand {
     @Option(help: "The SQLite database.")
     var db = "cashback.sqlite"
 
+    @Flag(
+        help:
+            "Re-evaluate the event by replaying the queue with the rules of each event's time, and check that it agrees with the stored decision (reads the whole queue)."
+    )
+    var replay = false
+
     func run() async throws {
         let store = try SQLiteStore(path: db, access: .readOnly)
+        guard replay else {
+            switch try await store.status(ofEvent: eventID) {
+            case .processed(let decision, _), .orphan(let decision): print(decision)
+            case .queued: throw ExplainFailure(message: "event \(eventID) is queued, not processed yet")
+            case .dead(let error): throw ExplainFailure(message: "event \(eventID) is dead: \(error)")
+            case nil: throw ExplainFailure(message: "no processed event \(eventID) in \(db)")
+            }
+            return
+        }
         guard let stored = try await store.ownDecision(ofEvent: eventID) else {
             throw ExplainFailure(message: "no processed event \(eventID) in \(db)")
         }

@@ -1,0 +1,128 @@
+import Engine
+
+/// A compact binary form of JSON values for stored decisions and traces: keys and short strings
+/// become references into the database's `strings` table, everything else is written inline
+/// with varint lengths. Unpacking gives back the same `JSONValue`, hence, for text our
+/// `JSONWriter` wrote, the same text byte for byte.
+enum PackedJSON {
+    private enum Tag: UInt8 {
+        case null, `false`, `true`, object, array, stringReference, inlineString, number
+    }
+
+    /// Strings longer than this are written inline: long texts rarely repeat.
+    static let longestInterned = 64
+    /// Values of these keys are unique to an event: interning them would only grow the table.
+    static let uniqueKeys: Set<String> = ["event", "account", "id", "original_id"]
+
+    /// Appends `value` to `bytes`; `intern` gives the id of a string in the `strings` table.
+    static func pack(_ value: JSONValue, into bytes: inout [UInt8], key: String? = nil, intern: (String) throws -> Int64)
+        rethrows
+    {
+        switch value {
+        case .null: bytes.append(Tag.null.rawValue)
+        case .bool(let flag): bytes.append(flag ? Tag.true.rawValue : Tag.false.rawValue)
+        case .number(let literal): appendInline(literal, tag: .number, to: &bytes)
+        case .string(let text):
+            if key.map(uniqueKeys.contains) != true, text.utf8.count <= longestInterned {
+                bytes.append(Tag.stringReference.rawValue)
+                appendVarint(UInt64(try intern(text)), to: &bytes)
+            } else {
+                appendInline(text, tag: .inlineString, to: &bytes)
+            }
+        case .array(let items):
+            bytes.append(Tag.array.rawValue)
+            appendVarint(UInt64(items.count), to: &bytes)
+            for item in items { try pack(item, into: &bytes, intern: intern) }
+        case .object(let members):
+            bytes.append(Tag.object.rawValue)
+            appendVarint(UInt64(members.count), to: &bytes)
+            for member in members {
+                appendVarint(UInt64(try intern(member.key)), to: &bytes)
+                try pack(member.value, into: &bytes, key: member.key, intern: intern)
+            }
+        }
+    }
+
+    /// Reads the value at `offset` and moves past it; `nil` when the bytes are not packed JSON.
+    /// `lookup` gives the text of a string id.
+    static func unpack(_ bytes: [UInt8], at offset: inout Int, lookup: (Int64) throws -> String?) rethrows -> JSONValue? {
+        guard offset < bytes.count, let tag = Tag(rawValue: bytes[offset]) else { return nil }
+        offset += 1
+        switch tag {
+        case .null: return .null
+        case .false: return .bool(false)
+        case .true: return .bool(true)
+        case .number: return readInline(bytes, at: &offset).map(JSONValue.number)
+        case .inlineString: return readInline(bytes, at: &offset).map(JSONValue.string)
+        case .stringReference:
+            guard let id = readVarint(bytes, at: &offset), let text = try lookup(Int64(id)) else { return nil }
+            return .string(text)
+        case .array:
+            guard let count = readVarint(bytes, at: &offset), count <= UInt64(bytes.count) else { return nil }
+            var items: [JSONValue] = []
+            for _ in 0..<count {
+                guard let item = try unpack(bytes, at: &offset, lookup: lookup) else { return nil }
+                items.append(item)
+            }
+            return .array(items)
+        case .object:
+            guard let count = readVarint(bytes, at: &offset), count <= UInt64(bytes.count) else { return nil }
+            var members: [(key: String, value: JSONValue)] = []
+            for _ in 0..<count {
+                guard let id = readVarint(bytes, at: &offset), let key = try lookup(Int64(id)),
+                    let value = try unpack(bytes, at: &offset, lookup: lookup)
+                else { return nil }
+                members.append((key, value))
+            }
+            return .object(members)
+        }
+    }
+
+    /// The string ids `bytes` refers to, for fetching them at once.
+    static func references(in bytes: [UInt8]) -> Set<Int64> {
+        var ids = Set<Int64>()
+        var offset = 0
+        while offset < bytes.count {
+            let value = unpack(bytes, at: &offset) { id in
+                ids.insert(id)
+                return ""
+            }
+            if value == nil { break }
+        }
+        return ids
+    }
+
+    private static func appendInline(_ text: String, tag: Tag, to bytes: inout [UInt8]) {
+        bytes.append(tag.rawValue)
+        appendVarint(UInt64(text.utf8.count), to: &bytes)
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private static func readInline(_ bytes: [UInt8], at offset: inout Int) -> String? {
+        guard let length = readVarint(bytes, at: &offset), length <= UInt64(bytes.count - offset) else { return nil }
+        defer { offset += Int(length) }
+        return String(decoding: bytes[offset..<offset + Int(length)], as: UTF8.self)
+    }
+
+    private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+        var rest = value
+        while rest >= 0x80 {
+            bytes.append(UInt8(rest & 0x7F) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
+    }
+
+    private static func readVarint(_ bytes: [UInt8], at offset: inout Int) -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < bytes.count, shift < 64 {
+            let byte = bytes[offset]
+            offset += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+        return nil
+    }
+}
