@@ -1,8 +1,8 @@
 import Engine
 
 /// A compact binary form of JSON values for stored decisions and traces: keys and short strings
-/// become references into the database's `strings` table, everything else is written inline
-/// with varint lengths. Unpacking gives back the same `JSONValue`, hence, for text our
+/// that recur become references into the database's `strings` table, everything else is
+/// written inline with varint lengths. Unpacking gives back the same `JSONValue`, hence, for text our
 /// `JSONWriter` wrote, the same text byte for byte.
 enum PackedJSON {
     private enum Tag: UInt8 {
@@ -14,31 +14,37 @@ enum PackedJSON {
     /// Values of these keys are unique to an event: interning them would only grow the table.
     static let uniqueKeys: Set<String> = ["event", "account", "id", "original_id"]
 
-    /// Appends `value` to `bytes`; `intern` gives the id of a string in the `strings` table.
-    static func pack(_ value: JSONValue, into bytes: inout [UInt8], key: String? = nil, intern: (String) throws -> Int64)
-        rethrows
-    {
+    /// How `pack` turns strings into ids of the `strings` table.
+    struct Interning {
+        /// The id of a key, always.
+        let key: (String) throws -> Int64
+        /// The id of a value, or `nil` to write it inline.
+        let value: (String) throws -> Int64?
+    }
+
+    /// Appends `value` to `bytes`, interning keys and the values `interning` chooses.
+    static func pack(_ value: JSONValue, into bytes: inout [UInt8], key: String? = nil, interning: Interning) throws {
         switch value {
         case .null: bytes.append(Tag.null.rawValue)
         case .bool(let flag): bytes.append(flag ? Tag.true.rawValue : Tag.false.rawValue)
         case .number(let literal): appendInline(literal, tag: .number, to: &bytes)
         case .string(let text):
-            if key.map(uniqueKeys.contains) != true, text.utf8.count <= longestInterned {
+            if key.map(uniqueKeys.contains) != true, text.utf8.count <= longestInterned, let id = try interning.value(text) {
                 bytes.append(Tag.stringReference.rawValue)
-                appendVarint(UInt64(try intern(text)), to: &bytes)
+                appendVarint(UInt64(id), to: &bytes)
             } else {
                 appendInline(text, tag: .inlineString, to: &bytes)
             }
         case .array(let items):
             bytes.append(Tag.array.rawValue)
             appendVarint(UInt64(items.count), to: &bytes)
-            for item in items { try pack(item, into: &bytes, intern: intern) }
+            for item in items { try pack(item, into: &bytes, interning: interning) }
         case .object(let members):
             bytes.append(Tag.object.rawValue)
             appendVarint(UInt64(members.count), to: &bytes)
             for member in members {
-                appendVarint(UInt64(try intern(member.key)), to: &bytes)
-                try pack(member.value, into: &bytes, key: member.key, intern: intern)
+                appendVarint(UInt64(try interning.key(member.key)), to: &bytes)
+                try pack(member.value, into: &bytes, key: member.key, interning: interning)
             }
         }
     }

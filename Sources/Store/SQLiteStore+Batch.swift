@@ -106,15 +106,11 @@ extension SQLiteStore {
             switch outcome {
             case .decided(let decisions):
                 for decision in decisions {
-                    let json = decision.jsonLine(includeTrace: false)
-                    let trace = decision.traceJSON
-                    // Packed, the text columns stay empty; text that does not pack is kept as it is.
-                    let packed = try StoredDecision.pack(json: json, trace: trace, strings: strings, db: db)
+                    let packed = try StoredDecision.pack(decision, strings: strings, db: db)
                     try insertDecision.execute(arguments: [
                         decision.origin.sequence ?? queued.sequence, decision.eventID, decision.status.rawValue,
-                        decision.carriesAmounts ? decision.partner : nil, decision.currency?.code, packed == nil ? json : "",
-                        packed == nil ? trace : nil, packed.map { Data($0) }, decision.paymentAmount, rulesVersion,
-                        now.epochSeconds,
+                        decision.carriesAmounts ? decision.partner : nil, decision.currency?.code, "", nil, Data(packed),
+                        decision.paymentAmount, rulesVersion, now.epochSeconds,
                     ])
                     summary.decisions += 1
                     summary.statuses[decision.status.rawValue, default: 0] += 1

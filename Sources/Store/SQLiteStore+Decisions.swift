@@ -18,20 +18,14 @@ package struct StoredDecision: Sendable {
 }
 
 extension StoredDecision {
-    /// A decision's JSON line and trace packed (`PackedJSON`), interning strings in `db`;
-    /// `nil` if they are not JSON our writer wrote (they are then stored as text).
-    static func pack(json: String, trace: String?, strings: StringTable, db: Database) throws -> [UInt8]? {
-        guard let line = try? JSONParser.parse(json) else { return nil }
-        var traceValue = JSONValue.null
-        if let trace {
-            guard let value = try? JSONParser.parse(trace) else { return nil }
-            traceValue = value
-        }
+    /// A decision's JSON line and trace packed (`PackedJSON`), interning strings in `db`.
+    static func pack(_ decision: Decision, strings: StringTable, db: Database) throws -> [UInt8] {
+        let values = decision.jsonValues
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
-        for value in [line, traceValue] {
-            try PackedJSON.pack(value, into: &bytes) { try strings.intern($0, in: db) }
-        }
+        let interning = PackedJSON.Interning(
+            key: { try strings.intern($0, in: db) }, value: { try strings.reference($0, in: db) })
+        for value in [values.line, values.trace ?? .null] { try PackedJSON.pack(value, into: &bytes, interning: interning) }
         return bytes
     }
 

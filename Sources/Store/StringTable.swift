@@ -6,8 +6,24 @@ import GRDB
 /// were rolled back). Not thread-safe: `SQLiteStore` uses it only from the writer.
 final class StringTable: @unchecked Sendable {
     private var ids: BoundedCache<String, Int64>
+    /// Values met once and not interned yet.
+    private var metOnce: BoundedCache<String, Void>
 
-    init(capacity: Int) { ids = BoundedCache(capacity: capacity) }
+    init(capacity: Int) {
+        ids = BoundedCache(capacity: capacity)
+        metOnce = BoundedCache(capacity: capacity)
+    }
+
+    /// The id of a value worth interning: one met before (a value unique to one event, such as
+    /// "clawback of p123", is never added to the table); `nil` the first time.
+    func reference(_ text: String, in db: Database) throws -> Int64? {
+        if let id = ids[text] { return id }
+        guard metOnce[text] != nil else {
+            metOnce.insert(text, ())
+            return nil
+        }
+        return try intern(text, in: db)
+    }
 
     /// The id of `text`, added to the table when new.
     func intern(_ text: String, in db: Database) throws -> Int64 {
@@ -24,7 +40,10 @@ final class StringTable: @unchecked Sendable {
     }
 
     /// Forgets every id (after a failed write).
-    func removeAll() { ids.removeAll() }
+    func removeAll() {
+        ids.removeAll()
+        metOnce.removeAll()
+    }
 }
 
 /// Reads interned strings by id, each once.

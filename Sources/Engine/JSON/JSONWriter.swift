@@ -1,5 +1,5 @@
 /// Writes compact JSON with members in the order they are added, the shape decisions are printed in.
-package struct JSONWriter {
+package struct JSONWriter: JSONOutput {
     package private(set) var text = ""
     private var needsComma: [Bool] = [false]
 
@@ -40,10 +40,6 @@ package struct JSONWriter {
     package mutating func string(_ key: String?, _ value: String) {
         separator(key)
         JSONWriter.appendString(value, to: &text)
-    }
-
-    package mutating func optionalString(_ key: String, _ value: String?) {
-        if let value { string(key, value) } else { null(key) }
     }
 
     package mutating func int(_ key: String?, _ value: Int) {

@@ -2,6 +2,27 @@ extension Decision {
     /// The decision as one line of `dry-run --format json` (SPEC §5).
     public func jsonLine(includeTrace: Bool = true) -> String {
         var writer = JSONWriter()
+        write(to: &writer, includeTrace: includeTrace)
+        return writer.text
+    }
+
+    /// The decision's line without its trace, and the trace object alone, as values whose
+    /// `jsonText` is what `jsonLine` writes: for storing without writing and parsing text.
+    package var jsonValues: (line: JSONValue, trace: JSONValue?) {
+        var line = JSONValueBuilder()
+        write(to: &line, includeTrace: false)
+        var trace: JSONValue?
+        if let amounts, let recorded = amounts.trace {
+            var builder = JSONValueBuilder()
+            builder.beginObject()
+            recorded.write(to: &builder, currency: amounts.currency)
+            builder.endObject()
+            trace = builder.value?["trace"]
+        }
+        return (line.value ?? .null, trace)
+    }
+
+    private func write(to writer: inout some JSONOutput, includeTrace: Bool) {
         writer.beginObject()
         switch outcome {
         case .invalid(let error):
@@ -33,11 +54,10 @@ extension Decision {
             if includeTrace, let trace = amounts.trace { trace.write(to: &writer, currency: currency) }
         }
         writer.endObject()
-        return writer.text
     }
 
     /// `"event"`, `"type"`, `"account"` and `"status"`, as every decision on a valid event starts.
-    private func writeEvent(to writer: inout JSONWriter) {
+    private func writeEvent(to writer: inout some JSONOutput) {
         if let eventID { writer.string("event", eventID) }
         if let kind { writer.string("type", kind.rawValue) }
         if let account { writer.string("account", account) }
@@ -45,21 +65,8 @@ extension Decision {
     }
 }
 
-extension Decision {
-    /// The `--explain` trace alone as a JSON object, for storing beside the decision.
-    public var traceJSON: String? {
-        guard let amounts, let trace = amounts.trace else { return nil }
-        var writer = JSONWriter()
-        writer.beginObject()
-        trace.write(to: &writer, currency: amounts.currency)
-        writer.endObject()
-        // {"trace":{…}} → {…}
-        return String(writer.text.dropFirst(#"{"trace":"#.count).dropLast())
-    }
-}
-
 extension Trace {
-    func write(to writer: inout JSONWriter, currency: Currency) {
+    func write(to writer: inout some JSONOutput, currency: Currency) {
         func limitSteps(_ key: String, _ steps: [LimitStep]) {
             writer.beginArray(key)
             for step in steps {
