@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import GRDB
 
 /// The evaluation state one batch sees: its own changes, then those of the batch before it when
@@ -58,8 +59,7 @@ final class BatchState: EvaluationState {
                 db, sql: "SELECT event_id, record FROM payments WHERE event_id IN (\(databaseQuestionMarks(count: chunk.count)))",
                 arguments: StatementArguments(chunk))
             {
-                let text: String = try row.decode(forColumn: "record")
-                records[try row.decode(forColumn: "event_id")] = PaymentRecord(jsonText: text)
+                records[try row.decode(forColumn: "event_id")] = try paymentRecord(row["record"])
             }
         }
         for id in unknownPayments { cache.payments.insert(id, records[id]) }
@@ -129,11 +129,28 @@ final class BatchState: EvaluationState {
     func payment(_ id: String) throws -> PaymentRecord? {
         if let record = changes.payments[id] ?? pending.payments[id] { return record }
         if let cached = cache.payments[id] { return cached }
-        let text = try String.fetchOne(
+        let stored = try DatabaseValue.fetchOne(
             db.cachedStatement(sql: "SELECT record FROM payments WHERE event_id = ?"), arguments: [id])
-        let record = text.flatMap(PaymentRecord.init(jsonText:))
+        let record = try stored.flatMap(paymentRecord)
         cache.payments.insert(id, record)
         return record
+    }
+
+    /// A stored payment record: packed since 2026-12-02 (a BLOB), JSON text before.
+    private func paymentRecord(_ stored: DatabaseValue) throws -> PaymentRecord? {
+        switch stored.storage {
+        case .string(let text): return PaymentRecord(jsonText: text)
+        case .blob(let data):
+            var offset = 0
+            let value = try PackedJSON.unpack([UInt8](data), at: &offset) { id in
+                if let text = cache.stringTexts[id] { return text }
+                let text = try String.fetchOne(db.cachedStatement(sql: "SELECT text FROM strings WHERE id = ?"), arguments: [id])
+                if let text { cache.stringTexts.insert(id, text) }
+                return text
+            }
+            return value.flatMap(PaymentRecord.init(json:))
+        case .null, .int64, .double: return nil
+        }
     }
 
     func savePayment(_ record: PaymentRecord) throws { changes.payments[record.id] = record }
@@ -246,8 +263,9 @@ final class BatchState: EvaluationState {
 }
 
 extension StateChanges {
-    /// Writes the changes into `db`, inside the batch's transaction.
-    func write(to db: Database) throws {
+    /// Writes the changes into `db`, inside the batch's transaction; payment records are packed
+    /// (`PackedJSON`) with the strings of `strings`.
+    func write(to db: Database, strings: StringTable) throws {
         let insertSeen = try db.cachedStatement(sql: "INSERT INTO seen (event_id, kind, fingerprint) VALUES (?, ?, ?)")
         for (id, seen) in seen.sorted(by: { $0.key < $1.key }) {
             try insertSeen.execute(arguments: [id, seen.kind.rawValue, seen.fingerprint])
@@ -256,7 +274,13 @@ extension StateChanges {
             sql:
                 "INSERT INTO payments (event_id, record) VALUES (?, ?) ON CONFLICT (event_id) DO UPDATE SET record = excluded.record"
         )
-        for record in payments.values { try savePayment.execute(arguments: [record.id, record.jsonText]) }
+        let interning = PackedJSON.Interning(
+            key: { try strings.intern($0, in: db) }, value: { try strings.reference($0, in: db) })
+        for record in payments.values {
+            var packed: [UInt8] = []
+            try PackedJSON.pack(record.jsonValue, into: &packed, interning: interning)
+            try savePayment.execute(arguments: [record.id, Data(packed)])
+        }
         let saveUsage = try db.cachedStatement(
             sql: """
                 INSERT INTO usage (limit_id, account, period, period_index, amount, count) VALUES (?, ?, ?, ?, ?, ?)

@@ -7,6 +7,8 @@ import Engine
 enum PackedJSON {
     private enum Tag: UInt8 {
         case null, `false`, `true`, object, array, stringReference, inlineString, number
+        /// A number written as `String(Int)` writes it, as a zigzag varint.
+        case integer
     }
 
     /// Strings longer than this are written inline: long texts rarely repeat.
@@ -27,7 +29,13 @@ enum PackedJSON {
         switch value {
         case .null: bytes.append(Tag.null.rawValue)
         case .bool(let flag): bytes.append(flag ? Tag.true.rawValue : Tag.false.rawValue)
-        case .number(let literal): appendInline(literal, tag: .number, to: &bytes)
+        case .number(let literal):
+            if let integer = Int(literal), String(integer) == literal {
+                bytes.append(Tag.integer.rawValue)
+                appendVarint(UInt64(bitPattern: Int64((integer << 1) ^ (integer >> (Int.bitWidth - 1)))), to: &bytes)
+            } else {
+                appendInline(literal, tag: .number, to: &bytes)
+            }
         case .string(let text):
             if key.map(uniqueKeys.contains) != true, text.utf8.count <= longestInterned, let id = try interning.value(text) {
                 bytes.append(Tag.stringReference.rawValue)
@@ -59,6 +67,10 @@ enum PackedJSON {
         case .false: return .bool(false)
         case .true: return .bool(true)
         case .number: return readInline(bytes, at: &offset).map(JSONValue.number)
+        case .integer:
+            guard let zigzag = readVarint(bytes, at: &offset) else { return nil }
+            let integer = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+            return .number(String(integer))
         case .inlineString: return readInline(bytes, at: &offset).map(JSONValue.string)
         case .stringReference:
             guard let id = readVarint(bytes, at: &offset), let text = try lookup(Int64(id)) else { return nil }

@@ -47,7 +47,7 @@ extension SQLiteStore {
         if current == nil { current = try await evaluateBatch(after: nil, limit: limit, evaluator: evaluator) }
         guard let current else { return BatchSummary() }
         async let written = pool.write { db in
-            try current.changes.write(to: db)
+            try current.changes.write(to: db, strings: self.strings)
             return try SQLiteStore.record(
                 current, in: db, strings: self.strings, evaluator: evaluator, rulesVersion: rulesVersion,
                 confirmAfter: confirmAfter, now: now)

@@ -306,7 +306,12 @@ extension SQLiteStore {
                 let state = BatchState(cache: stateCache, db: db)
                 return (try body(state), state.changes)
             }
-            try pool.write { db in try changes.write(to: db) }
+            do {
+                try pool.write { db in try changes.write(to: db, strings: strings) }
+            } catch {
+                strings.removeAll()
+                throw error
+            }
             stateCache.merge(changes)
             return result
         }

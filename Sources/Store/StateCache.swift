@@ -12,6 +12,9 @@ final class StateCache: @unchecked Sendable {
     var payments: BoundedCache<String, PaymentRecord?>
     var usage: BoundedCache<UsageKey, Usage>
     var accounts: BoundedCache<String, AccountHistory>
+    /// Texts of the `strings` table (packed payment records refer to them); an id's text never
+    /// changes once committed.
+    var stringTexts: BoundedCache<Int64, String>
     /// The payments that orphans wait for; `nil` until first needed. Orphans are few (a refund
     /// is an orphan only until its payment arrives), so the set is kept whole.
     var orphanOriginals: Set<String>?
@@ -22,6 +25,7 @@ final class StateCache: @unchecked Sendable {
         payments = BoundedCache(capacity: capacity)
         usage = BoundedCache(capacity: capacity)
         accounts = BoundedCache(capacity: capacity)
+        stringTexts = BoundedCache(capacity: capacity)
     }
 
     /// Takes in what a committed batch wrote.
@@ -39,6 +43,7 @@ final class StateCache: @unchecked Sendable {
         payments.removeAll()
         usage.removeAll()
         accounts.removeAll()
+        stringTexts.removeAll()
         orphanOriginals = nil
     }
 }

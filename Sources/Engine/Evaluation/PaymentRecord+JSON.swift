@@ -3,6 +3,18 @@ extension PaymentRecord {
     /// scheduler's profile showed as its largest cost).
     public var jsonText: String {
         var writer = JSONWriter()
+        write(to: &writer)
+        return writer.text
+    }
+
+    /// The record as a JSON value (what `jsonText` writes), for a store that packs it.
+    package var jsonValue: JSONValue {
+        var builder = JSONValueBuilder()
+        write(to: &builder)
+        return builder.value ?? .null
+    }
+
+    private func write(to writer: inout some JSONOutput) {
         writer.beginObject()
         writer.string("id", id)
         writer.string("account", account)
@@ -25,10 +37,9 @@ extension PaymentRecord {
         writer.endArray()
         PaymentRecord.write(countKeys, "counts", to: &writer)
         writer.endObject()
-        return writer.text
     }
 
-    private static func write(_ keys: [UsageKey], _ name: String, to writer: inout JSONWriter) {
+    private static func write(_ keys: [UsageKey], _ name: String, to writer: inout some JSONOutput) {
         writer.beginArray(name)
         for key in keys {
             writer.beginArray()
@@ -44,6 +55,11 @@ extension PaymentRecord {
     /// Reads a record back from `jsonText`; `nil` if the text is not one.
     public init?(jsonText: String) {
         guard let json = try? JSONParser.parse(jsonText) else { return nil }
+        self.init(json: json)
+    }
+
+    /// Reads a record back from its JSON value; `nil` if the value is not one.
+    package init?(json: JSONValue) {
         func string(_ value: JSONValue?) -> String? {
             if case .string(let text)? = value { return text }
             return nil

@@ -13,6 +13,7 @@ package protocol JSONOutput {
 
 extension JSONOutput {
     package mutating func beginObject() { beginObject(nil) }
+    package mutating func beginArray() { beginArray(nil) }
 
     package mutating func optionalString(_ key: String, _ value: String?) {
         if let value { string(key, value) } else { null(key) }
