@@ -44,7 +44,10 @@ final class BatchState: EvaluationState {
             for row in try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT event_id, kind, fingerprint FROM seen WHERE event_id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                    """
+                    SELECT event_id, seen_kind AS kind, fingerprint FROM accepted
+                    WHERE seen_kind IS NOT NULL AND event_id IN (\(databaseQuestionMarks(count: chunk.count)))
+                    """,
                 arguments: StatementArguments(chunk))
             {
                 found[try row.decode(forColumn: "event_id")] = try BatchState.seenEvent(row)
@@ -118,7 +121,9 @@ final class BatchState: EvaluationState {
         if let seen = changes.seen[id] ?? pending.seen[id] { return seen }
         if let cached = cache.seen[id] { return cached }
         let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT kind, fingerprint FROM seen WHERE event_id = ?"), arguments: [id])
+            db.cachedStatement(
+                sql: "SELECT seen_kind AS kind, fingerprint FROM accepted WHERE event_id = ? AND seen_kind IS NOT NULL"),
+            arguments: [id])
         let seen = try row.flatMap(BatchState.seenEvent)
         cache.seen.insert(id, seen)
         return seen
@@ -266,9 +271,14 @@ extension StateChanges {
     /// Writes the changes into `db`, inside the batch's transaction; payment records are packed
     /// (`PackedJSON`) with the strings of `strings`.
     func write(to db: Database, strings: StringTable) throws {
-        let insertSeen = try db.cachedStatement(sql: "INSERT INTO seen (event_id, kind, fingerprint) VALUES (?, ?, ?)")
+        // One row per id: enqueueing accepted it, evaluation marks it seen.
+        let insertSeen = try db.cachedStatement(
+            sql: """
+                INSERT INTO accepted (event_id, fingerprint, seen_kind) VALUES (?, ?, ?)
+                ON CONFLICT (event_id) DO UPDATE SET seen_kind = excluded.seen_kind
+                """)
         for (id, seen) in seen.sorted(by: { $0.key < $1.key }) {
-            try insertSeen.execute(arguments: [id, seen.kind.rawValue, seen.fingerprint])
+            try insertSeen.execute(arguments: [id, seen.fingerprint, seen.kind.rawValue])
         }
         let savePayment = try db.cachedStatement(
             sql:

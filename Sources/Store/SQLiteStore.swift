@@ -293,6 +293,17 @@ package final class SQLiteStore: Sendable {
                     ALTER TABLE decisions ADD COLUMN packed BLOB;
                     """)
         }
+        migrator.registerMigration("2026-12-02 one row per event id") { db in
+            // `seen` repeated `accepted`'s ids and fingerprints: evaluation now marks the id's
+            // accepted row seen, with the kind of event it recorded.
+            try db.execute(
+                sql: """
+                    ALTER TABLE accepted ADD COLUMN seen_kind TEXT;
+                    INSERT INTO accepted (event_id, fingerprint, seen_kind) SELECT event_id, fingerprint, kind FROM seen WHERE true
+                    ON CONFLICT (event_id) DO UPDATE SET seen_kind = excluded.seen_kind;
+                    DROP TABLE seen;
+                    """)
+        }
         return migrator
     }
 }
