@@ -33,7 +33,7 @@ extension SQLiteStore {
     /// wholly applied or not at all.
     ///
     /// Claiming, reading the state and evaluating happen in a read transaction, beside ingest;
-    /// the write transaction only writes. While a batch is written, the next one is claimed and
+    /// the write transaction writes (reading only the ledger lines clawbacks net). While a batch is written, the next one is claimed and
     /// evaluated beside it (on the other core), over the state the written batch leaves, and
     /// kept for the next call with the same rules and limit. The state read stays cached across
     /// batches (this store is the state's only writer); what a batch wrote joins the cache once
