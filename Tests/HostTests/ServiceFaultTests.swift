@@ -157,17 +157,23 @@ import Testing
         #expect(after.status == 0, "the lock goes with the process: \(after.stderr)")
     }
 
-    @Test func aDamagedDatabaseIsRefusedBeforeAnythingIsServedOrPrinted() async throws {
+    /// A processed 3,000-event database, `s.sqlite`, with a page in the middle of the file (not
+    /// the header) overwritten: only a page check finds it.
+    static func processedDatabaseWithADamagedPage() throws -> TemporaryDirectory {
         let directory = try QueueCommandTests.workload(events: 3_000)
-        defer { directory.remove() }
         #expect(try CashbackBinary.run(["enqueue", "--db", "s.sqlite", "events.jsonl"], in: directory.url).status == 0)
         #expect(try CashbackBinary.run(["process", "--rules", "rules", "--db", "s.sqlite"], in: directory.url).status == 0)
-        // Overwrite a page in the middle of the file (not the header): only a page check finds it.
         let handle = try FileHandle(forUpdating: directory.url.appendingPathComponent("s.sqlite"))
         let size = try handle.seekToEnd()
         try handle.seek(toOffset: size / 2 / 4096 * 4096)
         try handle.write(contentsOf: Data(repeating: 0x5A, count: 4096))
         try handle.close()
+        return directory
+    }
+
+    @Test func aDamagedDatabaseIsRefusedBeforeAnythingIsServedOrPrinted() async throws {
+        let directory = try Self.processedDatabaseWithADamagedPage()
+        defer { directory.remove() }
 
         let serve = try #require(
             try await CashbackBinary.runExpectingExit(
@@ -187,15 +193,8 @@ import Testing
     /// at once; the check goes on in the background, and damage it finds takes the service out
     /// of readiness and refuses every event, with a critical line, while reads still answer.
     @Test func damageFoundByTheBackgroundCheckStopsIngestAndReadiness() async throws {
-        let directory = try QueueCommandTests.workload(events: 3_000)
+        let directory = try Self.processedDatabaseWithADamagedPage()
         defer { directory.remove() }
-        #expect(try CashbackBinary.run(["enqueue", "--db", "s.sqlite", "events.jsonl"], in: directory.url).status == 0)
-        #expect(try CashbackBinary.run(["process", "--rules", "rules", "--db", "s.sqlite"], in: directory.url).status == 0)
-        let handle = try FileHandle(forUpdating: directory.url.appendingPathComponent("s.sqlite"))
-        let size = try handle.seekToEnd()
-        try handle.seek(toOffset: size / 2 / 4096 * 4096)
-        try handle.write(contentsOf: Data(repeating: 0x5A, count: 4096))
-        try handle.close()
 
         let service = try RunningService(
             in: directory, arguments: ["--rules", "rules", "--db", "s.sqlite", "--check-within", "0"])
