@@ -96,20 +96,6 @@ enum PackedJSON {
         }
     }
 
-    /// The string ids `bytes` refers to, for fetching them at once.
-    static func references(in bytes: [UInt8]) -> Set<Int64> {
-        var ids = Set<Int64>()
-        var offset = 0
-        while offset < bytes.count {
-            let value = unpack(bytes, at: &offset) { id in
-                ids.insert(id)
-                return ""
-            }
-            if value == nil { break }
-        }
-        return ids
-    }
-
     private static func appendInline(_ text: String, tag: Tag, to bytes: inout [UInt8]) {
         bytes.append(tag.rawValue)
         appendVarint(UInt64(text.utf8.count), to: &bytes)
