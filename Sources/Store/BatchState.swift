@@ -284,9 +284,11 @@ extension StateChanges {
             sql:
                 "INSERT INTO payments (event_id, record) VALUES (?, ?) ON CONFLICT (event_id) DO UPDATE SET record = excluded.record"
         )
-        let interning = PackedJSON.Interning(
-            key: { try strings.intern($0, in: db) }, value: { try strings.reference($0, in: db) })
         for record in payments.values {
+            // The account recurs in the record's usage keys; interning it would only grow the table.
+            let interning = PackedJSON.Interning(
+                key: { try strings.intern($0, in: db) },
+                value: { $0 == record.account ? nil : try strings.reference($0, in: db) })
             var packed: [UInt8] = []
             try PackedJSON.pack(record.jsonValue, into: &packed, interning: interning)
             try savePayment.execute(arguments: [record.id, Data(packed)])
