@@ -2066,17 +2066,9 @@ def attack_kill9(ctx: Context, result: Result) -> None:
 
 
 def compare_with_dry_run(ctx: Context, db: Path, rules: Path, lines: list[bytes], result: Result) -> None:
-    """Optional check: a dry-run of the queue's events in queue order must print exactly the
-    stored decisions. Reads the queue table read-only; skipped (noted) if its layout differs."""
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            bodies = [row[0] for row in conn.execute("SELECT body FROM queue ORDER BY seq")]
-    except sqlite3.Error as error:
-        result.notes.append(f"dry-run comparison skipped: {error}")
-        return
-    path = ctx.fresh("queue") / "queue.jsonl"
-    path.write_bytes(b"".join((b if isinstance(b, bytes) else b.encode()) + b"\n" for b in bodies))
-    outcome = ctx.run(["dry-run", "--rules", str(rules), "--format", "json", str(path)], timeout=600)
+    """A dry-run of the queue's events in queue order (`dry-run --db`) must print exactly the
+    stored decisions."""
+    outcome = ctx.run(["dry-run", "--rules", str(rules), "--format", "json", "--db", str(db)], timeout=600)
     if outcome.rc != 0:
         result.add(violations=1)
         result.note("dry-run", f"dry-run of the queue: {outcome.describe()}")
@@ -2097,7 +2089,7 @@ def compare_with_dry_run(ctx: Context, db: Path, rules: Path, lines: list[bytes]
                     f"queue, by account: {dict(accounts.most_common(5))}; first at {first}: "
                     f"dry-run {expected[first:first + 1]!r} stored {lines[first:first + 1]!r}")
     else:
-        result.notes.append(f"decisions byte for byte equal to a dry-run of the {len(bodies)} queued events")
+        result.notes.append(f"decisions byte for byte equal to a dry-run of the {len(expected)} queued events")
 
 
 # --------------------------------------------------------------------------------------------

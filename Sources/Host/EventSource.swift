@@ -15,9 +15,9 @@ struct EventSource {
     /// A file to read instead of standard input for `-` (a copy, for a second pass).
     var standardInputCopy: String?
 
-    /// Calls `body` with each event input and the line's bytes, file by file. `file` is set in
-    /// origins only when there are several files (SPEC §8).
-    func forEach(_ body: (EventInput, ArraySlice<UInt8>) -> Void) throws(ReadError) {
+    /// Calls `body` with each event input, file by file. `file` is set in origins only when there
+    /// are several files (SPEC §8).
+    func forEach(_ body: (EventInput) -> Void) throws(ReadError) {
         let nameFiles = paths.count > 1
         for path in paths {
             let handle: FileHandle
@@ -40,8 +40,8 @@ struct EventSource {
                 guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
                 let origin = EventOrigin(file: nameFiles ? path : nil, line: lineNumber)
                 switch EventParser.parse(line: bytes) {
-                case .success(let event): body(.event(event, origin), bytes)
-                case .failure(let error): body(.invalid(error, origin), bytes)
+                case .success(let event): body(.event(event, origin))
+                case .failure(let error): body(.invalid(error, origin))
                 }
             }
             while true {

@@ -25,7 +25,7 @@ enum EventsRequestBody {
         for (index, value) in values.enumerated() {
             switch EventParser.parse(json: value) {
             case .success(let event):
-                events.append(IncomingEvent(event: event, body: value.jsonText, origin: EventOrigin()))
+                events.append(IncomingEvent(event: event, origin: EventOrigin()))
             case .failure(let error):
                 throw APIError(
                     status: .badRequest, message: "event \(index): \(error)", index: index, field: error.field,

@@ -20,6 +20,9 @@ package struct ServeSettings: Sendable {
     package var bodyTimeout = Duration.seconds(60)
     /// Most open connections.
     package var maxConnections = 4096
+    /// Most connections waiting to be accepted (the kernel caps it at `net.core.somaxconn`): a
+    /// burst of new clients waits here instead of being refused and retrying a second later.
+    package var listenBacklog = 4096
 
     package init() {}
 

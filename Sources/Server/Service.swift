@@ -37,7 +37,7 @@ package func buildApplication(
                 additionalChannelHandlers: [ConnectionGuardHandler(bodyTimeout: bodyTimeout)],
                 idleTimeout: TimeAmount(settings.idleTimeout))),
         configuration: .init(
-            address: .hostname(settings.host, port: settings.port), serverName: "cashback",
+            address: .hostname(settings.host, port: settings.port), serverName: "cashback", backlog: settings.listenBacklog,
             availableConnectionsDelegate: ConnectionLimit.fitting(settings.maxConnections, logger: logger)),
         services: [
             scheduler,

@@ -76,7 +76,7 @@ final class BatchState: EvaluationState {
 
     private static func seenEvent(_ row: Row) throws -> SeenEvent? {
         guard let kind = Event.Kind(rawValue: try row.decode(forColumn: "kind")) else { return nil }
-        return SeenEvent(kind: kind, fingerprint: try row.decode(forColumn: "fingerprint"))
+        return SeenEvent(kind: kind, fingerprint: try Fingerprint(stored: try row.decode(forColumn: "fingerprint")))
     }
 
     /// Loads into the cache the histories of `accounts` that it lacks.
@@ -255,8 +255,7 @@ final class BatchState: EvaluationState {
                     """),
             arguments: [paymentID]
         ).compactMap { row in
-            let body: String = try row.decode(forColumn: "body")
-            guard case .success(let event) = EventParser.parse(line: Array(body.utf8)), let clawback = Event.Clawback(event)
+            guard case .success(let event) = try SQLiteStore.queuedBody(row["body"]), let clawback = Event.Clawback(event)
             else { return nil }
             return Orphan(
                 clawback,
@@ -278,7 +277,7 @@ extension StateChanges {
                 ON CONFLICT (event_id) DO UPDATE SET seen_kind = excluded.seen_kind
                 """)
         for (id, seen) in seen.sorted(by: { $0.key < $1.key }) {
-            try insertSeen.execute(arguments: [id, seen.fingerprint, seen.kind.rawValue])
+            try insertSeen.execute(arguments: [id, seen.fingerprint.stored, seen.kind.rawValue])
         }
         let savePayment = try db.cachedStatement(
             sql:

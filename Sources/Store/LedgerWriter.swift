@@ -12,10 +12,13 @@ struct LedgerWriter {
     /// The time of processing: what is due at or before it is confirmed.
     let now: Timestamp
 
-    /// Records a reward's or a clawback's lines, made by `rulesVersion`, for the decision stored
-    /// at `position`.
-    func record(_ decision: Decision, position: Int64, confirmAfter: Int64, rulesVersion: String) throws {
-        guard let currency = decision.currency, let occurredAt = decision.occurredAt else { return }
+    /// Records a reward's or a clawback's lines, made by the rules version numbered
+    /// `rulesVersion`, for the decision stored at `position`, and counts them in `totals`.
+    func record(
+        _ decision: Decision, position: Int64, confirmAfter: Int64, rulesVersion: Int64, totals: inout PartnerTotals
+    ) throws {
+        guard let currency = decision.currency, let occurredAt = decision.occurredAt, let account = decision.account
+        else { return }
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO ledger (decision_position, event_id, account, partner, rule, currency, amount, occurred_at,
@@ -27,7 +30,7 @@ struct LedgerWriter {
             var status = "pending"
             var nets: Int64?
             if let originalID = decision.originalID {
-                let original = try pendingLine(of: originalID, rule: line.rule)
+                let original = try pendingLine(of: originalID, account: account, rule: line.rule)
                 if let original, original.confirmAt > now.epochSeconds {
                     (confirmAt, nets) = (original.confirmAt, original.id)
                 } else {
@@ -38,9 +41,10 @@ struct LedgerWriter {
                 }
             }
             try insert.execute(arguments: [
-                position, decision.eventID, decision.account, decision.partner, line.rule, currency.code, line.amount,
+                position, decision.eventID, account, decision.partner, line.rule, currency.code, line.amount,
                 occurredAt.epochSeconds, confirmAt, status, rulesVersion, decision.originalID, nets,
             ])
+            totals.addLine(partner: decision.partner, rule: line.rule, currency: currency.code, amount: line.amount)
             if status == "confirmed" {
                 try appendToFeed(ledgerID: db.lastInsertedRowID, amount: line.amount, dueAt: confirmAt)
             }
@@ -73,15 +77,17 @@ struct LedgerWriter {
         let confirmAt: Int64
     }
 
-    /// The original payment's pending line for `rule`, if it is still pending.
-    private func pendingLine(of paymentID: String, rule: String) throws -> PendingLine? {
+    /// The original payment's pending line for `rule`, if it is still pending. The payment's
+    /// lines are found among its account's (a clawback's account is its payment's).
+    private func pendingLine(of paymentID: String, account: String, rule: String) throws -> PendingLine? {
         try Row.fetchOne(
             db,
             sql: """
                 SELECT id, amount, confirm_at FROM ledger
-                WHERE event_id = ? AND rule = ? AND amount > 0 AND original_event_id IS NULL AND status = 'pending'
+                WHERE account = ? AND event_id = ? AND rule = ? AND amount > 0 AND original_event_id IS NULL
+                  AND status = 'pending'
                 """,
-            arguments: [paymentID, rule]
+            arguments: [account, paymentID, rule]
         ).map {
             PendingLine(
                 id: try $0.decode(forColumn: "id"), amount: try $0.decode(forColumn: "amount"),

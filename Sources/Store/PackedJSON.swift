@@ -9,6 +9,9 @@ enum PackedJSON {
         case null, `false`, `true`, object, array, stringReference, inlineString, number
         /// A number written as `String(Int)` writes it, as a zigzag varint.
         case integer
+        /// An object whose keys, in order, are one interned string (its shape, see `shape(of:)`),
+        /// followed by its values: objects of one kind share their shape.
+        case shapedObject
     }
 
     /// Strings longer than this are written inline: long texts rarely repeat.
@@ -48,13 +51,32 @@ enum PackedJSON {
             appendVarint(UInt64(items.count), to: &bytes)
             for item in items { try pack(item, into: &bytes, interning: interning) }
         case .object(let members):
-            bytes.append(Tag.object.rawValue)
-            appendVarint(UInt64(members.count), to: &bytes)
-            for member in members {
-                appendVarint(UInt64(try interning.key(member.key)), to: &bytes)
-                try pack(member.value, into: &bytes, key: member.key, interning: interning)
-            }
+            bytes.append(Tag.shapedObject.rawValue)
+            appendVarint(UInt64(try interning.key(shape(of: members.map(\.key)))), to: &bytes)
+            for member in members { try pack(member.value, into: &bytes, key: member.key, interning: interning) }
         }
+    }
+
+    /// The text naming an object's keys in order: each key's UTF-8 length, a colon and the key,
+    /// so that any keys give back the same list.
+    static func shape(of keys: [String]) -> String {
+        keys.map { "\($0.utf8.count):\($0)" }.joined()
+    }
+
+    /// The keys a shape names; `nil` when the text is not a shape.
+    static func keys(ofShape shape: String) -> [String]? {
+        var keys: [String] = []
+        var rest = Substring(shape).utf8[...]
+        while !rest.isEmpty {
+            guard let colon = rest.firstIndex(of: UInt8(ascii: ":")),
+                let length = Int(Substring(rest[rest.startIndex..<colon])), length >= 0
+            else { return nil }
+            let start = rest.index(after: colon)
+            guard let end = rest.index(start, offsetBy: length, limitedBy: rest.endIndex) else { return nil }
+            keys.append(String(Substring(rest[start..<end])))
+            rest = rest[end...]
+        }
+        return keys
     }
 
     /// Reads the value at `offset` and moves past it; `nil` when the bytes are not packed JSON.
@@ -90,6 +112,17 @@ enum PackedJSON {
                 guard let id = readVarint(bytes, at: &offset), let key = try lookup(Int64(id)),
                     let value = try unpack(bytes, at: &offset, lookup: lookup)
                 else { return nil }
+                members.append((key, value))
+            }
+            return .object(members)
+        case .shapedObject:
+            guard let id = readVarint(bytes, at: &offset), let shape = try lookup(Int64(id)),
+                let keys = keys(ofShape: shape)
+            else { return nil }
+            var members: [(key: String, value: JSONValue)] = []
+            members.reserveCapacity(keys.count)
+            for key in keys {
+                guard let value = try unpack(bytes, at: &offset, lookup: lookup) else { return nil }
                 members.append((key, value))
             }
             return .object(members)

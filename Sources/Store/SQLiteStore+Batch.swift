@@ -95,6 +95,7 @@ extension SQLiteStore {
         confirmAfter: Int64, now: Timestamp
     ) throws -> BatchSummary {
         var summary = BatchSummary(claimed: evaluated.batch.count)
+        let version = try versionNumber(of: rulesVersion, in: db)
         let insertDecision = try db.cachedStatement(
             sql: """
                 INSERT INTO decisions (queue_seq, event_id, status, partner, currency, json, trace, packed,
@@ -102,6 +103,7 @@ extension SQLiteStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let ledger = LedgerWriter(db: db, now: now)
+        var totals = PartnerTotals()
         for (queued, outcome) in zip(evaluated.batch, evaluated.outcomes) {
             switch outcome {
             case .decided(let decisions):
@@ -109,16 +111,18 @@ extension SQLiteStore {
                     let packed = try StoredDecision.pack(decision, strings: strings, db: db)
                     try insertDecision.execute(arguments: [
                         decision.origin.sequence ?? queued.sequence, decision.eventID, decision.status.rawValue,
-                        decision.carriesAmounts ? decision.partner : nil, decision.currency?.code, "", nil, Data(packed),
-                        decision.paymentAmount, rulesVersion, now.epochSeconds,
+                        decision.carriesAmounts ? decision.partner : nil, decision.currency?.code, nil, nil, Data(packed),
+                        decision.paymentAmount, version, now.epochSeconds,
                     ])
                     summary.decisions += 1
                     summary.statuses[decision.status.rawValue, default: 0] += 1
                     if decision.cashback > 0, let currency = decision.currency {
                         summary.awarded[currency.code, default: 0] += decision.cashback
                     }
+                    totals.add(decision)
                     try ledger.record(
-                        decision, position: db.lastInsertedRowID, confirmAfter: confirmAfter, rulesVersion: rulesVersion)
+                        decision, position: db.lastInsertedRowID, confirmAfter: confirmAfter, rulesVersion: version,
+                        totals: &totals)
                 }
             case .dead(let failure):
                 guard case .event(let event, _) = queued.input else { continue }
@@ -132,8 +136,20 @@ extension SQLiteStore {
                 summary.statuses["dead", default: 0] += 1
             }
         }
+        try totals.write(to: db)
         try db.execute(
             sql: "UPDATE progress SET processed_through = ?", arguments: [evaluated.batch.last?.sequence ?? 0])
         return summary
+    }
+
+    /// The number decisions and ledger lines refer to `version` by; it must have been recorded.
+    private static func versionNumber(of version: String, in db: Database) throws -> Int64 {
+        guard
+            let number = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM rules_versions WHERE version = ?"), arguments: [version])
+        else {
+            throw DatabaseError(resultCode: .SQLITE_CONSTRAINT_FOREIGNKEY, message: "rules version \(version) is not recorded")
+        }
+        return number
     }
 }

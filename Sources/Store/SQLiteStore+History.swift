@@ -18,7 +18,8 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT q.seq, q.body, q.file, q.line,
-                           (SELECT rules_version FROM decisions WHERE queue_seq = q.seq ORDER BY position LIMIT 1) AS version,
+                           (SELECT v.version FROM decisions d JOIN rules_versions v ON v.id = d.rules_version
+                            WHERE d.queue_seq = q.seq ORDER BY d.position LIMIT 1) AS version,
                            (SELECT MIN(position) FROM decisions WHERE queue_seq = q.seq) AS first
                     FROM queue q
                     WHERE q.seq <= (SELECT processed_through FROM progress)

@@ -51,8 +51,9 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT status, json, trace, packed, payment_amount, rules_version FROM decisions
-                    WHERE event_id = ? ORDER BY position
+                    SELECT d.status, d.json, d.trace, d.packed, d.payment_amount, v.version AS rules_version
+                    FROM decisions d JOIN rules_versions v ON v.id = d.rules_version
+                    WHERE d.event_id = ? ORDER BY d.position
                     """,
                 arguments: [id])
             var strings = StringLookup(db: db)
@@ -98,8 +99,10 @@ extension SQLiteStore {
             let lines = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT event_id, partner, rule, currency, amount, status, occurred_at, rules_version
-                    FROM ledger WHERE account = ? ORDER BY id DESC LIMIT ?
+                    SELECT l.event_id, l.partner, l.rule, l.currency, l.amount, l.status, l.occurred_at,
+                           v.version AS rules_version
+                    FROM ledger l JOIN rules_versions v ON v.id = l.rules_version
+                    WHERE l.account = ? ORDER BY l.id DESC LIMIT ?
                     """,
                 arguments: [id, recent]
             ).map {
@@ -115,41 +118,24 @@ extension SQLiteStore {
     /// and clawbacks, and its budget usage.
     package func stats(ofPartner id: String) async throws -> (stats: [PartnerStats], budgetUsed: Int) {
         try await pool.read { db in
-            var byCurrency: [String: PartnerStats] = [:]
-            for row in try Row.fetchAll(
+            let stats = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT currency, COUNT(*) AS payments, SUM(status = 'rewarded') AS rewarded,
-                           COALESCE(SUM(payment_amount), 0) AS spend
-                    FROM decisions WHERE partner = ? AND payment_amount IS NOT NULL GROUP BY currency
+                    SELECT currency, payments, rewarded, spend, cashback, clawbacks FROM partner_totals
+                    WHERE partner = ? ORDER BY currency
                     """,
-                arguments: [id])
-            {
-                let currency: String = try row.decode(forColumn: "currency")
-                byCurrency[currency] = PartnerStats(
-                    currency: currency, payments: try row.decode(forColumn: "payments"),
-                    rewarded: try row.decode(forColumn: "rewarded"), spend: try row.decode(forColumn: "spend"))
-            }
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT currency, COALESCE(SUM(CASE WHEN amount > 0 THEN amount END), 0) AS awarded,
-                           COALESCE(SUM(CASE WHEN amount < 0 THEN amount END), 0) AS clawed
-                    FROM ledger WHERE partner = ? AND rule LIKE ? ESCAPE '\\' GROUP BY currency
-                    """,
-                arguments: [id, id.replacingOccurrences(of: "_", with: "\\_") + "/%"])
-            {
-                let currency: String = try row.decode(forColumn: "currency")
-                var entry = byCurrency[currency] ?? PartnerStats(currency: currency)
-                entry.cashback = try row.decode(forColumn: "awarded")
-                entry.clawbacks = try row.decode(forColumn: "clawed")
-                byCurrency[currency] = entry
+                arguments: [id]
+            ).map { row in
+                PartnerStats(
+                    currency: try row.decode(forColumn: "currency"), payments: try row.decode(forColumn: "payments"),
+                    rewarded: try row.decode(forColumn: "rewarded"), spend: try row.decode(forColumn: "spend"),
+                    cashback: try row.decode(forColumn: "cashback"), clawbacks: try row.decode(forColumn: "clawbacks"))
             }
             let budgetUsed =
                 try Int.fetchOne(
                     db, sql: "SELECT amount FROM usage WHERE limit_id = ? AND account = '' AND period = 'lifetime'",
                     arguments: ["\(id)#budget"]) ?? 0
-            return (byCurrency.values.sorted { $0.currency < $1.currency }, budgetUsed)
+            return (stats, budgetUsed)
         }
     }
 

@@ -2,15 +2,14 @@ import Engine
 import Foundation
 import GRDB
 
-/// An event accepted into the queue: its body as received and where it came from.
+/// An event accepted into the queue and where it came from. The queue stores it as a
+/// `StoredEvent`.
 package struct IncomingEvent: Sendable {
     package let event: Event
-    package let body: String
     package let origin: EventOrigin
 
-    package init(event: Event, body: String, origin: EventOrigin) {
+    package init(event: Event, origin: EventOrigin) {
         self.event = event
-        self.body = body
         self.origin = origin
     }
 }
@@ -115,13 +114,25 @@ extension SQLiteStore {
         let origin = EventOrigin(
             file: try row.decode(forColumn: "file"), line: try row.decode(forColumn: "line"),
             sequence: try row.decode(forColumn: "seq"))
-        let body: String = try row.decode(forColumn: "body")
         let input: EventInput
-        switch EventParser.parse(line: Array(body.utf8)) {
+        switch try queuedBody(row["body"]) {
         case .success(let event): input = .event(event, origin)
         case .failure(let error): input = .invalid(error, origin)
         }
         return QueuedEvent(sequence: try row.decode(forColumn: "seq"), input: input)
+    }
+
+    /// The event of a queue row's body: a `StoredEvent` since 2026-12-06, its JSON text before.
+    static func queuedBody(_ body: DatabaseValue) throws -> Result<Event, EventError> {
+        switch body.storage {
+        case .blob(let data):
+            guard let event = StoredEvent.decode([UInt8](data)) else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a queued event does not decode")
+            }
+            return .success(event)
+        case .string(let text): return EventParser.parse(line: Array(text.utf8))
+        default: throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a queued event has no body")
+        }
     }
 }
 
@@ -138,7 +149,7 @@ extension SQLiteStore {
 /// seen with the same content are duplicates (queued too), other content is a conflict.
 private struct QueueWriter {
     private(set) var result = EnqueueResult()
-    private var seenHere: [String: String] = [:]
+    private var seenHere: [String: Fingerprint] = [:]
     private let lookup: Statement
     private let accept: Statement
     private let insert: Statement
@@ -155,15 +166,17 @@ private struct QueueWriter {
     package mutating func add(_ incoming: IncomingEvent, index: Int) throws -> EnqueueConflict? {
         let id = incoming.event.id
         let fingerprint = incoming.event.fingerprint
-        if let earlier = try seenHere[id] ?? String.fetchOne(lookup, arguments: [id]) {
+        if let earlier = try seenHere[id] ?? Data.fetchOne(lookup, arguments: [id]).map(Fingerprint.init(stored:)) {
             guard earlier == fingerprint else { return EnqueueConflict(eventID: id, origin: incoming.origin, index: index) }
             result.duplicates += 1
         } else {
-            try accept.execute(arguments: [id, fingerprint])
+            try accept.execute(arguments: [id, fingerprint.stored])
             seenHere[id] = fingerprint
             result.accepted += 1
         }
-        try insert.execute(arguments: [id, incoming.body, incoming.origin.file, incoming.origin.line, now.epochSeconds])
+        try insert.execute(arguments: [
+            id, Data(StoredEvent.encode(incoming.event)), incoming.origin.file, incoming.origin.line, now.epochSeconds,
+        ])
         return nil
     }
 }

@@ -304,6 +304,112 @@ package final class SQLiteStore: Sendable {
                     DROP TABLE seen;
                     """)
         }
+        migrator.registerMigration("2026-12-06 compact rows and partner totals") { db in
+            // Each decision and ledger line named its rules version by its 64-character text,
+            // and each accepted id kept its fingerprint's canonical text (~70 bytes): versions
+            // are now numbered and referred to by number, fingerprints stored as their SHA-256
+            // digest (32 bytes). Decisions written packed no longer carry an empty `json`. A
+            // partner's statistics are kept as running totals (`partner_totals`, written with
+            // each batch) instead of two indexes over every decision and ledger line; a
+            // clawback finds its payment's lines through the account's.
+            try db.execute(
+                sql: """
+                    CREATE TABLE numbered_versions (
+                      id INTEGER PRIMARY KEY,
+                      version TEXT NOT NULL UNIQUE,
+                      recorded_at INTEGER NOT NULL
+                    );
+                    INSERT INTO numbered_versions (version, recorded_at)
+                      SELECT version, recorded_at FROM rules_versions ORDER BY recorded_at, version;
+                    CREATE TABLE numbered_decisions (
+                      position INTEGER PRIMARY KEY AUTOINCREMENT,
+                      queue_seq INTEGER NOT NULL REFERENCES queue(seq),
+                      event_id TEXT,
+                      status TEXT NOT NULL,
+                      partner TEXT,
+                      currency TEXT,
+                      json TEXT,
+                      trace TEXT,
+                      packed BLOB,
+                      payment_amount INTEGER,
+                      rules_version INTEGER NOT NULL REFERENCES rules_versions(id),
+                      processed_at INTEGER NOT NULL
+                    );
+                    INSERT INTO numbered_decisions
+                      SELECT d.position, d.queue_seq, d.event_id, d.status, d.partner, d.currency,
+                             CASE WHEN d.packed IS NULL THEN d.json END, d.trace, d.packed, d.payment_amount, v.id,
+                             d.processed_at
+                      FROM decisions d JOIN numbered_versions v ON v.version = d.rules_version ORDER BY d.position;
+                    CREATE TABLE numbered_ledger (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      decision_position INTEGER NOT NULL REFERENCES decisions(position),
+                      event_id TEXT NOT NULL,
+                      account TEXT NOT NULL,
+                      partner TEXT,
+                      rule TEXT NOT NULL,
+                      currency TEXT NOT NULL,
+                      amount INTEGER NOT NULL CHECK (amount != 0),
+                      occurred_at INTEGER NOT NULL,
+                      confirm_at INTEGER NOT NULL,
+                      status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed')),
+                      rules_version INTEGER NOT NULL REFERENCES rules_versions(id),
+                      original_event_id TEXT,
+                      nets_ledger_id INTEGER REFERENCES ledger(id)
+                    );
+                    INSERT INTO numbered_ledger
+                      SELECT l.id, l.decision_position, l.event_id, l.account, l.partner, l.rule, l.currency, l.amount,
+                             l.occurred_at, l.confirm_at, l.status, v.id, l.original_event_id, l.nets_ledger_id
+                      FROM ledger l JOIN numbered_versions v ON v.version = l.rules_version ORDER BY l.id;
+                    CREATE TABLE digested_accepted (
+                      event_id TEXT PRIMARY KEY,
+                      fingerprint BLOB NOT NULL,
+                      seen_kind TEXT
+                    ) WITHOUT ROWID;
+                    """)
+            let accepted = try Row.fetchCursor(db, sql: "SELECT event_id, fingerprint, seen_kind FROM accepted")
+            let insert = try db.makeStatement(
+                sql: "INSERT INTO digested_accepted (event_id, fingerprint, seen_kind) VALUES (?, ?, ?)")
+            while let row = try accepted.next() {
+                let text: String = try row.decode(forColumn: "fingerprint")
+                try insert.execute(arguments: [
+                    row["event_id"], Fingerprint(canonicalText: text).stored, row["seen_kind"],
+                ])
+            }
+            try db.execute(
+                sql: """
+                    DROP TABLE accepted;
+                    ALTER TABLE digested_accepted RENAME TO accepted;
+                    DROP TABLE ledger;
+                    ALTER TABLE numbered_ledger RENAME TO ledger;
+                    CREATE INDEX ledger_pending ON ledger(confirm_at) WHERE status = 'pending';
+                    CREATE INDEX ledger_account ON ledger(account, id);
+                    CREATE INDEX ledger_nets ON ledger(nets_ledger_id) WHERE nets_ledger_id IS NOT NULL;
+                    DROP TABLE decisions;
+                    ALTER TABLE numbered_decisions RENAME TO decisions;
+                    CREATE INDEX decisions_event ON decisions(event_id);
+                    CREATE TABLE partner_totals (
+                      partner TEXT NOT NULL,
+                      currency TEXT NOT NULL,
+                      payments INTEGER NOT NULL DEFAULT 0,
+                      rewarded INTEGER NOT NULL DEFAULT 0,
+                      spend INTEGER NOT NULL DEFAULT 0,
+                      cashback INTEGER NOT NULL DEFAULT 0,
+                      clawbacks INTEGER NOT NULL DEFAULT 0,
+                      PRIMARY KEY (partner, currency)
+                    ) WITHOUT ROWID;
+                    INSERT INTO partner_totals (partner, currency, payments, rewarded, spend)
+                      SELECT partner, currency, COUNT(*), SUM(status = 'rewarded'), SUM(payment_amount) FROM decisions
+                      WHERE partner IS NOT NULL AND payment_amount IS NOT NULL GROUP BY partner, currency;
+                    INSERT INTO partner_totals (partner, currency, cashback, clawbacks)
+                      SELECT partner, currency, COALESCE(SUM(CASE WHEN amount > 0 THEN amount END), 0),
+                             COALESCE(SUM(CASE WHEN amount < 0 THEN amount END), 0)
+                      FROM ledger WHERE partner IS NOT NULL AND substr(rule, 1, length(partner) + 1) = partner || '/'
+                      GROUP BY partner, currency
+                      ON CONFLICT (partner, currency) DO UPDATE SET cashback = excluded.cashback, clawbacks = excluded.clawbacks;
+                    DROP TABLE rules_versions;
+                    ALTER TABLE numbered_versions RENAME TO rules_versions;
+                    """)
+        }
         return migrator
     }
 }

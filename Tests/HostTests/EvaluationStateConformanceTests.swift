@@ -21,7 +21,7 @@ import Testing
         read: (any EvaluationState) throws -> Void
     ) async throws {
         let events = try queue.map { line in
-            IncomingEvent(event: try EventParser.parse(line: Array(line.utf8)).get(), body: line, origin: EventOrigin())
+            IncomingEvent(event: try EventParser.parse(line: Array(line.utf8)).get(), origin: EventOrigin())
         }
         switch backend {
         case .memory:
@@ -62,11 +62,11 @@ import Testing
     func seenIdsAreRememberedWithTheirFingerprint(backend: Backend) async throws {
         try await Self.check(backend) { state, _ throws in
             #expect(try state.seenEvent("p1") == nil)
-            try state.recordSeen("p1", SeenEvent(kind: .payment, fingerprint: "f1"))
-            try state.recordSeen("r1", SeenEvent(kind: .refund, fingerprint: "f2"))
+            try state.recordSeen("p1", SeenEvent(kind: .payment, fingerprint: Fingerprint(canonicalText: "f1")))
+            try state.recordSeen("r1", SeenEvent(kind: .refund, fingerprint: Fingerprint(canonicalText: "f2")))
         } read: { state throws in
-            #expect(try state.seenEvent("p1") == SeenEvent(kind: .payment, fingerprint: "f1"))
-            #expect(try state.seenEvent("r1") == SeenEvent(kind: .refund, fingerprint: "f2"))
+            #expect(try state.seenEvent("p1") == SeenEvent(kind: .payment, fingerprint: Fingerprint(canonicalText: "f1")))
+            #expect(try state.seenEvent("r1") == SeenEvent(kind: .refund, fingerprint: Fingerprint(canonicalText: "f2")))
             #expect(try state.seenEvent("p2") == nil)
         }
     }

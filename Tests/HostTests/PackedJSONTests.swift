@@ -35,6 +35,7 @@ import Testing
             ("trace", .object([("kept", .bool(true)), ("steps", .array([.number("3"), .null]))])),
             ("event", .string("twice")),
         ]),
+        .object([("1:a", .number("1")), ("", .null), ("ü:9", .string("x")), ("12", .array([]))]),
     ]
 
     @Test(arguments: [false, true])
@@ -53,6 +54,26 @@ import Testing
         #expect(offset == bytes.count)
         #expect(table.texts.contains("p1") == false, "an event's id is never interned")
         #expect(table.texts.contains("shop/base") == internValues)
+    }
+
+    @Test func objectsWithTheSameKeysShareOneShape() throws {
+        let table = Table(internValues: false)
+        let line: (String) -> JSONValue = { .object([("rule", .string($0)), ("amount", .string("1.00"))]) }
+        var bytes: [UInt8] = []
+        try PackedJSON.pack(.array([line("a/x"), line("b/y"), line("c/z")]), into: &bytes, interning: table.interning)
+        #expect(table.texts == [PackedJSON.shape(of: ["rule", "amount"])])
+        #expect(PackedJSON.keys(ofShape: table.texts[0]) == ["rule", "amount"])
+        #expect(PackedJSON.keys(ofShape: "4:rul") == nil)
+        #expect(PackedJSON.keys(ofShape: "x:rule") == nil)
+    }
+
+    @Test func objectsPackedWithTheirKeysBeforeShapesStillUnpack() {
+        // Tag 3 (object), 2 members: key 0 = 7 (integer tag 8, zigzag 14), key 1 = null (tag 0).
+        let bytes: [UInt8] = [3, 2, 0, 8, 14, 1, 0]
+        var offset = 0
+        let keys = ["seven", "none"]
+        #expect(PackedJSON.unpack(bytes, at: &offset) { keys[Int($0)] } == .object([("seven", .number("7")), ("none", .null)]))
+        #expect(offset == bytes.count)
     }
 
     @Test func truncatedOrForeignBytesUnpackToNothing() {

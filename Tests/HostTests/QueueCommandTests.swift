@@ -30,6 +30,9 @@ import Testing
             ["dry-run", "--format", "json", "--rules", "rules", "events.jsonl"], in: directory.url)
         #expect(decisions.lines.count == dryRun.lines.count)
         #expect(decisions.stdout == dryRun.stdout, "decisions must be byte for byte what dry-run prints")
+        let queueDryRun = try CashbackBinary.run(
+            ["dry-run", "--format", "json", "--rules", "rules", "--db", "q.sqlite"], in: directory.url)
+        #expect(queueDryRun.stdout == dryRun.stdout, "the queue holds the events as they were given")
         // Processing again finds nothing to do and changes nothing.
         #expect(try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules"], in: directory.url).status == 0)
         #expect(try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url).stdout == dryRun.stdout)

@@ -29,7 +29,7 @@ import Testing
     }
 
     static func event(_ line: String) -> IncomingEvent {
-        IncomingEvent(event: try! EventParser.parse(line: Array(line.utf8)).get(), body: line, origin: EventOrigin())
+        IncomingEvent(event: try! EventParser.parse(line: Array(line.utf8)).get(), origin: EventOrigin())
     }
 
     static let events = [

@@ -29,13 +29,13 @@ import Workload
     static func payment(_ id: String, _ amount: String, day: Int = 2) -> IncomingEvent {
         let line =
             #"{"id":"\#(id)","account":"a1","occurred_at":"2026-11-\#(day < 10 ? "0" : "")\#(day)T10:00:00Z","amount":"\#(amount)","currency":"EUR","merchant":{"mid":"M1"}}"#
-        return IncomingEvent(event: try! EventParser.parse(line: Array(line.utf8)).get(), body: line, origin: EventOrigin())
+        return IncomingEvent(event: try! EventParser.parse(line: Array(line.utf8)).get(), origin: EventOrigin())
     }
 
     static func refund(_ id: String, of original: String, _ amount: String, day: Int) -> IncomingEvent {
         let line =
             #"{"id":"\#(id)","type":"refund","original_id":"\#(original)","occurred_at":"2026-11-\#(day < 10 ? "0" : "")\#(day)T10:00:00Z","amount":"\#(amount)","currency":"EUR"}"#
-        return IncomingEvent(event: try! EventParser.parse(line: Array(line.utf8)).get(), body: line, origin: EventOrigin())
+        return IncomingEvent(event: try! EventParser.parse(line: Array(line.utf8)).get(), origin: EventOrigin())
     }
 
     static let now = Timestamp(epochSeconds: 1_800_000_000)

@@ -1,19 +1,26 @@
 import Foundation
+import GRDB
 import Testing
 
 /// A database an earlier release wrote (half processed, half still queued) opens with this
 /// binary, which finishes its queue exactly as `dry-run` decides the whole stream.
 @Suite struct UpgradeFixtureTests {
-    static let fixture = CashbackBinary.repositoryRoot.appendingPathComponent("Tests/Fixtures/upgrade/0.3.0")
+    /// The releases whose databases are kept (see each folder's README).
+    static let releases = ["0.3.0", "219a688"]
 
-    @Test func theEarlierReleasesDatabaseFinishesItsQueueAsDryRunDecides() throws {
+    static func fixture(_ release: String) -> URL {
+        CashbackBinary.repositoryRoot.appendingPathComponent("Tests/Fixtures/upgrade/\(release)")
+    }
+
+    @Test(arguments: releases)
+    func theEarlierReleasesDatabaseFinishesItsQueueAsDryRunDecides(release: String) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
+        let fixture = UpgradeFixtureTests.fixture(release)
         try FileManager.default.copyItem(
-            at: UpgradeFixtureTests.fixture.appendingPathComponent("cashback.sqlite"),
-            to: directory.url.appendingPathComponent("q.sqlite"))
-        let rules = UpgradeFixtureTests.fixture.appendingPathComponent("rules").path
-        let events = UpgradeFixtureTests.fixture.appendingPathComponent("events.jsonl").path
+            at: fixture.appendingPathComponent("cashback.sqlite"), to: directory.url.appendingPathComponent("q.sqlite"))
+        let rules = fixture.appendingPathComponent("rules").path
+        let events = fixture.appendingPathComponent("events.jsonl").path
 
         let process = try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", rules], in: directory.url)
         #expect(process.status == 0, "\(process.stderr)")
@@ -23,5 +30,38 @@ import Testing
         #expect(dryRun.status == 0 && !dryRun.lines.isEmpty)
         #expect(decisions.stdout == dryRun.stdout)
         #expect(try CashbackBinary.run(["check", "--db", "q.sqlite", "--full"], in: directory.url).status == 0)
+        try UpgradeFixtureTests.expectPartnerTotalsAgreeWithTheRows(at: directory.path("q.sqlite"))
+    }
+
+    /// The running partner totals (carried over by the migration, then kept by each batch) equal
+    /// what the decisions and ledger lines add up to.
+    static func expectPartnerTotalsAgreeWithTheRows(at path: String) throws {
+        let db = try DatabaseQueue(path: path)
+        defer { try? db.close() }
+        try db.read { db in
+            let totals = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT partner, currency, payments, rewarded, spend, cashback, clawbacks FROM partner_totals
+                    ORDER BY partner, currency
+                    """)
+            let fromRows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT partner, currency, SUM(payments) AS payments, SUM(rewarded) AS rewarded, SUM(spend) AS spend,
+                           SUM(cashback) AS cashback, SUM(clawbacks) AS clawbacks
+                    FROM (
+                      SELECT partner, currency, COUNT(*) AS payments, SUM(status = 'rewarded') AS rewarded,
+                             SUM(payment_amount) AS spend, 0 AS cashback, 0 AS clawbacks
+                      FROM decisions WHERE partner IS NOT NULL AND payment_amount IS NOT NULL GROUP BY partner, currency
+                      UNION ALL
+                      SELECT partner, currency, 0, 0, 0, COALESCE(SUM(CASE WHEN amount > 0 THEN amount END), 0),
+                             COALESCE(SUM(CASE WHEN amount < 0 THEN amount END), 0)
+                      FROM ledger WHERE rule LIKE partner || '/%' GROUP BY partner, currency
+                    ) GROUP BY partner, currency ORDER BY partner, currency
+                    """)
+            #expect(!totals.isEmpty)
+            #expect(totals == fromRows)
+        }
     }
 }

@@ -40,9 +40,9 @@ public protocol PaymentHistoryRecorder: PaymentHistory {
 /// What is remembered of an id: the kind of event and its content fingerprint.
 public struct SeenEvent: Sendable, Equatable {
     public let kind: Event.Kind
-    public let fingerprint: String
+    public let fingerprint: Fingerprint
 
-    public init(kind: Event.Kind, fingerprint: String) {
+    public init(kind: Event.Kind, fingerprint: Fingerprint) {
         self.kind = kind
         self.fingerprint = fingerprint
     }

@@ -25,7 +25,7 @@ public enum Event: Sendable, Equatable {
         /// The amount in the merchant's currency for a cross-border payment (informational).
         public let original: Money?
         /// See `Event.fingerprint`.
-        public let fingerprint: String
+        public let fingerprint: Fingerprint
 
         /// `original_currency` is present and differs from `currency`.
         public var isForeign: Bool {
@@ -46,7 +46,7 @@ public enum Event: Sendable, Equatable {
         public let amount: Int
         public let currency: Currency
         /// See `Event.fingerprint`.
-        public let fingerprint: String
+        public let fingerprint: Fingerprint
     }
 
     /// A cancellation or chargeback: the whole payment is undone, in the payment's currency.
@@ -58,7 +58,7 @@ public enum Event: Sendable, Equatable {
         /// The payment it refers to.
         public let originalID: String
         /// See `Event.fingerprint`.
-        public let fingerprint: String
+        public let fingerprint: Fingerprint
     }
 
     /// The idempotency key.
@@ -100,7 +100,7 @@ public enum Event: Sendable, Equatable {
     /// value and `occurred_at` by instant (SPEC §8), every field the sender gave included, even
     /// one its type ignores (a refund's merchant, a reversal's currency). Two events with one id
     /// and equal fingerprints are duplicates; unequal ones conflict.
-    public var fingerprint: String {
+    public var fingerprint: Fingerprint {
         switch self {
         case .payment(let payment): payment.fingerprint
         case .refund(let refund): refund.fingerprint
@@ -108,12 +108,13 @@ public enum Event: Sendable, Equatable {
         }
     }
 
-    /// The fingerprint of an event with these fields (`nil`: absent). Each field is written with
-    /// its length (absent fields as `-`), so the text is unambiguous whatever the fields contain.
+    /// The fingerprint of an event with these fields (`nil`: absent): the digest of a text in
+    /// which each field is written with its length (absent fields as `-`), so the text is
+    /// unambiguous whatever the fields contain.
     static func fingerprint(
         kind: Kind, account: String?, occurredAt: Timestamp, amount: Int?, currency: Currency?, merchant: Merchant?,
         original: Money?, originalID: String?
-    ) -> String {
+    ) -> Fingerprint {
         let fields: [String?] = [
             kind.rawValue, account, "\(occurredAt.epochSeconds).\(occurredAt.nanoseconds)", amount.map(String.init),
             currency?.code, merchant?.mid, merchant?.siret, merchant?.name, merchant?.mcc, merchant?.country,
@@ -128,6 +129,6 @@ public enum Event: Sendable, Equatable {
                 text += "-"
             }
         }
-        return text
+        return Fingerprint(canonicalText: text)
     }
 }

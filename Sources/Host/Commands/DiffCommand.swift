@@ -59,7 +59,7 @@ struct DiffCommand: AsyncParsableCommand {
             for queued in try await SQLiteStore(path: db, access: .readOnly).allQueued() { compare(queued.input) }
         } else {
             do {
-                try EventSource(paths: files).forEach { input, _ in compare(input) }
+                try EventSource(paths: files).forEach { input in compare(input) }
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(ExitStatus.usage)

@@ -2,10 +2,11 @@ import ArgumentParser
 import BuiltinPlugins
 import Engine
 import Foundation
+import Store
 
-/// `cashback dry-run`: evaluates events from files in a fresh in-memory state and prints a
-/// decision per event.
-struct DryRunCommand: ParsableCommand {
+/// `cashback dry-run`: evaluates events from files (or a database's queue) in a fresh in-memory
+/// state and prints a decision per event.
+struct DryRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dry-run",
         abstract: "Evaluate events from JSON Lines files (or - for stdin) in a fresh in-memory state.")
@@ -22,14 +23,19 @@ struct DryRunCommand: ParsableCommand {
     @Flag(help: "Exit 3 when any event is invalid.")
     var strict = false
 
+    @Option(help: "Evaluate the events stored in this database's queue, in queue order, instead of files.")
+    var db: String?
+
     @Argument(help: "JSON Lines files of events; - reads standard input.")
-    var files: [String]
+    var files: [String] = []
 
     func validate() throws {
-        guard !files.isEmpty else { throw ValidationError("name at least one events file (or - for standard input)") }
+        guard (db == nil) != files.isEmpty else {
+            throw ValidationError("name events files (or - for standard input) or --db, not both")
+        }
     }
 
-    func run() throws {
+    func run() async throws {
         let ruleSet = try RulesDirectory.load(rules)
         let evaluator = Evaluator(rules: ruleSet, explain: explain)
         let state = InMemoryState()
@@ -39,7 +45,7 @@ struct DryRunCommand: ParsableCommand {
         var invalidCount = 0
         do {
             var stateFailure: (any Error)?
-            try EventSource(paths: files).forEach { input, _ in
+            let evaluate = { (input: EventInput) in
                 guard stateFailure == nil else { return }
                 let decisions: [Decision]
                 do {
@@ -54,6 +60,11 @@ struct DryRunCommand: ParsableCommand {
                     printer.print(decision, to: &output)
                 }
                 progress.tick("dry-run")
+            }
+            if let db {
+                for queued in try await SQLiteStore(path: db, access: .readOnly).allQueued() { evaluate(queued.input) }
+            } else {
+                try EventSource(paths: files).forEach(evaluate)
             }
             if let stateFailure { throw stateFailure }
         } catch {

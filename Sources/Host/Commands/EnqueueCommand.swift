@@ -34,7 +34,7 @@ struct EnqueueCommand: AsyncParsableCommand {
         // Pass 1: every event is checked before anything is stored.
         var problems: [String] = []
         do {
-            try source.forEach { input, _ in
+            try source.forEach { input in
                 if case .invalid(let error, let origin) = input {
                     problems.append("\(place(origin)): error: \(error.eventID.map { "[\($0)] " } ?? "")\(error)")
                 }
@@ -54,10 +54,10 @@ struct EnqueueCommand: AsyncParsableCommand {
         var progress = Progress()
         let outcome = try store.enqueueStreaming(now: WallClock.now) { add in
             var failure: (any Error)?
-            try source.forEach { input, bytes in
+            try source.forEach { input in
                 guard failure == nil, case .event(let event, let origin) = input else { return }
                 do {
-                    try add(IncomingEvent(event: event, body: String(decoding: bytes, as: UTF8.self), origin: origin))
+                    try add(IncomingEvent(event: event, origin: origin))
                 } catch {
                     failure = error
                 }
