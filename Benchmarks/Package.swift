@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         // The same SQLite library as the main package, for the raw-insert ceiling of queue.sh.
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // The same HTTP server library as the main package, for the bare-server anchor of loadtest.sh.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
     ],
     targets: [
         .executableTarget(
@@ -36,6 +38,13 @@ let package = Package(
             name: "RawInsert",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             path: "Tools/RawInsert"
+        ),
+        // A plain executable too: the bare Hummingbird server that Benchmarks/loadtest.sh measures
+        // `cashback serve` against (issue #11's "≥ 0.5× a bare Hummingbird server").
+        .executableTarget(
+            name: "BareServer",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tools/BareServer"
         ),
     ]
 )
