@@ -8,7 +8,10 @@
 #   EVENTS=100000 Benchmarks/queue.sh    # a quick run
 #   KEEP=1 Benchmarks/queue.sh           # keep the temporary directory (its path is printed)
 #
-# Needs python3 (standard-library sqlite3, for the row counts and dbstat) and GNU time.
+# Then the anchor on the same events file: a throwaway RabbitMQ broker (Benchmarks/rabbitmq-anchor.sh).
+#
+# Needs python3 (standard-library sqlite3, for the row counts and dbstat) and GNU time; the anchor
+# installs rabbitmq-server (apt) and pika (pip) when missing, and adds 10-20 s at 100,000 events.
 # See BENCHMARKS.md, "Durable queue: enqueue and process".
 set -euo pipefail
 
@@ -121,4 +124,36 @@ print(f"raw ceiling, events/s       {raw_rows_per_s / rpe:,.0f} (all {rpe:.3f} r
 print(f"process rows/s              {(rows - rows_enqueue) / process_s:,.0f}")
 print(f"sqlite                      {raw['sqlite_version']} (GRDB)   $pyver (python3)")
 print(f"load average                $load_before before, $load_after after enqueue+process")
+PY
+
+# The anchor (issue #11): a RabbitMQ classic durable queue on this machine, fed the same events
+# file: persistent messages published with confirms, then consumed with manual acks
+# (Benchmarks/rabbitmq-anchor.sh, a throwaway broker started and stopped here). Our rates are
+# divided by min(publish/s, consume/s).
+echo "RabbitMQ anchor on the same $EVENTS events..." >&2
+anchor_load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+anchor=$("$root/Benchmarks/rabbitmq-anchor.sh" "$dir/events.jsonl" | grep '^RABBITMQ ') ||
+    { echo "queue.sh: the RabbitMQ anchor failed (its errors are above)" >&2; exit 1; }
+anchor_load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+python3 - <<PY
+events, enqueue_s, process_s = $EVENTS, $enqueue_s, $process_s
+a = dict(kv.split("=", 1) for kv in "$anchor".split()[1:])
+if int(a["messages"]) != events:
+    raise SystemExit(f"queue.sh: the anchor moved {a['messages']} messages, not {events}")
+publish, consume = int(a["publish_per_s"]), int(a["consume_per_s"])
+anchor = min(publish, consume)
+ours_process, ours_both = events / process_s, events / (enqueue_s + process_s)
+print(f"rabbitmq publish (confirms) {float(a['publish_s']):.2f} s   {publish:,} msgs/s   "
+      f"{a['publishers']} publisher(s), window {a['window']}")
+print(f"rabbitmq consume (acks)     {float(a['consume_s']):.2f} s   {consume:,} msgs/s   "
+      f"{a['consumers']} consumer(s), prefetch {a['prefetch']}")
+print(f"rabbitmq CPU, cores         publish: client {a['publish_client_cpu']}, broker {a['publish_broker_cpu']}, "
+      f"machine {float(a['publish_machine_busy']) * 100:.0f}% busy;   consume: client {a['consume_client_cpu']}, "
+      f"broker {a['consume_broker_cpu']}, machine {float(a['consume_machine_busy']) * 100:.0f}% busy")
+print(f"anchor                      min(publish, consume) = {anchor:,} msgs/s")
+print(f"ours ÷ anchor               process {ours_process:,.0f} events/s = {ours_process / anchor:.2f}x;   "
+      f"enqueue + process {ours_both:,.0f} events/s = {ours_both / anchor:.2f}x   "
+      f"(enqueue ÷ publish {events / enqueue_s / publish:.2f}x, process ÷ consume {ours_process / consume:.2f}x)")
+print(f"load average (anchor)       $anchor_load_before before, $anchor_load_after after")
 PY
