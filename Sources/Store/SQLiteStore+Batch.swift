@@ -27,36 +27,44 @@ extension SQLiteStore {
                 sql: "INSERT OR IGNORE INTO rules_snapshots (version, files) VALUES (?, ?)", arguments: [version, json])
         }
     }
+}
 
-    /// Claims up to `limit` queued events, evaluates them and commits their decisions, ledger
-    /// lines, state and the queue position in one transaction: after a crash, a batch is either
-    /// wholly applied or not at all.
-    ///
-    /// Claiming, reading the state and evaluating happen in a read transaction, beside ingest;
-    /// the write transaction writes (reading only the ledger lines clawbacks net). While a batch is written, the next one is claimed and
-    /// evaluated beside it (on the other core), over the state the written batch leaves, and
-    /// kept for the next call with the same rules and limit. The state read stays cached across
-    /// batches (this store is the state's only writer); what a batch wrote joins the cache once
-    /// committed.
-    package func processBatch(
-        limit: Int, evaluator: BatchEvaluator, rulesVersion: String, confirmAfter: Int64, now: Timestamp
+/// The batch steps on SQLite. Claiming, reading the state and evaluating happen in a read
+/// transaction, beside ingest; the write transaction only writes (reading only the ledger lines
+/// clawbacks net). The state read stays cached across batches (this store is the state's only
+/// writer: the database lock refuses a second process); what a batch wrote joins the cache once
+/// committed, and a failed commit empties it.
+extension SQLiteStore: BatchStore {
+    package func claimBatch(after sequence: Int64?, limit: Int) async throws -> [QueuedEvent] {
+        try await pool.read { db in try SQLiteStore.claim(db, after: sequence, limit: limit) }
+    }
+
+    package func evaluate(_ batch: [QueuedEvent], after pending: StateChanges?, with evaluator: BatchEvaluator) async throws
+        -> EvaluatedBatch
+    {
+        try await pool.read { db in
+            try self.stateLock.withLock {
+                let state = BatchState(cache: self.stateCache, pending: pending ?? StateChanges(), db: db)
+                try state.readAhead(batch)
+                // A failure of the state throws here: nothing is written.
+                let outcomes = try evaluator.evaluate(batch, state: state)
+                return EvaluatedBatch(batch: batch, outcomes: outcomes, changes: state.changes)
+            }
+        }
+    }
+
+    package func commit(
+        _ batch: EvaluatedBatch, evaluator: BatchEvaluator, rulesVersion: String, confirmAfter: Int64, now: Timestamp
     ) async throws -> BatchSummary {
         try refuseWritesIfDamaged()
-        let key = "\(rulesVersion) \(limit) \(evaluator.workers)"
-        var current = stateLock.withLock { pipeline.take(matching: key) }
-        if current == nil { current = try await evaluateBatch(after: nil, limit: limit, evaluator: evaluator) }
-        guard let current else { return BatchSummary() }
-        async let written = pool.write { db in
-            try current.changes.write(to: db, strings: self.strings)
-            return try SQLiteStore.record(
-                current, in: db, strings: self.strings, evaluator: evaluator, rulesVersion: rulesVersion,
-                confirmAfter: confirmAfter, now: now)
-        }
-        // A failure here only means the next batch is evaluated again by the next call.
-        let next = try? await evaluateBatch(after: current, limit: limit, evaluator: evaluator)
         let summary: BatchSummary
         do {
-            summary = try await written
+            summary = try await pool.write { db in
+                try batch.changes.write(to: db, strings: self.strings)
+                return try SQLiteStore.record(
+                    batch, in: db, strings: self.strings, evaluator: evaluator, rulesVersion: rulesVersion,
+                    confirmAfter: confirmAfter, now: now)
+            }
         } catch {
             stateLock.withLock {
                 stateCache.removeAll()
@@ -64,29 +72,8 @@ extension SQLiteStore {
             }
             throw error
         }
-        stateLock.withLock {
-            stateCache.merge(current.changes)
-            if let next { pipeline.keep(next, key: key) }
-        }
+        stateLock.withLock { stateCache.merge(batch.changes) }
         return summary
-    }
-
-    /// Claims and evaluates the batch after `previous` (after the queue position when `nil`), over
-    /// the state `previous` leaves; `nil` when there is nothing to claim.
-    private func evaluateBatch(after previous: EvaluatedBatch?, limit: Int, evaluator: BatchEvaluator) async throws
-        -> EvaluatedBatch?
-    {
-        try await pool.read { db in
-            try self.stateLock.withLock { () -> EvaluatedBatch? in
-                let batch = try SQLiteStore.claim(db, after: previous?.batch.last?.sequence, limit: limit)
-                guard !batch.isEmpty else { return nil }
-                let state = BatchState(cache: self.stateCache, pending: previous?.changes ?? StateChanges(), db: db)
-                try state.readAhead(batch)
-                // A failure of the state throws here: nothing is written.
-                let outcomes = try evaluator.evaluate(batch, state: state)
-                return EvaluatedBatch(batch: batch, outcomes: outcomes, changes: state.changes)
-            }
-        }
     }
 
     /// Writes a batch's decisions, ledger lines, dead events and queue position.

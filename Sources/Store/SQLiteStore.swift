@@ -13,8 +13,8 @@ package final class SQLiteStore: Sendable {
     /// The evaluation state the scheduler read and wrote, kept across batches; only used while
     /// holding `stateLock`.
     let stateCache: StateCache
-    /// The batch evaluated ahead; only used while holding `stateLock`.
-    let pipeline = BatchPipeline()
+    /// The batch evaluated ahead (see `BatchStore`).
+    package let pipeline = BatchPipeline()
     let stateLock = NSLock()
     /// The interned strings of packed decisions; only used by the writer.
     let strings = StringTable(capacity: 20_000)

@@ -57,7 +57,7 @@ struct AccountHistory: Sendable {
 
 /// What one batch changed in the state, written in its transaction and then merged into the
 /// cache.
-struct StateChanges: Sendable {
+package struct StateChanges: Sendable {
     var seen: [String: SeenEvent] = [:]
     var payments: [String: PaymentRecord] = [:]
     var usage: [UsageKey: Usage] = [:]

@@ -22,7 +22,8 @@ package protocol Storage: Sendable {
     /// Records a rules version with a snapshot of its files (once per version).
     func recordRulesVersion(_ version: String, files: [RuleSource], now: Timestamp) async throws
     /// Claims up to `limit` queued events, evaluates them and commits everything they change in
-    /// one transaction: a batch is wholly applied or not at all.
+    /// one transaction: a batch is wholly applied or not at all. A backend gets it from the three
+    /// steps of `BatchStore`.
     func processBatch(
         limit: Int, evaluator: BatchEvaluator, rulesVersion: String, confirmAfter: Int64, now: Timestamp
     ) async throws -> BatchSummary
