@@ -81,12 +81,12 @@ struct LedgerWriter {
     /// lines are found among its account's (a clawback's account is its payment's).
     private func pendingLine(of paymentID: String, account: String, rule: String) throws -> PendingLine? {
         try Row.fetchOne(
-            db,
-            sql: """
-                SELECT id, amount, confirm_at FROM ledger
-                WHERE account = ? AND event_id = ? AND rule = ? AND amount > 0 AND original_event_id IS NULL
-                  AND status = 'pending'
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT id, amount, confirm_at FROM ledger
+                    WHERE account = ? AND event_id = ? AND rule = ? AND amount > 0 AND original_event_id IS NULL
+                      AND status = 'pending'
+                    """),
             arguments: [account, paymentID, rule]
         ).map {
             PendingLine(
@@ -99,16 +99,17 @@ struct LedgerWriter {
     /// when nothing is).
     private func confirm(_ line: PendingLine) throws {
         let netted =
-            try Int.fetchOne(db, sql: "SELECT SUM(amount) FROM ledger WHERE nets_ledger_id = ?", arguments: [line.id]) ?? 0
-        try db.execute(sql: "UPDATE ledger SET status = 'confirmed' WHERE id = ?", arguments: [line.id])
-        try db.execute(sql: "UPDATE ledger SET status = 'confirmed' WHERE nets_ledger_id = ?", arguments: [line.id])
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT SUM(amount) FROM ledger WHERE nets_ledger_id = ?"), arguments: [line.id]) ?? 0
+        try db.cachedStatement(sql: "UPDATE ledger SET status = 'confirmed' WHERE id = ?").execute(arguments: [line.id])
+        try db.cachedStatement(sql: "UPDATE ledger SET status = 'confirmed' WHERE nets_ledger_id = ?").execute(
+            arguments: [line.id])
         let left = line.amount + netted
         if left != 0 { try appendToFeed(ledgerID: line.id, amount: left, dueAt: line.confirmAt) }
     }
 
     private func appendToFeed(ledgerID: Int64, amount: Int, dueAt: Int64) throws {
-        try db.execute(
-            sql: "INSERT INTO credits (ledger_id, kind, amount, due_at) VALUES (?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO credits (ledger_id, kind, amount, due_at) VALUES (?, ?, ?, ?)").execute(
             arguments: [ledgerID, amount > 0 ? "credit" : "debit", amount, dueAt])
     }
 }
