@@ -7,6 +7,10 @@ package struct EvaluatedBatch: Sendable {
     let outcomes: [EventOutcome]
     /// What it changes in the evaluation state.
     let changes: StateChanges
+    /// Its decisions packed for storage, in the order of `outcomes`.
+    let packedDecisions: [[UInt8]]
+    /// The strings its packed rows added to the table.
+    let strings: NewStrings
 }
 
 /// The batch evaluated ahead while the one before it was committed, with what it was evaluated

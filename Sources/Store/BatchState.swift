@@ -267,9 +267,19 @@ final class BatchState: EvaluationState {
 }
 
 extension StateChanges {
-    /// Writes the changes into `db`, inside the batch's transaction; payment records are packed
-    /// (`PackedJSON`) with the strings of `strings`.
-    func write(to db: Database, strings: StringTable) throws {
+    /// Packs the payment records (`PackedJSON`) with a batch's strings, before the write.
+    mutating func packPayments(with strings: BatchStrings) throws {
+        for record in payments.values {
+            // The account recurs in the record's usage keys; interning it would only grow the table.
+            var packed: [UInt8] = []
+            try PackedJSON.pack(record.jsonValue, into: &packed, interning: strings.interning(inline: record.account))
+            packedPayments[record.id] = packed
+        }
+    }
+
+    /// Writes the changes into `db`, inside the batch's transaction (payment records as
+    /// `packPayments` packed them).
+    func write(to db: Database) throws {
         // One row per id: enqueueing accepted it, evaluation marks it seen.
         let insertSeen = try db.cachedStatement(
             sql: """
@@ -283,15 +293,7 @@ extension StateChanges {
             sql:
                 "INSERT INTO payments (event_id, record) VALUES (?, ?) ON CONFLICT (event_id) DO UPDATE SET record = excluded.record"
         )
-        for record in payments.values {
-            // The account recurs in the record's usage keys; interning it would only grow the table.
-            let interning = PackedJSON.Interning(
-                key: { try strings.intern($0, in: db) },
-                value: { $0 == record.account ? nil : try strings.reference($0, in: db) })
-            var packed: [UInt8] = []
-            try PackedJSON.pack(record.jsonValue, into: &packed, interning: interning)
-            try savePayment.execute(arguments: [record.id, Data(packed)])
-        }
+        for (id, packed) in packedPayments { try savePayment.execute(arguments: [id, Data(packed)]) }
         let saveUsage = try db.cachedStatement(
             sql: """
                 INSERT INTO usage (limit_id, account, period, period_index, amount, count) VALUES (?, ?, ?, ?, ?, ?)

@@ -14,9 +14,9 @@ package protocol BatchStore: Sendable {
     /// the queue position when `nil`. Empty when there are none.
     func claimBatch(after sequence: Int64?, limit: Int) async throws -> [QueuedEvent]
 
-    /// Evaluates `batch` over the stored state as `pending` leaves it (the changes of a batch
-    /// evaluated but not yet committed), reading what the batch needs in bulk. Writes nothing.
-    func evaluate(_ batch: [QueuedEvent], after pending: StateChanges?, with evaluator: BatchEvaluator) async throws
+    /// Evaluates `batch` over the stored state as `pending` leaves it (a batch evaluated but not
+    /// yet committed), reading what the batch needs in bulk. Writes nothing.
+    func evaluate(_ batch: [QueuedEvent], after pending: EvaluatedBatch?, with evaluator: BatchEvaluator) async throws
         -> EvaluatedBatch
 
     /// Writes everything `batch` changes (state, decisions, ledger lines, dead events, the queue
@@ -54,6 +54,6 @@ extension BatchStore {
     {
         let batch = try await claimBatch(after: previous?.batch.last?.sequence, limit: limit)
         guard !batch.isEmpty else { return nil }
-        return try await evaluate(batch, after: previous?.changes, with: evaluator)
+        return try await evaluate(batch, after: previous, with: evaluator)
     }
 }

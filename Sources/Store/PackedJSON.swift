@@ -52,15 +52,22 @@ enum PackedJSON {
             for item in items { try pack(item, into: &bytes, interning: interning) }
         case .object(let members):
             bytes.append(Tag.shapedObject.rawValue)
-            appendVarint(UInt64(try interning.key(shape(of: members.map(\.key)))), to: &bytes)
+            appendVarint(UInt64(try interning.key(shape(of: members.lazy.map(\.key)))), to: &bytes)
             for member in members { try pack(member.value, into: &bytes, key: member.key, interning: interning) }
         }
     }
 
     /// The text naming an object's keys in order: each key's UTF-8 length, a colon and the key,
     /// so that any keys give back the same list.
-    static func shape(of keys: [String]) -> String {
-        keys.map { "\($0.utf8.count):\($0)" }.joined()
+    static func shape(of keys: some Sequence<String>) -> String {
+        var shape = ""
+        shape.reserveCapacity(64)
+        for key in keys {
+            shape += String(key.utf8.count)
+            shape += ":"
+            shape += key
+        }
+        return shape
     }
 
     /// The keys a shape names; `nil` when the text is not a shape.

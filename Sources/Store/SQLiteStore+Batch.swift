@@ -39,16 +39,26 @@ extension SQLiteStore: BatchStore {
         try await pool.read { db in try SQLiteStore.claim(db, after: sequence, limit: limit) }
     }
 
-    package func evaluate(_ batch: [QueuedEvent], after pending: StateChanges?, with evaluator: BatchEvaluator) async throws
-        -> EvaluatedBatch
+    package func evaluate(_ batch: [QueuedEvent], after pending: EvaluatedBatch?, with evaluator: BatchEvaluator)
+        async throws -> EvaluatedBatch
     {
         try await pool.read { db in
             try self.stateLock.withLock {
-                let state = BatchState(cache: self.stateCache, pending: pending ?? StateChanges(), db: db)
+                let state = BatchState(cache: self.stateCache, pending: pending?.changes ?? StateChanges(), db: db)
                 try state.readAhead(batch)
                 // A failure of the state throws here: nothing is written.
                 let outcomes = try evaluator.evaluate(batch, state: state)
-                return EvaluatedBatch(batch: batch, outcomes: outcomes, changes: state.changes)
+                // Packing happens here too, beside the previous batch's write, not inside it.
+                let strings = BatchStrings(table: self.strings, pending: pending?.strings ?? NewStrings(), db: db)
+                var packedDecisions: [[UInt8]] = []
+                for case .decided(let decisions) in outcomes {
+                    for decision in decisions { packedDecisions.append(try StoredDecision.pack(decision, strings: strings)) }
+                }
+                var changes = state.changes
+                try changes.packPayments(with: strings)
+                return EvaluatedBatch(
+                    batch: batch, outcomes: outcomes, changes: changes, packedDecisions: packedDecisions,
+                    strings: strings.added)
             }
         }
     }
@@ -60,10 +70,10 @@ extension SQLiteStore: BatchStore {
         let summary: BatchSummary
         do {
             summary = try await pool.write { db in
-                try batch.changes.write(to: db, strings: self.strings)
+                try batch.strings.write(to: db)
+                try batch.changes.write(to: db)
                 return try SQLiteStore.record(
-                    batch, in: db, strings: self.strings, evaluator: evaluator, rulesVersion: rulesVersion,
-                    confirmAfter: confirmAfter, now: now)
+                    batch, in: db, evaluator: evaluator, rulesVersion: rulesVersion, confirmAfter: confirmAfter, now: now)
             }
         } catch {
             stateLock.withLock {
@@ -72,13 +82,16 @@ extension SQLiteStore: BatchStore {
             }
             throw error
         }
-        stateLock.withLock { stateCache.merge(batch.changes) }
+        stateLock.withLock {
+            stateCache.merge(batch.changes)
+            strings.merge(batch.strings)
+        }
         return summary
     }
 
     /// Writes a batch's decisions, ledger lines, dead events and queue position.
     private static func record(
-        _ evaluated: EvaluatedBatch, in db: Database, strings: StringTable, evaluator: BatchEvaluator, rulesVersion: String,
+        _ evaluated: EvaluatedBatch, in db: Database, evaluator: BatchEvaluator, rulesVersion: String,
         confirmAfter: Int64, now: Timestamp
     ) throws -> BatchSummary {
         var summary = BatchSummary(claimed: evaluated.batch.count)
@@ -91,14 +104,15 @@ extension SQLiteStore: BatchStore {
                 """)
         let ledger = LedgerWriter(db: db, now: now)
         var totals = PartnerTotals()
+        var packed = evaluated.packedDecisions.makeIterator()
         for (queued, outcome) in zip(evaluated.batch, evaluated.outcomes) {
             switch outcome {
             case .decided(let decisions):
                 for decision in decisions {
-                    let packed = try StoredDecision.pack(decision, strings: strings, db: db)
+                    guard let bytes = packed.next() else { preconditionFailure("a decision was not packed") }
                     try insertDecision.execute(arguments: [
                         decision.origin.sequence ?? queued.sequence, decision.eventID, decision.status.rawValue,
-                        decision.carriesAmounts ? decision.partner : nil, decision.currency?.code, nil, nil, Data(packed),
+                        decision.carriesAmounts ? decision.partner : nil, decision.currency?.code, nil, nil, Data(bytes),
                         decision.paymentAmount, version, now.epochSeconds,
                     ])
                     summary.decisions += 1

@@ -18,13 +18,12 @@ package struct StoredDecision: Sendable {
 }
 
 extension StoredDecision {
-    /// A decision's JSON line and trace packed (`PackedJSON`), interning strings in `db`.
-    static func pack(_ decision: Decision, strings: StringTable, db: Database) throws -> [UInt8] {
+    /// A decision's JSON line and trace packed (`PackedJSON`) with a batch's strings.
+    static func pack(_ decision: Decision, strings: BatchStrings) throws -> [UInt8] {
         let values = decision.jsonValues
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
-        let interning = PackedJSON.Interning(
-            key: { try strings.intern($0, in: db) }, value: { try strings.reference($0, in: db) })
+        let interning = strings.interning()
         for value in [values.line, values.trace ?? .null] { try PackedJSON.pack(value, into: &bytes, interning: interning) }
         return bytes
     }

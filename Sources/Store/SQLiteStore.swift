@@ -419,17 +419,25 @@ extension SQLiteStore {
     /// returns (the store-conformance tests read in a second one what the first wrote).
     package func inStateTransaction<T>(_ body: (any EvaluationState) throws -> T) throws -> T {
         try stateLock.withLock {
-            let (result, changes) = try pool.read { db in
+            let (result, changes, added) = try pool.read { db in
                 let state = BatchState(cache: stateCache, db: db)
-                return (try body(state), state.changes)
+                let result = try body(state)
+                let strings = BatchStrings(table: strings, pending: NewStrings(), db: db)
+                var changes = state.changes
+                try changes.packPayments(with: strings)
+                return (result, changes, strings.added)
             }
             do {
-                try pool.write { db in try changes.write(to: db, strings: strings) }
+                try pool.write { db in
+                    try added.write(to: db)
+                    try changes.write(to: db)
+                }
             } catch {
                 strings.removeAll()
                 throw error
             }
             stateCache.merge(changes)
+            strings.merge(added)
             return result
         }
     }

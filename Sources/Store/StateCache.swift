@@ -60,6 +60,8 @@ struct AccountHistory: Sendable {
 package struct StateChanges: Sendable {
     var seen: [String: SeenEvent] = [:]
     var payments: [String: PaymentRecord] = [:]
+    /// The payment records packed for the write (see `packPayments`).
+    var packedPayments: [String: [UInt8]] = [:]
     var usage: [UsageKey: Usage] = [:]
     /// The accounts whose history changed, whole.
     var accounts: [String: AccountHistory] = [:]

@@ -1,48 +1,104 @@
 import GRDB
 
-/// The database's table of interned strings (keys, rule ids, amounts, messages) that packed
-/// decisions refer to by id. Interning happens inside the writer's transaction; the ids it
-/// handed out are cached across batches, and forgotten whenever a write failed (its new rows
-/// were rolled back). Not thread-safe: `SQLiteStore` uses it only from the writer.
+/// The database's table of interned strings (keys, shapes, rule ids, amounts, messages) that
+/// packed rows refer to by id: the ids committed so far, cached across batches. Not
+/// thread-safe: `SQLiteStore` uses it only under its state lock.
+///
+/// A batch interns through its own `BatchStrings`, which hands out new ids without writing;
+/// the batch's transaction inserts them, and they join this table once it committed. A failed
+/// commit forgets everything here (the ids it would have added may be handed out again).
 final class StringTable: @unchecked Sendable {
-    private var ids: BoundedCache<String, Int64>
-    /// Values met once and not interned yet.
-    private var metOnce: BoundedCache<String, Void>
+    fileprivate var ids: BoundedCache<String, Int64>
+    /// Values met once and not interned yet (a guide only: it never decides an id).
+    fileprivate var metOnce: BoundedCache<String, Void>
+    /// The largest id committed, once read.
+    fileprivate var largestID: Int64?
 
     init(capacity: Int) {
         ids = BoundedCache(capacity: capacity)
         metOnce = BoundedCache(capacity: capacity)
     }
 
-    /// The id of a value worth interning: one met before (a value unique to one event, such as
-    /// "clawback of p123", is never added to the table); `nil` the first time.
-    func reference(_ text: String, in db: Database) throws -> Int64? {
-        if let id = ids[text] { return id }
-        guard metOnce[text] != nil else {
-            metOnce.insert(text, ())
-            return nil
-        }
-        return try intern(text, in: db)
-    }
-
-    /// The id of `text`, added to the table when new.
-    func intern(_ text: String, in db: Database) throws -> Int64 {
-        if let id = ids[text] { return id }
-        let id: Int64
-        if let known = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM strings WHERE text = ?"), arguments: [text]) {
-            id = known
-        } else {
-            try db.cachedStatement(sql: "INSERT INTO strings (text) VALUES (?)").execute(arguments: [text])
-            id = db.lastInsertedRowID
-        }
-        ids.insert(text, id)
-        return id
+    /// Takes in the strings a committed batch added.
+    func merge(_ added: NewStrings) {
+        for (text, id) in added.ids { ids.insert(text, id) }
+        if let largest = largestID, let last = added.rows.last?.id { largestID = max(largest, last) }
     }
 
     /// Forgets every id (after a failed write).
     func removeAll() {
         ids.removeAll()
         metOnce.removeAll()
+        largestID = nil
+    }
+}
+
+/// Strings a batch interned that the table did not hold, with the ids handed out for them.
+struct NewStrings: Sendable {
+    fileprivate(set) var rows: [(id: Int64, text: String)] = []
+    fileprivate(set) var ids: [String: Int64] = [:]
+
+    /// Inserts them, inside the batch's transaction.
+    func write(to db: Database) throws {
+        let insert = try db.cachedStatement(sql: "INSERT INTO strings (id, text) VALUES (?, ?)")
+        for row in rows { try insert.execute(arguments: [row.id, row.text]) }
+    }
+}
+
+/// One batch's interning, over the table, the strings of the batch evaluated before it and not
+/// yet committed (`pending`), and the database read through `db`.
+final class BatchStrings {
+    private let table: StringTable
+    private let pending: NewStrings
+    private let db: Database
+    private(set) var added = NewStrings()
+
+    init(table: StringTable, pending: NewStrings, db: Database) {
+        self.table = table
+        self.pending = pending
+        self.db = db
+    }
+
+    /// How packing interns: keys always, values the second time they are met (a value unique to
+    /// one event, such as "clawback of p123", never enters the table), except `inline` ones.
+    func interning(inline: String? = nil) -> PackedJSON.Interning {
+        PackedJSON.Interning(
+            key: { try self.intern($0) },
+            value: { $0 == inline ? nil : try self.reference($0) })
+    }
+
+    /// The id of a value worth interning: one met before; `nil` the first time.
+    func reference(_ text: String) throws -> Int64? {
+        if let id = known(text) { return id }
+        guard table.metOnce[text] != nil else {
+            table.metOnce.insert(text, ())
+            return nil
+        }
+        return try intern(text)
+    }
+
+    /// The id of `text`, handed out when new.
+    func intern(_ text: String) throws -> Int64 {
+        if let id = known(text) { return id }
+        if let stored = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM strings WHERE text = ?"), arguments: [text])
+        {
+            table.ids.insert(text, stored)
+            return stored
+        }
+        let id = try (added.rows.last?.id ?? pending.rows.last?.id ?? largestCommittedID()) + 1
+        added.rows.append((id, text))
+        added.ids[text] = id
+        return id
+    }
+
+    private func known(_ text: String) -> Int64? { added.ids[text] ?? pending.ids[text] ?? table.ids[text] }
+
+    private func largestCommittedID() throws -> Int64 {
+        if let largest = table.largestID { return largest }
+        let largest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM strings") ?? 0
+        table.largestID = largest
+        return largest
     }
 }
 
