@@ -52,6 +52,8 @@ final class BatchStrings {
     private let pending: NewStrings
     private let db: Database
     private(set) var added = NewStrings()
+    /// Every id this batch used, by text: most texts recur within a batch.
+    private var resolved: [String: Int64] = [:]
 
     init(table: StringTable, pending: NewStrings, db: Database) {
         self.table = table
@@ -84,15 +86,22 @@ final class BatchStrings {
             db.cachedStatement(sql: "SELECT id FROM strings WHERE text = ?"), arguments: [text])
         {
             table.ids.insert(text, stored)
+            resolved[text] = stored
             return stored
         }
         let id = try (added.rows.last?.id ?? pending.rows.last?.id ?? largestCommittedID()) + 1
         added.rows.append((id, text))
         added.ids[text] = id
+        resolved[text] = id
         return id
     }
 
-    private func known(_ text: String) -> Int64? { added.ids[text] ?? pending.ids[text] ?? table.ids[text] }
+    private func known(_ text: String) -> Int64? {
+        if let id = resolved[text] { return id }
+        guard let id = table.ids[text] ?? pending.ids[text] else { return nil }
+        resolved[text] = id
+        return id
+    }
 
     private func largestCommittedID() throws -> Int64 {
         if let largest = table.largestID { return largest }
