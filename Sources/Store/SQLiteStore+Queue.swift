@@ -146,10 +146,11 @@ extension SQLiteStore {
 }
 
 /// Appends accepted events to the queue inside a transaction: new ids are registered, ids
-/// seen with the same content are duplicates (queued too), other content is a conflict.
+/// seen with the same content are duplicates (queued too), other content is a conflict. An id
+/// registered earlier in the same transaction is found by the same lookup (a transaction reads
+/// its own writes), so memory stays flat however many events one enqueue streams.
 private struct QueueWriter {
     private(set) var result = EnqueueResult()
-    private var seenHere: [String: Fingerprint] = [:]
     private let lookup: Statement
     private let accept: Statement
     private let insert: Statement
@@ -166,12 +167,11 @@ private struct QueueWriter {
     package mutating func add(_ incoming: IncomingEvent, index: Int) throws -> EnqueueConflict? {
         let id = incoming.event.id
         let fingerprint = incoming.event.fingerprint
-        if let earlier = try seenHere[id] ?? Data.fetchOne(lookup, arguments: [id]).map(Fingerprint.init(stored:)) {
+        if let earlier = try Data.fetchOne(lookup, arguments: [id]).map(Fingerprint.init(stored:)) {
             guard earlier == fingerprint else { return EnqueueConflict(eventID: id, origin: incoming.origin, index: index) }
             result.duplicates += 1
         } else {
             try accept.execute(arguments: [id, fingerprint.stored])
-            seenHere[id] = fingerprint
             result.accepted += 1
         }
         try insert.execute(arguments: [
