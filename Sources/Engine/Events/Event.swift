@@ -115,20 +115,22 @@ public enum Event: Sendable, Equatable {
         kind: Kind, account: String?, occurredAt: Timestamp, amount: Int?, currency: Currency?, merchant: Merchant?,
         original: Money?, originalID: String?
     ) -> Fingerprint {
-        let fields: [String?] = [
-            kind.rawValue, account, "\(occurredAt.epochSeconds).\(occurredAt.nanoseconds)", amount.map(String.init),
-            currency?.code, merchant?.mid, merchant?.siret, merchant?.name, merchant?.mcc, merchant?.country,
-            merchant?.channel?.rawValue, merchant == nil ? nil : "m", original.map { String($0.amount) },
-            original?.currency.code, originalID,
-        ]
-        var text = ""
-        for field in fields {
-            if let field {
-                text += "\(field.utf8.count):\(field)"
-            } else {
-                text += "-"
-            }
-        }
-        return Fingerprint(canonicalText: text)
+        var text = FingerprintText()
+        text.field(kind.rawValue)
+        text.field(account)
+        text.field("\(occurredAt.epochSeconds).\(occurredAt.nanoseconds)")
+        text.field(amount.map(String.init))
+        text.field(currency?.code)
+        text.field(merchant?.mid)
+        text.field(merchant?.siret)
+        text.field(merchant?.name)
+        text.field(merchant?.mcc)
+        text.field(merchant?.country)
+        text.field(merchant?.channel?.rawValue)
+        text.field(merchant == nil ? nil : "m")
+        text.field(original.map { String($0.amount) })
+        text.field(original?.currency.code)
+        text.field(originalID)
+        return Fingerprint(digesting: text.bytes)
     }
 }

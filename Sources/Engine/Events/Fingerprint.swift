@@ -1,19 +1,49 @@
 import Crypto
 
 /// An event's content for duplicate detection (`Event.fingerprint`): the SHA-256 digest of its
-/// canonical text, 32 bytes, so that it is compared and stored at a fixed small size.
+/// canonical text, 32 bytes held inline, so that it is compared and stored at a fixed small size.
 public struct Fingerprint: Sendable, Hashable {
-    /// The digest's 32 bytes.
-    public let bytes: [UInt8]
+    private let words: (UInt64, UInt64, UInt64, UInt64)
 
     /// A stored fingerprint; `nil` unless `bytes` holds exactly 32 bytes.
     public init?(bytes: [UInt8]) {
         guard bytes.count == SHA256.byteCount else { return nil }
-        self.bytes = bytes
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.copyBytes(from: bytes) }
+        self.words = words
     }
 
     /// The fingerprint of a canonical text (the fields each written with its length).
-    public init(canonicalText text: String) {
-        bytes = Array(SHA256.hash(data: Array(text.utf8)))
+    public init(canonicalText text: String) { self.init(digesting: Array(text.utf8)) }
+
+    init(digesting text: [UInt8]) {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        let digest = SHA256.hash(data: text)
+        withUnsafeMutableBytes(of: &words) { target in digest.withUnsafeBytes { target.copyMemory(from: $0) } }
+        self.words = words
+    }
+
+    /// The digest's 32 bytes.
+    public var bytes: [UInt8] { withUnsafeBytes(of: words) { Array($0) } }
+
+    public static func == (left: Fingerprint, right: Fingerprint) -> Bool { left.words == right.words }
+
+    public func hash(into hasher: inout Hasher) {
+        withUnsafeBytes(of: words) { hasher.combine(bytes: $0) }
+    }
+}
+
+/// The canonical text of an event's fields, written as bytes: each field as its UTF-8 length, a
+/// colon and the field, an absent one as `-`.
+struct FingerprintText {
+    private(set) var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(192) }
+
+    mutating func field(_ text: String?) {
+        guard let text else { return bytes.append(UInt8(ascii: "-")) }
+        bytes.append(contentsOf: String(text.utf8.count).utf8)
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(contentsOf: text.utf8)
     }
 }
