@@ -29,7 +29,9 @@ public enum StoredEvent {
             for field in merchantFields(payment.merchant) { writer.optionalString(field) }
             writer.optionalString(payment.original?.currency.code)
             if let original = payment.original { writer.integer(original.amount) }
-            derived = fingerprint(of: payment)
+            derived = paymentFingerprint(
+                account: payment.account, occurredAt: payment.occurredAt, amount: payment.amount,
+                currency: payment.currency, merchant: payment.merchant, original: payment.original)
         case .refund(let refund):
             writer.bytes.append(Kind.refund.rawValue)
             writer.string(refund.id)
@@ -38,14 +40,17 @@ public enum StoredEvent {
             writer.string(refund.originalID)
             writer.integer(refund.amount)
             writer.string(refund.currency.code)
-            derived = fingerprint(of: refund)
+            derived = refundFingerprint(
+                account: refund.account, occurredAt: refund.occurredAt, originalID: refund.originalID, amount: refund.amount,
+                currency: refund.currency)
         case .reversal(let reversal):
             writer.bytes.append(Kind.reversal.rawValue)
             writer.string(reversal.id)
             writer.optionalString(reversal.account)
             writer.timestamp(reversal.occurredAt)
             writer.string(reversal.originalID)
-            derived = fingerprint(of: reversal)
+            derived = reversalFingerprint(
+                account: reversal.account, occurredAt: reversal.occurredAt, originalID: reversal.originalID)
         }
         if derived != event.fingerprint {
             writer.bytes[0] |= explicitFingerprint
@@ -74,9 +79,9 @@ public enum StoredEvent {
             guard
                 let fingerprint = reader.fingerprint(
                     explicit: explicit,
-                    derived: Event.fingerprint(
-                        kind: .payment, account: account, occurredAt: occurredAt, amount: amount, currency: currency,
-                        merchant: merchant, original: original, originalID: nil))
+                    derived: paymentFingerprint(
+                        account: account, occurredAt: occurredAt, amount: amount, currency: currency, merchant: merchant,
+                        original: original))
             else { return nil }
             event = .payment(
                 Event.Payment(
@@ -89,9 +94,9 @@ public enum StoredEvent {
             guard
                 let fingerprint = reader.fingerprint(
                     explicit: explicit,
-                    derived: Event.fingerprint(
-                        kind: .refund, account: account, occurredAt: occurredAt, amount: amount, currency: currency,
-                        merchant: nil, original: nil, originalID: originalID))
+                    derived: refundFingerprint(
+                        account: account, occurredAt: occurredAt, originalID: originalID, amount: amount,
+                        currency: currency))
             else { return nil }
             event = .refund(
                 Event.Refund(
@@ -104,9 +109,7 @@ public enum StoredEvent {
             guard
                 let fingerprint = reader.fingerprint(
                     explicit: explicit,
-                    derived: Event.fingerprint(
-                        kind: .reversal, account: account, occurredAt: occurredAt, amount: nil, currency: nil,
-                        merchant: nil, original: nil, originalID: originalID))
+                    derived: reversalFingerprint(account: account, occurredAt: occurredAt, originalID: originalID))
             else { return nil }
             event = .reversal(
                 Event.Reversal(
@@ -119,22 +122,29 @@ public enum StoredEvent {
         [merchant.mid, merchant.siret, merchant.name, merchant.mcc, merchant.country, merchant.channel?.rawValue]
     }
 
-    private static func fingerprint(of payment: Event.Payment) -> Fingerprint {
+    // The fingerprints an event's own fields give: what `EventParser` computes when the sender
+    // gave no field its kind ignores.
+
+    private static func paymentFingerprint(
+        account: String, occurredAt: Timestamp, amount: Int, currency: Currency, merchant: Merchant, original: Money?
+    ) -> Fingerprint {
         Event.fingerprint(
-            kind: .payment, account: payment.account, occurredAt: payment.occurredAt, amount: payment.amount,
-            currency: payment.currency, merchant: payment.merchant, original: payment.original, originalID: nil)
+            kind: .payment, account: account, occurredAt: occurredAt, amount: amount, currency: currency, merchant: merchant,
+            original: original, originalID: nil)
     }
 
-    private static func fingerprint(of refund: Event.Refund) -> Fingerprint {
+    private static func refundFingerprint(
+        account: String?, occurredAt: Timestamp, originalID: String, amount: Int, currency: Currency
+    ) -> Fingerprint {
         Event.fingerprint(
-            kind: .refund, account: refund.account, occurredAt: refund.occurredAt, amount: refund.amount,
-            currency: refund.currency, merchant: nil, original: nil, originalID: refund.originalID)
+            kind: .refund, account: account, occurredAt: occurredAt, amount: amount, currency: currency, merchant: nil,
+            original: nil, originalID: originalID)
     }
 
-    private static func fingerprint(of reversal: Event.Reversal) -> Fingerprint {
+    private static func reversalFingerprint(account: String?, occurredAt: Timestamp, originalID: String) -> Fingerprint {
         Event.fingerprint(
-            kind: .reversal, account: reversal.account, occurredAt: reversal.occurredAt, amount: nil, currency: nil,
-            merchant: nil, original: nil, originalID: reversal.originalID)
+            kind: .reversal, account: account, occurredAt: occurredAt, amount: nil, currency: nil, merchant: nil,
+            original: nil, originalID: originalID)
     }
 
     private struct Writer {
