@@ -271,9 +271,9 @@ extension StateChanges {
     mutating func packPayments(with strings: BatchStrings) throws {
         for record in payments.values {
             // The account recurs in the record's usage keys; interning it would only grow the table.
-            var packed: [UInt8] = []
-            try PackedJSON.pack(record.jsonValue, into: &packed, interning: strings.interning(inline: record.account))
-            packedPayments[record.id] = packed
+            var writer = PackedJSONWriter(interning: strings.interning(inline: record.account))
+            record.write(to: &writer)
+            packedPayments[record.id] = try writer.finish()
         }
     }
 

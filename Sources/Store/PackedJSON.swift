@@ -2,10 +2,10 @@ import Engine
 
 /// A compact binary form of JSON values for stored decisions and traces: keys and short strings
 /// that recur become references into the database's `strings` table, everything else is
-/// written inline with varint lengths. Unpacking gives back the same `JSONValue`, hence, for text our
-/// `JSONWriter` wrote, the same text byte for byte.
+/// written inline with varint lengths. `PackedJSONWriter` writes it; unpacking gives back a
+/// `JSONValue` whose text is, byte for byte, what `JSONWriter` writes for the same calls.
 enum PackedJSON {
-    private enum Tag: UInt8 {
+    enum Tag: UInt8 {
         case null, `false`, `true`, object, array, stringReference, inlineString, number
         /// A number written as `String(Int)` writes it, as a zigzag varint.
         case integer
@@ -16,10 +16,8 @@ enum PackedJSON {
 
     /// Strings longer than this are written inline: long texts rarely repeat.
     static let longestInterned = 64
-    /// Values of these keys are unique to an event: interning them would only grow the table.
-    static let uniqueKeys: Set<String> = ["event", "account", "id", "original_id"]
 
-    /// How `pack` turns strings into ids of the `strings` table.
+    /// How `PackedJSONWriter` turns strings into ids of the `strings` table.
     struct Interning {
         /// The id of a key, always.
         let key: (String) throws -> Int64
@@ -27,46 +25,27 @@ enum PackedJSON {
         let value: (String) throws -> Int64?
     }
 
-    /// Appends `value` to `bytes`, interning keys and the values `interning` chooses.
-    static func pack(_ value: JSONValue, into bytes: inout [UInt8], key: String? = nil, interning: Interning) throws {
-        switch value {
-        case .null: bytes.append(Tag.null.rawValue)
-        case .bool(let flag): bytes.append(flag ? Tag.true.rawValue : Tag.false.rawValue)
-        case .number(let literal):
-            if let integer = Int(literal), String(integer) == literal {
-                bytes.append(Tag.integer.rawValue)
-                appendVarint(UInt64(bitPattern: Int64((integer << 1) ^ (integer >> (Int.bitWidth - 1)))), to: &bytes)
-            } else {
-                appendInline(literal, tag: .number, to: &bytes)
-            }
-        case .string(let text):
-            if key.map(uniqueKeys.contains) != true, text.utf8.count <= longestInterned, let id = try interning.value(text) {
-                bytes.append(Tag.stringReference.rawValue)
-                appendVarint(UInt64(id), to: &bytes)
-            } else {
-                appendInline(text, tag: .inlineString, to: &bytes)
-            }
-        case .array(let items):
-            bytes.append(Tag.array.rawValue)
-            appendVarint(UInt64(items.count), to: &bytes)
-            for item in items { try pack(item, into: &bytes, interning: interning) }
-        case .object(let members):
-            bytes.append(Tag.shapedObject.rawValue)
-            appendVarint(UInt64(try interning.key(shape(of: members.lazy.map(\.key)))), to: &bytes)
-            for member in members { try pack(member.value, into: &bytes, key: member.key, interning: interning) }
+    /// Whether values of `key` are unique to an event (`event`, `account`, `id`, `original_id`):
+    /// interning them would only grow the table.
+    static func isUnique(key: String?) -> Bool {
+        switch key {
+        case "event", "account", "id", "original_id": true
+        default: false
         }
+    }
+
+    /// Appends one key to an object's shape (see `shape(of:)`).
+    static func appendToShape(_ key: String, _ shape: inout String) {
+        shape += String(key.utf8.count)
+        shape += ":"
+        shape += key
     }
 
     /// The text naming an object's keys in order: each key's UTF-8 length, a colon and the key,
     /// so that any keys give back the same list.
     static func shape(of keys: some Sequence<String>) -> String {
         var shape = ""
-        shape.reserveCapacity(64)
-        for key in keys {
-            shape += String(key.utf8.count)
-            shape += ":"
-            shape += key
-        }
+        for key in keys { appendToShape(key, &shape) }
         return shape
     }
 
@@ -136,7 +115,12 @@ enum PackedJSON {
         }
     }
 
-    private static func appendInline(_ text: String, tag: Tag, to bytes: inout [UInt8]) {
+    static func appendInteger(_ integer: Int, to bytes: inout [UInt8]) {
+        bytes.append(Tag.integer.rawValue)
+        appendVarint(UInt64(bitPattern: Int64((integer << 1) ^ (integer >> (Int.bitWidth - 1)))), to: &bytes)
+    }
+
+    static func appendInline(_ text: String, tag: Tag, to bytes: inout [UInt8]) {
         bytes.append(tag.rawValue)
         appendVarint(UInt64(text.utf8.count), to: &bytes)
         bytes.append(contentsOf: text.utf8)
@@ -148,13 +132,36 @@ enum PackedJSON {
         return String(decoding: bytes[offset..<offset + Int(length)], as: UTF8.self)
     }
 
-    private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+    static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
         var rest = value
         while rest >= 0x80 {
             bytes.append(UInt8(rest & 0x7F) | 0x80)
             rest >>= 7
         }
         bytes.append(UInt8(rest))
+    }
+
+    /// How many bytes `appendVarint` writes for `value`.
+    static func varintLength(_ value: UInt64) -> Int {
+        var length = 1
+        var rest = value
+        while rest >= 0x80 {
+            length += 1
+            rest >>= 7
+        }
+        return length
+    }
+
+    /// Overwrites the `varintLength(value)` bytes at `offset` with `value`, moving past them.
+    static func writeVarint(_ value: UInt64, into bytes: inout [UInt8], at offset: inout Int) {
+        var rest = value
+        while rest >= 0x80 {
+            bytes[offset] = UInt8(rest & 0x7F) | 0x80
+            offset += 1
+            rest >>= 7
+        }
+        bytes[offset] = UInt8(rest)
+        offset += 1
     }
 
     private static func readVarint(_ bytes: [UInt8], at offset: inout Int) -> UInt64? {

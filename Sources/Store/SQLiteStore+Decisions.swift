@@ -20,12 +20,9 @@ package struct StoredDecision: Sendable {
 extension StoredDecision {
     /// A decision's JSON line and trace packed (`PackedJSON`) with a batch's strings.
     static func pack(_ decision: Decision, strings: BatchStrings) throws -> [UInt8] {
-        let values = decision.jsonValues
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(256)
-        let interning = strings.interning()
-        for value in [values.line, values.trace ?? .null] { try PackedJSON.pack(value, into: &bytes, interning: interning) }
-        return bytes
+        var writer = PackedJSONWriter(interning: strings.interning())
+        decision.writeForStorage(to: &writer)
+        return try writer.finish()
     }
 
     /// A decision row (`json`, `trace`, `packed`, `payment_amount`) as stored: packed since

@@ -3,8 +3,8 @@ import Testing
 
 @testable import Store
 
-/// Packed JSON gives back exactly the value it was given, whatever it holds, and interns only
-/// what the interning allows.
+/// Packed JSON gives back exactly what `JSONWriter` writes for the same calls, whatever they
+/// hold, and interns only what the interning allows.
 @Suite struct PackedJSONTests {
     /// An in-memory strings table: keys always, values only when `internValues`.
     final class Table {
@@ -24,32 +24,79 @@ import Testing
         }
     }
 
-    static let values: [JSONValue] = [
-        .null, .bool(true), .bool(false), .number("0"), .number("-1"), .number("10.50"), .number("-0"), .number("007"),
-        .number(String(Int.max)), .number(String(Int.min)), .number("1e3"), .string(""), .string("café \u{1F600}"),
-        .string("quote \" backslash \\ tab \t nul \u{0}"), .string(String(repeating: "long ", count: 40)),
-        .array([]), .object([]),
-        .object([
-            ("event", .string("p1")),
-            ("lines", .array([.object([("rule", .string("shop/base")), ("amount", .string("2.50"))])])),
-            ("trace", .object([("kept", .bool(true)), ("steps", .array([.number("3"), .null]))])),
-            ("event", .string("twice")),
-        ]),
-        .object([("1:a", .number("1")), ("", .null), ("ü:9", .string("x")), ("12", .array([]))]),
+    /// Top-level values, each written by a sequence of `JSONOutput` calls.
+    static let values: [@Sendable (inout any JSONOutput) -> Void] = [
+        { $0.null(nil) }, { $0.bool(nil, true) }, { $0.bool(nil, false) }, { $0.int(nil, 0) }, { $0.int(nil, -1) },
+        { $0.int(nil, Int.max) }, { $0.int(nil, Int.min) }, { $0.string(nil, "") }, { $0.string(nil, "café \u{1F600}") },
+        { $0.string(nil, "quote \" backslash \\ tab \t nul \u{0}") },
+        { $0.string(nil, String(repeating: "long ", count: 40)) },
+        {
+            $0.beginArray()
+            $0.endArray()
+        },
+        {
+            $0.beginObject()
+            $0.endObject()
+        },
+        { writer in
+            writer.beginObject()
+            writer.string("event", "p1")
+            writer.beginArray("lines")
+            for index in 0..<130 {
+                writer.beginObject()
+                writer.string("rule", "shop/base")
+                writer.int("amount", index * 1_000)
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.beginObject("trace")
+            writer.bool("kept", true)
+            writer.beginArray("steps")
+            writer.int(nil, 3)
+            writer.null(nil)
+            writer.beginArray()
+            writer.string(nil, "nested")
+            writer.endArray()
+            writer.endArray()
+            writer.endObject()
+            writer.string("event", "twice")
+            writer.endObject()
+        },
+        { writer in
+            writer.beginObject()
+            writer.int("1:a", 1)
+            writer.null("")
+            writer.string("ü:9", "x")
+            writer.beginArray("12")
+            writer.endArray()
+            writer.endObject()
+        },
     ]
 
+    /// The text `JSONWriter` writes for a value's calls.
+    static func text(_ write: (inout any JSONOutput) -> Void) -> String {
+        var writer: any JSONOutput = JSONWriter()
+        write(&writer)
+        return (writer as! JSONWriter).text
+    }
+
+    /// The packed bytes of values, one after the other.
+    static func packed(_ values: [@Sendable (inout any JSONOutput) -> Void], interning: PackedJSON.Interning) throws -> [UInt8] {
+        var writer: any JSONOutput = PackedJSONWriter(interning: interning)
+        for write in values { write(&writer) }
+        return try (writer as! PackedJSONWriter).finish()
+    }
+
     @Test(arguments: [false, true])
-    func everyValueUnpacksToItselfAndItsText(internValues: Bool) throws {
+    func everyValueUnpacksToTheTextJSONWriterWrites(internValues: Bool) throws {
         let table = Table(internValues: internValues)
-        var bytes: [UInt8] = []
-        for value in PackedJSONTests.values { try PackedJSON.pack(value, into: &bytes, interning: table.interning) }
+        let bytes = try PackedJSONTests.packed(PackedJSONTests.values, interning: table.interning)
         var offset = 0
-        for value in PackedJSONTests.values {
+        for write in PackedJSONTests.values {
             let unpacked = PackedJSON.unpack(bytes, at: &offset) {
                 table.texts.indices.contains(Int($0)) ? table.texts[Int($0)] : nil
             }
-            #expect(unpacked == value)
-            #expect(unpacked?.jsonText == value.jsonText)
+            #expect(unpacked?.jsonText == PackedJSONTests.text(write))
         }
         #expect(offset == bytes.count)
         #expect(table.texts.contains("p1") == false, "an event's id is never interned")
@@ -58,13 +105,27 @@ import Testing
 
     @Test func objectsWithTheSameKeysShareOneShape() throws {
         let table = Table(internValues: false)
-        let line: (String) -> JSONValue = { .object([("rule", .string($0)), ("amount", .string("1.00"))]) }
-        var bytes: [UInt8] = []
-        try PackedJSON.pack(.array([line("a/x"), line("b/y"), line("c/z")]), into: &bytes, interning: table.interning)
+        let lines: @Sendable (inout any JSONOutput) -> Void = { writer in
+            writer.beginArray()
+            for rule in ["a/x", "b/y", "c/z"] {
+                writer.beginObject()
+                writer.string("rule", rule)
+                writer.string("amount", "1.00")
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        _ = try PackedJSONTests.packed([lines], interning: table.interning)
         #expect(table.texts == [PackedJSON.shape(of: ["rule", "amount"])])
         #expect(PackedJSON.keys(ofShape: table.texts[0]) == ["rule", "amount"])
         #expect(PackedJSON.keys(ofShape: "4:rul") == nil)
         #expect(PackedJSON.keys(ofShape: "x:rule") == nil)
+    }
+
+    @Test func aFailedInterningStopsTheWriting() {
+        struct Unavailable: Error {}
+        let interning = PackedJSON.Interning(key: { _ in throw Unavailable() }, value: { _ in nil })
+        #expect(throws: Unavailable.self) { try PackedJSONTests.packed(PackedJSONTests.values, interning: interning) }
     }
 
     @Test func objectsPackedWithTheirKeysBeforeShapesStillUnpack() {
@@ -78,8 +139,8 @@ import Testing
 
     @Test func truncatedOrForeignBytesUnpackToNothing() {
         let table = Table(internValues: true)
-        var bytes: [UInt8] = []
-        try? PackedJSON.pack(PackedJSONTests.values.last!, into: &bytes, interning: table.interning)
+        let bytes = (try? PackedJSONTests.packed([PackedJSONTests.values.last!], interning: table.interning)) ?? []
+        #expect(!bytes.isEmpty)
         for length in 0..<bytes.count {
             var offset = 0
             #expect(PackedJSON.unpack(Array(bytes[..<length]), at: &offset) { table.texts[Int($0)] } == nil, "\(length)")

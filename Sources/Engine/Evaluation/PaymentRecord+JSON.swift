@@ -7,14 +7,8 @@ extension PaymentRecord {
         return writer.text
     }
 
-    /// The record as a JSON value (what `jsonText` writes), for a store that packs it.
-    package var jsonValue: JSONValue {
-        var builder = JSONValueBuilder()
-        write(to: &builder)
-        return builder.value ?? .null
-    }
-
-    private func write(to writer: inout some JSONOutput) {
+    /// Writes the record as `jsonText` does, to any output (a store packs it).
+    package func write(to writer: inout some JSONOutput) {
         writer.beginObject()
         writer.string("id", id)
         writer.string("account", account)

@@ -6,20 +6,15 @@ extension Decision {
         return writer.text
     }
 
-    /// The decision's line without its trace, and the trace object alone, as values whose
-    /// `jsonText` is what `jsonLine` writes: for storing without writing and parsing text.
-    package var jsonValues: (line: JSONValue, trace: JSONValue?) {
-        var line = JSONValueBuilder()
-        write(to: &line, includeTrace: false)
-        var trace: JSONValue?
-        if let amounts, let recorded = amounts.trace {
-            var builder = JSONValueBuilder()
-            builder.beginObject()
-            recorded.write(to: &builder, currency: amounts.currency)
-            builder.endObject()
-            trace = builder.value?["trace"]
+    /// Writes, for storing, two values one after the other: the decision's line without its
+    /// trace, then the trace object alone (`null` when there is none), as `jsonLine` writes them.
+    package func writeForStorage(to writer: inout some JSONOutput) {
+        write(to: &writer, includeTrace: false)
+        if let amounts, let trace = amounts.trace {
+            trace.write(to: &writer, currency: amounts.currency)
+        } else {
+            writer.null(nil)
         }
-        return (line.value ?? .null, trace)
     }
 
     private func write(to writer: inout some JSONOutput, includeTrace: Bool) {
