@@ -287,31 +287,30 @@ extension StateChanges {
                 ON CONFLICT (event_id) DO UPDATE SET seen_kind = excluded.seen_kind
                 """)
         for (id, seen) in seen.sorted(by: { $0.key < $1.key }) {
-            try insertSeen.execute(arguments: [id, seen.fingerprint.stored, seen.kind.rawValue])
+            try insertSeen.run(.text(id), .blob(seen.fingerprint.bytes), .text(seen.kind.rawValue))
         }
         let savePayment = try db.cachedStatement(
             sql:
                 "INSERT INTO payments (event_id, record) VALUES (?, ?) ON CONFLICT (event_id) DO UPDATE SET record = excluded.record"
         )
-        for (id, packed) in packedPayments { try savePayment.execute(arguments: [id, Data(packed)]) }
+        for (id, packed) in packedPayments { try savePayment.run(.text(id), .blob(packed)) }
         let saveUsage = try db.cachedStatement(
             sql: """
                 INSERT INTO usage (limit_id, account, period, period_index, amount, count) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO UPDATE SET amount = excluded.amount, count = excluded.count
                 """)
         for (key, value) in usage {
-            try saveUsage.execute(arguments: [
-                key.limit, key.account ?? "", key.period.period.rawValue, key.period.index, value.amount, value.count,
-            ])
+            try saveUsage.run(
+                .text(key.limit), .text(key.account ?? ""), .text(key.period.period.rawValue), .integer(key.period.index),
+                .integer(value.amount), .integer(value.count))
         }
         let savePurchases = try db.cachedStatement(
             sql:
                 "INSERT INTO purchases (account, partner, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = excluded.count"
         )
         for key in purchaseRows {
-            try savePurchases.execute(arguments: [
-                key.account, key.partner ?? "", accounts[key.account]?.purchases[key.partner] ?? 0,
-            ])
+            try savePurchases.run(
+                .text(key.account), .text(key.partner ?? ""), .integer(accounts[key.account]?.purchases[key.partner] ?? 0))
         }
         let saveSpend = try db.cachedStatement(
             sql: """
@@ -319,10 +318,9 @@ extension StateChanges {
                 ON CONFLICT DO UPDATE SET amount = excluded.amount
                 """)
         for row in spendRows {
-            try saveSpend.execute(arguments: [
-                row.scope.account, row.scope.partner ?? "", row.scope.currency, row.day,
-                accounts[row.scope.account]?.spends[row.scope]?[row.day] ?? 0,
-            ])
+            try saveSpend.run(
+                .text(row.scope.account), .text(row.scope.partner ?? ""), .text(row.scope.currency), .integer(row.day),
+                .integer(accounts[row.scope.account]?.spends[row.scope]?[row.day] ?? 0))
         }
         let deleteOrphans = try db.cachedStatement(sql: "DELETE FROM orphans WHERE original_id = ?")
         for id in orphansTaken { try deleteOrphans.execute(arguments: [id]) }

@@ -40,10 +40,10 @@ struct LedgerWriter {
                     (confirmAt, status) = (now.epochSeconds, "confirmed")
                 }
             }
-            try insert.execute(arguments: [
-                position, decision.eventID, account, decision.partner, line.rule, currency.code, line.amount,
-                occurredAt.epochSeconds, confirmAt, status, rulesVersion, decision.originalID, nets,
-            ])
+            try insert.run(
+                .integer(position), .text(decision.eventID), .text(account), .text(decision.partner), .text(line.rule),
+                .text(currency.code), .integer(line.amount), .integer(occurredAt.epochSeconds), .integer(confirmAt),
+                .text(status), .integer(rulesVersion), .text(decision.originalID), .integer(nets))
             totals.addLine(partner: decision.partner, rule: line.rule, currency: currency.code, amount: line.amount)
             if status == "confirmed" {
                 try appendToFeed(ledgerID: db.lastInsertedRowID, amount: line.amount, dueAt: confirmAt)

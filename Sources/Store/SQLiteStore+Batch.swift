@@ -110,11 +110,11 @@ extension SQLiteStore: BatchStore {
             case .decided(let decisions):
                 for decision in decisions {
                     guard let bytes = packed.next() else { preconditionFailure("a decision was not packed") }
-                    try insertDecision.execute(arguments: [
-                        decision.origin.sequence ?? queued.sequence, decision.eventID, decision.status.rawValue,
-                        decision.carriesAmounts ? decision.partner : nil, decision.currency?.code, nil, nil, Data(bytes),
-                        decision.paymentAmount, version, now.epochSeconds,
-                    ])
+                    try insertDecision.run(
+                        .integer(decision.origin.sequence ?? queued.sequence), .text(decision.eventID),
+                        .text(decision.status.rawValue), .text(decision.carriesAmounts ? decision.partner : nil),
+                        .text(decision.currency?.code), .null, .null, .blob(bytes), .integer(decision.paymentAmount.map(Int64.init)),
+                        .integer(version), .integer(now.epochSeconds))
                     summary.decisions += 1
                     summary.statuses[decision.status.rawValue, default: 0] += 1
                     if decision.cashback > 0, let currency = decision.currency {

@@ -41,7 +41,7 @@ struct NewStrings: Sendable {
     /// Inserts them, inside the batch's transaction.
     func write(to db: Database) throws {
         let insert = try db.cachedStatement(sql: "INSERT INTO strings (id, text) VALUES (?, ?)")
-        for row in rows { try insert.execute(arguments: [row.id, row.text]) }
+        for row in rows { try insert.run(.integer(row.id), .text(row.text)) }
     }
 }
 
