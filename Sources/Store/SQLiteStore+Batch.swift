@@ -113,7 +113,8 @@ extension SQLiteStore: BatchStore {
                     try insertDecision.run(
                         .integer(decision.origin.sequence ?? queued.sequence), .text(decision.eventID),
                         .text(decision.status.rawValue), .text(decision.carriesAmounts ? decision.partner : nil),
-                        .text(decision.currency?.code), .null, .null, .blob(bytes), .integer(decision.paymentAmount.map(Int64.init)),
+                        .text(decision.currency?.code), .null, .null, .blob(bytes),
+                        .integer(decision.paymentAmount.map(Int64.init)),
                         .integer(version), .integer(now.epochSeconds))
                     summary.decisions += 1
                     summary.statuses[decision.status.rawValue, default: 0] += 1
