@@ -41,16 +41,13 @@ final class BatchState: EvaluationState {
         let unknownIDs = ids.union(originals).filter { pending.seen[$0] == nil && cache.seen[$0] == nil }
         var found: [String: SeenEvent] = [:]
         for chunk in BatchState.chunks(unknownIDs) {
-            for row in try Row.fetchAll(
-                db,
-                sql:
-                    """
-                    SELECT event_id, seen_kind AS kind, fingerprint FROM accepted
+            try db.makeStatement(
+                sql: """
+                    SELECT event_id, seen_kind, fingerprint FROM accepted
                     WHERE seen_kind IS NOT NULL AND event_id IN (\(databaseQuestionMarks(count: chunk.count)))
-                    """,
-                arguments: StatementArguments(chunk))
-            {
-                found[try row.decode(forColumn: "event_id")] = try BatchState.seenEvent(row)
+                    """
+            ).forEachRow(binding: chunk.map(BoundValue.text)) { row in
+                found[row.text(0)] = try BatchState.seenEvent(kind: row.text(1), fingerprint: row.bytes(2))
             }
         }
         for id in unknownIDs { cache.seen.insert(id, found[id]) }
@@ -74,9 +71,12 @@ final class BatchState: EvaluationState {
         return stride(from: 0, to: list.count, by: 500).map { Array(list[$0..<min($0 + 500, list.count)]) }
     }
 
-    private static func seenEvent(_ row: Row) throws -> SeenEvent? {
-        guard let kind = Event.Kind(rawValue: try row.decode(forColumn: "kind")) else { return nil }
-        return SeenEvent(kind: kind, fingerprint: try Fingerprint(stored: try row.decode(forColumn: "fingerprint")))
+    private static func seenEvent(kind: String, fingerprint: [UInt8]) throws -> SeenEvent? {
+        guard let kind = Event.Kind(rawValue: kind) else { return nil }
+        guard let fingerprint = Fingerprint(bytes: fingerprint) else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a stored fingerprint is not 32 bytes")
+        }
+        return SeenEvent(kind: kind, fingerprint: fingerprint)
     }
 
     /// Loads into the cache the histories of `accounts` that it lacks.
@@ -86,24 +86,18 @@ final class BatchState: EvaluationState {
         var histories = Dictionary(uniqueKeysWithValues: missing.map { ($0, AccountHistory()) })
         for chunk in BatchState.chunks(missing) {
             let marks = databaseQuestionMarks(count: chunk.count)
-            for row in try Row.fetchAll(
-                db, sql: "SELECT account, partner, count FROM purchases WHERE account IN (\(marks))",
-                arguments: StatementArguments(chunk))
-            {
-                let partner: String = try row.decode(forColumn: "partner")
-                histories[try row.decode(forColumn: "account"), default: AccountHistory()].purchases[
-                    partner.isEmpty ? nil : partner] = try row.decode(forColumn: "count")
-            }
-            for row in try Row.fetchAll(
-                db, sql: "SELECT account, partner, currency, day, amount FROM spend WHERE account IN (\(marks))",
-                arguments: StatementArguments(chunk))
-            {
-                let account: String = try row.decode(forColumn: "account")
-                let partner: String = try row.decode(forColumn: "partner")
-                let scope = SpendScope(
-                    account: account, partner: partner.isEmpty ? nil : partner, currency: try row.decode(forColumn: "currency"))
-                histories[account, default: AccountHistory()].spends[scope, default: [:]][try row.decode(forColumn: "day")] =
-                    try row.decode(forColumn: "amount")
+            try db.makeStatement(sql: "SELECT account, partner, count FROM purchases WHERE account IN (\(marks))")
+                .forEachRow(binding: chunk.map(BoundValue.text)) { row in
+                    let partner = row.text(1)
+                    histories[row.text(0), default: AccountHistory()].purchases[partner.isEmpty ? nil : partner] = row.int(2)
+                }
+            try db.makeStatement(
+                sql: "SELECT account, partner, currency, day, amount FROM spend WHERE account IN (\(marks))"
+            ).forEachRow(binding: chunk.map(BoundValue.text)) { row in
+                let account = row.text(0)
+                let partner = row.text(1)
+                let scope = SpendScope(account: account, partner: partner.isEmpty ? nil : partner, currency: row.text(2))
+                histories[account, default: AccountHistory()].spends[scope, default: [:]][row.int(3)] = row.int(4)
             }
         }
         for (account, history) in histories { cache.accounts.insert(account, history) }
@@ -120,11 +114,11 @@ final class BatchState: EvaluationState {
     func seenEvent(_ id: String) throws -> SeenEvent? {
         if let seen = changes.seen[id] ?? pending.seen[id] { return seen }
         if let cached = cache.seen[id] { return cached }
-        let row = try Row.fetchOne(
-            db.cachedStatement(
-                sql: "SELECT seen_kind AS kind, fingerprint FROM accepted WHERE event_id = ? AND seen_kind IS NOT NULL"),
-            arguments: [id])
-        let seen = try row.flatMap(BatchState.seenEvent)
+        var seen: SeenEvent?
+        try db.cachedStatement(sql: "SELECT seen_kind, fingerprint FROM accepted WHERE event_id = ? AND seen_kind IS NOT NULL")
+            .forEachRow(binding: [.text(id)]) { row in
+                seen = try BatchState.seenEvent(kind: row.text(0), fingerprint: row.bytes(1))
+            }
         cache.seen.insert(id, seen)
         return seen
     }
@@ -162,12 +156,12 @@ final class BatchState: EvaluationState {
 
     func usage(_ key: UsageKey) throws -> Usage {
         if let usage = changes.usage[key] ?? pending.usage[key] ?? cache.usage[key] { return usage }
-        let row = try Row.fetchOne(
-            db.cachedStatement(
-                sql: "SELECT amount, count FROM usage WHERE limit_id = ? AND account = ? AND period = ? AND period_index = ?"),
-            arguments: [key.limit, key.account ?? "", key.period.period.rawValue, key.period.index])
-        let usage =
-            try row.map { Usage(amount: try $0.decode(forColumn: "amount"), count: try $0.decode(forColumn: "count")) } ?? .zero
+        var usage = Usage.zero
+        try db.cachedStatement(
+            sql: "SELECT amount, count FROM usage WHERE limit_id = ? AND account = ? AND period = ? AND period_index = ?"
+        ).forEachRow(
+            binding: [.text(key.limit), .text(key.account ?? ""), .text(key.period.period.rawValue), .integer(key.period.index)]
+        ) { row in usage = Usage(amount: row.int(0), count: row.int(1)) }
         cache.usage.insert(key, usage)
         return usage
     }
@@ -189,11 +183,12 @@ final class BatchState: EvaluationState {
     }
 
     func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int) throws {
-        var history = try history(account)
-        history.purchases[partner, default: 0] += 1
+        // Changed in place: a copy taken out and put back would copy its tables on every purchase.
+        if changes.accounts[account] == nil { changes.accounts[account] = try history(account) }
         let scope = SpendScope(account: account, partner: partner, currency: currency.code)
-        history.spends[scope, default: [:]][day] = InMemoryHistory.saturatingSum(history.spends[scope]?[day] ?? 0, amount)
-        changes.accounts[account] = history
+        let spent = changes.accounts[account]?.spends[scope]?[day] ?? 0
+        changes.accounts[account]?.purchases[partner, default: 0] += 1
+        changes.accounts[account]?.spends[scope, default: [:]][day] = InMemoryHistory.saturatingSum(spent, amount)
         changes.purchaseRows.insert(PurchaseKey(account: account, partner: partner))
         changes.spendRows.insert(StateChanges.SpendDay(scope: scope, day: day))
     }

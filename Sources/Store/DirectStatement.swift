@@ -17,6 +17,28 @@ enum BoundValue {
     static func integer(_ value: Int64?) -> BoundValue { value.map(BoundValue.integer) ?? .null }
 }
 
+/// One row of a statement stepped by `Statement.forEachRow`, its columns (counted from 0) read
+/// through SQLite's C API as GRDB reads them.
+struct DirectRow {
+    fileprivate let statement: SQLiteStatement
+
+    func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+    func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
+
+    /// The column's text (empty for NULL), up to its first NUL like GRDB's.
+    func text(_ column: Int32) -> String {
+        guard let text = sqlite3_column_text(statement, column) else { return "" }
+        return String(cString: text)
+    }
+
+    /// The column's bytes (empty for NULL).
+    func bytes(_ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard let start = sqlite3_column_blob(statement, column), count > 0 else { return [] }
+        return Array(UnsafeRawBufferPointer(start: start, count: count))
+    }
+}
+
 extension Statement {
     /// Runs a statement that returns no rows, with `values` bound to its parameters in order
     /// through SQLite's C API.
@@ -25,33 +47,47 @@ extension Statement {
     /// box and convert every value, which the write profile showed as a tenth of `process`.
     /// Errors are SQLite's, as `DatabaseError`s with the extended result code, like GRDB's.
     func run(_ values: BoundValue...) throws {
+        try forEachRow(binding: values) { _ in }
+    }
+
+    /// Runs a query with `values` bound to its parameters in order, calling `body` with each row,
+    /// all through SQLite's C API (see `run`): for the state a batch reads.
+    func forEachRow(binding values: [BoundValue], _ body: (DirectRow) throws -> Void) throws {
         let statement = sqliteStatement
         defer { sqlite3_reset(statement) }
         for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
-            let code: Int32
-            switch value {
-            case .integer(let integer): code = sqlite3_bind_int64(statement, index, integer)
-            case .null: code = sqlite3_bind_null(statement, index)
-            case .text(var text):
-                code = text.withUTF8 { utf8 in
-                    // A null pointer would bind NULL, not an empty text. Like GRDB, which binds a
-                    // C string, the text ends at its first NUL.
-                    let start = UnsafeRawPointer(utf8.baseAddress ?? Statement.empty.utf8Start)
-                    return sqlite3_bind_text(
-                        statement, index, start.assumingMemoryBound(to: CChar.self),
-                        Int32(utf8.firstIndex(of: 0) ?? utf8.count), Statement.transient)
-                }
-            case .blob(let bytes):
-                code = bytes.withUnsafeBytes { raw in
-                    sqlite3_bind_blob(
-                        statement, index, raw.baseAddress ?? UnsafeRawPointer(Statement.empty.utf8Start), Int32(raw.count),
-                        Statement.transient)
-                }
-            }
-            guard code == SQLITE_OK else { throw failure() }
+            guard bind(value, at: Int32(offset + 1)) == SQLITE_OK else { throw failure() }
         }
-        guard sqlite3_step(statement) == SQLITE_DONE else { throw failure() }
+        while true {
+            switch sqlite3_step(statement) {
+            case SQLITE_DONE: return
+            case SQLITE_ROW: try body(DirectRow(statement: statement))
+            default: throw failure()
+            }
+        }
+    }
+
+    private func bind(_ value: BoundValue, at index: Int32) -> Int32 {
+        let statement = sqliteStatement
+        switch value {
+        case .integer(let integer): return sqlite3_bind_int64(statement, index, integer)
+        case .null: return sqlite3_bind_null(statement, index)
+        case .text(var text):
+            return text.withUTF8 { utf8 in
+                // A null pointer would bind NULL, not an empty text. Like GRDB, which binds a
+                // C string, the text ends at its first NUL.
+                let start = UnsafeRawPointer(utf8.baseAddress ?? Statement.empty.utf8Start)
+                return sqlite3_bind_text(
+                    statement, index, start.assumingMemoryBound(to: CChar.self),
+                    Int32(utf8.firstIndex(of: 0) ?? utf8.count), Statement.transient)
+            }
+        case .blob(let bytes):
+            return bytes.withUnsafeBytes { raw in
+                sqlite3_bind_blob(
+                    statement, index, raw.baseAddress ?? UnsafeRawPointer(Statement.empty.utf8Start), Int32(raw.count),
+                    Statement.transient)
+            }
+        }
     }
 
     private static let empty: StaticString = ""
