@@ -99,6 +99,16 @@ final class BatchState: EvaluationState {
                 let scope = SpendScope(account: account, partner: partner.isEmpty ? nil : partner, currency: row.text(2))
                 histories[account, default: AccountHistory()].spends[scope, default: [:]][row.int(3)] = row.int(4)
             }
+            try db.makeStatement(
+                sql: "SELECT account, limit_id, period, period_index, amount, count FROM usage WHERE account IN (\(marks))"
+            ).forEachRow(binding: chunk.map(BoundValue.text)) { row in
+                let account = row.text(0)
+                guard let period = Period(rawValue: row.text(2)) else {
+                    throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a usage row has an unknown period")
+                }
+                let key = UsageKey(limit: row.text(1), account: account, period: PeriodKey(period: period, index: row.int(3)))
+                histories[account, default: AccountHistory()].usage[key] = Usage(amount: row.int(4), count: row.int(5))
+            }
         }
         for (account, history) in histories { cache.accounts.insert(account, history) }
     }
@@ -155,6 +165,7 @@ final class BatchState: EvaluationState {
     func savePayment(_ record: PaymentRecord) throws { changes.payments[record.id] = record }
 
     func usage(_ key: UsageKey) throws -> Usage {
+        if let account = key.account { return try history(account).usage[key] ?? .zero }
         if let usage = changes.usage[key] ?? pending.usage[key] ?? cache.usage[key] { return usage }
         var usage = Usage.zero
         try db.cachedStatement(
@@ -171,6 +182,12 @@ final class BatchState: EvaluationState {
         usage.amount += amount
         usage.count += count
         changes.usage[key] = usage
+        if let account = key.account {
+            // The account's history holds its usage: copied into the batch's changes once, as
+            // a purchase does, then changed in place.
+            if changes.accounts[account] == nil { changes.accounts[account] = try history(account) }
+            changes.accounts[account]?.usage[key] = usage
+        }
     }
 
     func earlierPaymentCount(account: String, at partner: String?) throws -> Int {

@@ -410,6 +410,26 @@ package final class SQLiteStore: Sendable {
                     ALTER TABLE numbered_versions RENAME TO rules_versions;
                     """)
         }
+        migrator.registerMigration("2026-12-06 usage by account") { db in
+            // Usage was keyed by limit first: each key a batch met was one query. Keyed by
+            // account first, an account's usage is read with its history, in the batch's few
+            // queries (`per: all` usage, whose account is '', stays one query per key).
+            try db.execute(
+                sql: """
+                    CREATE TABLE usage_by_account (
+                      limit_id TEXT NOT NULL,
+                      account TEXT NOT NULL,
+                      period TEXT NOT NULL,
+                      period_index INTEGER NOT NULL,
+                      amount INTEGER NOT NULL,
+                      count INTEGER NOT NULL,
+                      PRIMARY KEY (account, limit_id, period, period_index)
+                    ) WITHOUT ROWID;
+                    INSERT INTO usage_by_account SELECT limit_id, account, period, period_index, amount, count FROM usage;
+                    DROP TABLE usage;
+                    ALTER TABLE usage_by_account RENAME TO usage;
+                    """)
+        }
         return migrator
     }
 }

@@ -10,6 +10,7 @@ import Engine
 final class StateCache: @unchecked Sendable {
     var seen: BoundedCache<String, SeenEvent?>
     var payments: BoundedCache<String, PaymentRecord?>
+    /// The usage of limits kept for everyone (`per: all`); an account's is in its history.
     var usage: BoundedCache<UsageKey, Usage>
     var accounts: BoundedCache<String, AccountHistory>
     /// Texts of the `strings` table (packed payment records refer to them); an id's text never
@@ -32,7 +33,7 @@ final class StateCache: @unchecked Sendable {
     func merge(_ changes: StateChanges) {
         for (id, seen) in changes.seen { self.seen.insert(id, seen) }
         for (id, record) in changes.payments { payments.insert(id, record) }
-        for (key, value) in changes.usage { usage.insert(key, value) }
+        for (key, value) in changes.usage where key.account == nil { usage.insert(key, value) }
         for (account, history) in changes.accounts { accounts.insert(account, history) }
         orphanOriginals = changes.orphanOriginals ?? orphanOriginals
     }
@@ -49,10 +50,12 @@ final class StateCache: @unchecked Sendable {
 }
 
 /// One account's whole payment history: how often it paid at each partner (`nil`: anywhere) and
-/// its spend per scope and local day.
+/// its spend per scope and local day, and the usage of its `per: account` limits.
 struct AccountHistory: Sendable {
     var purchases: [String?: Int] = [:]
     var spends: [SpendScope: [Int: Int]] = [:]
+    /// Every usage kept for the account (a key missing is a usage of zero).
+    var usage: [UsageKey: Usage] = [:]
 }
 
 /// What one batch changed in the state, written in its transaction and then merged into the
