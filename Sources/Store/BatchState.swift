@@ -40,35 +40,36 @@ final class BatchState: EvaluationState {
         }
         let unknownIDs = ids.union(originals).filter { pending.seen[$0] == nil && cache.seen[$0] == nil }
         var found: [String: SeenEvent] = [:]
-        for chunk in BatchState.chunks(unknownIDs) {
-            try db.makeStatement(
-                sql: """
-                    SELECT event_id, seen_kind, fingerprint FROM accepted
-                    WHERE seen_kind IS NOT NULL AND event_id IN (\(databaseQuestionMarks(count: chunk.count)))
-                    """
-            ).forEachRow(binding: chunk.map(BoundValue.text)) { row in
-                found[row.text(0)] = try BatchState.seenEvent(kind: row.text(1), fingerprint: row.bytes(2))
-            }
+        try forEachRow(
+            "SELECT event_id, seen_kind, fingerprint FROM accepted WHERE seen_kind IS NOT NULL AND event_id IN", unknownIDs
+        ) { row in
+            found[row.text(0)] = try BatchState.seenEvent(kind: row.text(1), fingerprint: row.bytes(2))
         }
         for id in unknownIDs { cache.seen.insert(id, found[id]) }
 
         let unknownPayments = originals.filter { pending.payments[$0] == nil && cache.payments[$0] == nil }
         var records: [String: PaymentRecord] = [:]
-        for chunk in BatchState.chunks(unknownPayments) {
-            for row in try Row.fetchAll(
-                db, sql: "SELECT event_id, record FROM payments WHERE event_id IN (\(databaseQuestionMarks(count: chunk.count)))",
-                arguments: StatementArguments(chunk))
-            {
-                records[try row.decode(forColumn: "event_id")] = try paymentRecord(row["record"])
-            }
+        try forEachRow("SELECT event_id, record FROM payments WHERE event_id IN", unknownPayments) { row in
+            records[row.text(0)] = try paymentRecord(row.value(1))
         }
         for id in unknownPayments { cache.payments.insert(id, records[id]) }
         try loadHistories(accounts)
     }
 
-    private static func chunks(_ values: Set<String>) -> [[String]] {
+    /// Calls `body` with each row of `select`, a query ending in `IN`, for `values` 500 at a
+    /// time. The statements are prepared once for a few list lengths (preparing 500 places is
+    /// slow): a shorter list's other places are NULL, which matches nothing.
+    private static let placeLists = [8, 64, 500].map { (places: $0, marks: databaseQuestionMarks(count: $0)) }
+
+    private func forEachRow(_ select: String, _ values: Set<String>, _ body: (DirectRow) throws -> Void) throws {
         let list = Array(values)
-        return stride(from: 0, to: list.count, by: 500).map { Array(list[$0..<min($0 + 500, list.count)]) }
+        for start in stride(from: 0, to: list.count, by: 500) {
+            let chunk = list[start..<min(start + 500, list.count)]
+            let (places, marks) = BatchState.placeLists.first { $0.places >= chunk.count } ?? BatchState.placeLists[2]
+            let statement = try db.cachedStatement(sql: "\(select) (\(marks))")
+            let nulls = repeatElement(BoundValue.null, count: places - chunk.count)
+            try statement.forEachRow(binding: chunk.map(BoundValue.text) + nulls, body)
+        }
     }
 
     private static func seenEvent(kind: String, fingerprint: [UInt8]) throws -> SeenEvent? {
@@ -84,31 +85,25 @@ final class BatchState: EvaluationState {
         let missing = accounts.filter { changes.accounts[$0] == nil && pending.accounts[$0] == nil && cache.accounts[$0] == nil }
         guard !missing.isEmpty else { return }
         var histories = Dictionary(uniqueKeysWithValues: missing.map { ($0, AccountHistory()) })
-        for chunk in BatchState.chunks(missing) {
-            let marks = databaseQuestionMarks(count: chunk.count)
-            try db.makeStatement(sql: "SELECT account, partner, count FROM purchases WHERE account IN (\(marks))")
-                .forEachRow(binding: chunk.map(BoundValue.text)) { row in
-                    let partner = row.text(1)
-                    histories[row.text(0), default: AccountHistory()].purchases[partner.isEmpty ? nil : partner] = row.int(2)
-                }
-            try db.makeStatement(
-                sql: "SELECT account, partner, currency, day, amount FROM spend WHERE account IN (\(marks))"
-            ).forEachRow(binding: chunk.map(BoundValue.text)) { row in
-                let account = row.text(0)
-                let partner = row.text(1)
-                let scope = SpendScope(account: account, partner: partner.isEmpty ? nil : partner, currency: row.text(2))
-                histories[account, default: AccountHistory()].spends[scope, default: [:]][row.int(3)] = row.int(4)
+        try forEachRow("SELECT account, partner, count FROM purchases WHERE account IN", missing) { row in
+            let partner = row.text(1)
+            histories[row.text(0), default: AccountHistory()].purchases[partner.isEmpty ? nil : partner] = row.int(2)
+        }
+        try forEachRow("SELECT account, partner, currency, day, amount FROM spend WHERE account IN", missing) { row in
+            let account = row.text(0)
+            let partner = row.text(1)
+            let scope = SpendScope(account: account, partner: partner.isEmpty ? nil : partner, currency: row.text(2))
+            histories[account, default: AccountHistory()].spends[scope, default: [:]][row.int(3)] = row.int(4)
+        }
+        try forEachRow(
+            "SELECT account, limit_id, period, period_index, amount, count FROM usage WHERE account IN", missing
+        ) { row in
+            let account = row.text(0)
+            guard let period = Period(rawValue: row.text(2)) else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a usage row has an unknown period")
             }
-            try db.makeStatement(
-                sql: "SELECT account, limit_id, period, period_index, amount, count FROM usage WHERE account IN (\(marks))"
-            ).forEachRow(binding: chunk.map(BoundValue.text)) { row in
-                let account = row.text(0)
-                guard let period = Period(rawValue: row.text(2)) else {
-                    throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a usage row has an unknown period")
-                }
-                let key = UsageKey(limit: row.text(1), account: account, period: PeriodKey(period: period, index: row.int(3)))
-                histories[account, default: AccountHistory()].usage[key] = Usage(amount: row.int(4), count: row.int(5))
-            }
+            let key = UsageKey(limit: row.text(1), account: account, period: PeriodKey(period: period, index: row.int(3)))
+            histories[account, default: AccountHistory()].usage[key] = Usage(amount: row.int(4), count: row.int(5))
         }
         for (account, history) in histories { cache.accounts.insert(account, history) }
     }

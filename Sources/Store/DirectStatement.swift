@@ -31,6 +31,9 @@ struct DirectRow {
         return String(cString: text)
     }
 
+    /// The column as GRDB reads it, whatever its type.
+    func value(_ column: Int32) -> DatabaseValue { DatabaseValue(sqliteStatement: statement, index: column) }
+
     /// The column's bytes (empty for NULL).
     func bytes(_ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(statement, column))
