@@ -8,6 +8,7 @@ import MallocTuning
 @main
 enum Main {
     static func main() async {
+        cashback_use_one_malloc_arena()
         let environment = ProcessInfo.processInfo.environment
         var arguments = Array(CommandLine.arguments.dropFirst())
         guard let format = LogFormat.extract(from: &arguments, environment: environment) else {
@@ -17,10 +18,6 @@ enum Main {
         format.bootstrap(level: environment["CASHBACK_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .notice)
         do {
             var command = try Cashback.parseAsRoot(arguments)
-            // One malloc arena keeps the batch commands' memory down; the service keeps glibc's
-            // arena per thread: its request threads contend for one arena's lock (about 8% fewer
-            // requests per second under 1,000 connections, BENCHMARKS.md).
-            if !(command is ServeCommand) { cashback_use_one_malloc_arena() }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
