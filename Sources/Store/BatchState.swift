@@ -56,11 +56,12 @@ final class BatchState: EvaluationState {
         try loadHistories(accounts)
     }
 
+    /// The lengths of the `IN` lists `forEachRow` prepares, with their places.
+    private static let placeLists = [8, 64, 500].map { (places: $0, marks: databaseQuestionMarks(count: $0)) }
+
     /// Calls `body` with each row of `select`, a query ending in `IN`, for `values` 500 at a
     /// time. The statements are prepared once for a few list lengths (preparing 500 places is
     /// slow): a shorter list's other places are NULL, which matches nothing.
-    private static let placeLists = [8, 64, 500].map { (places: $0, marks: databaseQuestionMarks(count: $0)) }
-
     private func forEachRow(_ select: String, _ values: Set<String>, _ body: (DirectRow) throws -> Void) throws {
         let list = Array(values)
         for start in stride(from: 0, to: list.count, by: 500) {
@@ -74,10 +75,7 @@ final class BatchState: EvaluationState {
 
     private static func seenEvent(kind: String, fingerprint: [UInt8]) throws -> SeenEvent? {
         guard let kind = Event.Kind(rawValue: kind) else { return nil }
-        guard let fingerprint = Fingerprint(bytes: fingerprint) else {
-            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a stored fingerprint is not 32 bytes")
-        }
-        return SeenEvent(kind: kind, fingerprint: fingerprint)
+        return SeenEvent(kind: kind, fingerprint: try Fingerprint(stored: fingerprint))
     }
 
     /// Loads into the cache the histories of `accounts` that it lacks.

@@ -7,8 +7,11 @@ extension Fingerprint {
     var stored: Data { Data(bytes) }
 
     /// A fingerprint read from `accepted`.
-    init(stored: Data) throws {
-        guard let fingerprint = Fingerprint(bytes: [UInt8](stored)) else {
+    init(stored: Data) throws { try self.init(stored: [UInt8](stored)) }
+
+    /// A fingerprint read from `accepted`, as bytes.
+    init(stored: [UInt8]) throws {
+        guard let fingerprint = Fingerprint(bytes: stored) else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a stored fingerprint is not 32 bytes")
         }
         self = fingerprint
