@@ -29,10 +29,18 @@ import Testing
 
     @Test(arguments: [
         (250, 2, "2.50"), (5, 2, "0.05"), (-5, 2, "-0.05"), (0, 2, "0.00"), (250, 0, "250"), (1250, 3, "1.250"),
-        (-125, 0, "-125"),
+        (-125, 0, "-125"), (0, 0, "0"), (100, 2, "1.00"), (1, 4, "0.0001"), (Int.max, 2, "92233720368547758.07"),
+        (Int.min, 2, "-92233720368547758.08"), (Int.min, 0, "-9223372036854775808"),
     ])
     func formatsWithExactlyTheCurrencyDigits(units: Int, digits: Int, expected: String) {
         #expect(DecimalAmount.format(units, digits: digits) == expected)
+        #expect(DecimalAmount.format(Int128(units), digits: digits) == expected)
+    }
+
+    @Test func formatsTotalsBeyondInt() {
+        #expect(DecimalAmount.format(Int128.max, digits: 2) == "1701411834604692317316873037158841057.27")
+        #expect(DecimalAmount.format(Int128.min, digits: 3) == "-170141183460469231731687303715884105.728")
+        #expect(DecimalAmount.format(Int128(Int.max) * 3, digits: 0) == "27670116110564327421")
     }
 
     @Test func currencyTableKnowsMinorDigits() {

@@ -55,23 +55,40 @@ package enum DecimalAmount {
     /// Formats minor units with exactly `digits` fraction digits: `250` → `"2.50"`, `-5` → `"-0.05"`.
     /// Zero is always unsigned.
     package static func format(_ minorUnits: Int, digits: Int) -> String {
-        format(negative: minorUnits < 0, magnitude: String(minorUnits.magnitude), digits: digits)
+        format(negative: minorUnits < 0, magnitude: minorUnits.magnitude, digits: digits)
     }
 
     /// Formats a total of many amounts (a sum that may pass `Int.max`) like `format(_:digits:)`.
     package static func format(_ minorUnits: Int128, digits: Int) -> String {
-        format(negative: minorUnits < 0, magnitude: String(minorUnits.magnitude), digits: digits)
+        format(negative: minorUnits < 0, magnitude: minorUnits.magnitude, digits: digits)
     }
 
-    private static func format(negative: Bool, magnitude: String, digits: Int) -> String {
-        var text = magnitude
-        if digits > 0 {
-            if text.count <= digits {
-                text = String(repeating: "0", count: digits - text.count + 1) + text
+    /// Writes the digits backwards into a buffer on the stack, the point after the last `digits`
+    /// of them, and at least one digit before it: one string made, none in between (amounts are
+    /// formatted for every line of every decision).
+    private static func format(negative: Bool, magnitude: some UnsignedInteger & FixedWidthInteger, digits: Int) -> String {
+        // At most 39 digits (UInt128), the zeros a short amount needs, the point and the sign.
+        let capacity = max(39, digits + 1) + 2
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var rest = magnitude
+            var index = capacity
+            var written = 0
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+                written += 1
+                if written == digits {
+                    index -= 1
+                    buffer[index] = UInt8(ascii: ".")
+                }
+            } while rest > 0 || written <= digits
+            if negative {
+                index -= 1
+                buffer[index] = UInt8(ascii: "-")
             }
-            text.insert(".", at: text.index(text.endIndex, offsetBy: -digits))
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[index..<capacity]), as: UTF8.self)
         }
-        return negative ? "-" + text : text
     }
 }
 
