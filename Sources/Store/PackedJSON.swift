@@ -19,8 +19,8 @@ enum PackedJSON {
 
     /// How `PackedJSONWriter` turns strings into ids of the `strings` table.
     struct Interning {
-        /// The id of a key, always.
-        let key: (String) throws -> Int64
+        /// The id of an object's shape (see `appendToShape`), given as its UTF-8 bytes, always.
+        let shape: ([UInt8]) throws -> Int64
         /// The id of a value, or `nil` to write it inline.
         let value: (String) throws -> Int64?
     }
@@ -34,19 +34,18 @@ enum PackedJSON {
         }
     }
 
-    /// Appends one key to an object's shape (see `shape(of:)`).
-    static func appendToShape(_ key: String, _ shape: inout String) {
-        shape += String(key.utf8.count)
-        shape += ":"
-        shape += key
-    }
-
-    /// The text naming an object's keys in order: each key's UTF-8 length, a colon and the key,
-    /// so that any keys give back the same list.
-    static func shape(of keys: some Sequence<String>) -> String {
-        var shape = ""
-        for key in keys { appendToShape(key, &shape) }
-        return shape
+    /// Appends one key to an object's shape, the text naming its keys in order: each key's
+    /// UTF-8 length in decimal, a colon and the key, so that any keys give back the same list.
+    static func appendToShape(_ key: String, _ shape: inout [UInt8]) {
+        let length = key.utf8.count
+        var divisor = 1
+        while divisor <= length / 10 { divisor *= 10 }
+        while divisor > 0 {
+            shape.append(UInt8(ascii: "0") + UInt8(length / divisor % 10))
+            divisor /= 10
+        }
+        shape.append(UInt8(ascii: ":"))
+        shape.append(contentsOf: key.utf8)
     }
 
     /// The keys a shape names; `nil` when the text is not a shape.

@@ -19,7 +19,7 @@ struct PackedJSONWriter: JSONOutput {
         var isObject: Bool
         var tagOffset: Int
         var count: Int
-        var shape: String
+        var shape: [UInt8]
     }
 
     init(interning: PackedJSON.Interning) {
@@ -42,7 +42,7 @@ struct PackedJSONWriter: JSONOutput {
         let object = open[depth]
         guard failure == nil else { return }
         do {
-            let shape = try interning.key(object.shape)
+            let shape = try interning.shape(object.shape)
             bytes.insert(contentsOf: repeatElement(0, count: PackedJSON.varintLength(UInt64(shape))), at: object.tagOffset + 1)
             var offset = object.tagOffset + 1
             PackedJSON.writeVarint(UInt64(shape), into: &bytes, at: &offset)
@@ -97,7 +97,7 @@ struct PackedJSONWriter: JSONOutput {
         member(key)
         let tag = isObject ? PackedJSON.Tag.shapedObject : PackedJSON.Tag.array
         if depth == open.count {
-            open.append(OpenContainer(isObject: isObject, tagOffset: bytes.count, count: 0, shape: ""))
+            open.append(OpenContainer(isObject: isObject, tagOffset: bytes.count, count: 0, shape: []))
         } else {
             open[depth].isObject = isObject
             open[depth].tagOffset = bytes.count

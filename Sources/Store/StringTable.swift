@@ -54,6 +54,9 @@ final class BatchStrings {
     private(set) var added = NewStrings()
     /// Every id this batch used, by text: most texts recur within a batch.
     private var resolved: [String: Int64] = [:]
+    /// The ids of the shapes this batch used, by their bytes: a shape is looked up for every
+    /// object packed, and made into a `String` only the first time.
+    private var shapes: [ShapeText: Int64] = [:]
 
     init(table: StringTable, pending: NewStrings, db: Database) {
         self.table = table
@@ -65,8 +68,16 @@ final class BatchStrings {
     /// one event, such as "clawback of p123", never enters the table), except `inline` ones.
     func interning(inline: String? = nil) -> PackedJSON.Interning {
         PackedJSON.Interning(
-            key: { try self.intern($0) },
+            shape: { try self.shape($0) },
             value: { $0 == inline ? nil : try self.reference($0) })
+    }
+
+    /// The id of a shape given as its UTF-8 bytes (`PackedJSON.appendToShape`).
+    func shape(_ bytes: [UInt8]) throws -> Int64 {
+        if let id = shapes[ShapeText(bytes: bytes)] { return id }
+        let id = try intern(String(decoding: bytes, as: UTF8.self))
+        shapes[ShapeText(bytes: bytes)] = id
+        return id
     }
 
     /// The id of a value worth interning: one met before; `nil` the first time.
@@ -109,6 +120,14 @@ final class BatchStrings {
         table.largestID = largest
         return largest
     }
+}
+
+/// A shape's bytes as a dictionary key, hashed as one block of bytes (an array of bytes hashes
+/// them one by one).
+private struct ShapeText: Hashable {
+    let bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
 }
 
 /// Reads interned strings by id, each once.

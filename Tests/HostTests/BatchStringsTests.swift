@@ -55,6 +55,19 @@ import Testing
         }
     }
 
+    @Test func aShapeIsInternedByItsBytesOnce() throws {
+        let db = try BatchStringsTests.database(["4:rule6:amount"])
+        let table = StringTable(capacity: 100)
+        try db.read { db throws in
+            let strings = BatchStrings(table: table, pending: NewStrings(), db: db)
+            #expect(try strings.shape(Array("4:rule6:amount".utf8)) == 1, "a stored shape keeps its id")
+            #expect(try strings.shape(Array("2:id".utf8)) == 2)
+            #expect(try strings.shape(Array("2:id".utf8)) == 2, "one id per shape")
+            #expect(try strings.intern("2:id") == 2, "the same string as the text")
+            #expect(strings.added.rows.map(\.text) == ["2:id"])
+        }
+    }
+
     @Test func afterAFailedWriteIdsAreHandedOutFromTheDatabaseAgain() throws {
         let db = try BatchStringsTests.database(["a"])
         let table = StringTable(capacity: 100)

@@ -20,7 +20,8 @@ import Testing
         }
 
         var interning: PackedJSON.Interning {
-            PackedJSON.Interning(key: { self.id($0) }, value: { self.internValues ? self.id($0) : nil })
+            PackedJSON.Interning(
+                shape: { self.id(String(decoding: $0, as: UTF8.self)) }, value: { self.internValues ? self.id($0) : nil })
         }
     }
 
@@ -69,6 +70,8 @@ import Testing
             writer.string("ü:9", "x")
             writer.beginArray("12")
             writer.endArray()
+            writer.bool("partner_limits", false)
+            writer.null(String(repeating: "k", count: 123))
             writer.endObject()
         },
     ]
@@ -116,7 +119,7 @@ import Testing
             writer.endArray()
         }
         _ = try PackedJSONTests.packed([lines], interning: table.interning)
-        #expect(table.texts == [PackedJSON.shape(of: ["rule", "amount"])])
+        #expect(table.texts == ["4:rule6:amount"])
         #expect(PackedJSON.keys(ofShape: table.texts[0]) == ["rule", "amount"])
         #expect(PackedJSON.keys(ofShape: "4:rul") == nil)
         #expect(PackedJSON.keys(ofShape: "x:rule") == nil)
@@ -124,7 +127,7 @@ import Testing
 
     @Test func aFailedInterningStopsTheWriting() {
         struct Unavailable: Error {}
-        let interning = PackedJSON.Interning(key: { _ in throw Unavailable() }, value: { _ in nil })
+        let interning = PackedJSON.Interning(shape: { _ in throw Unavailable() }, value: { _ in nil })
         #expect(throws: Unavailable.self) { try PackedJSONTests.packed(PackedJSONTests.values, interning: interning) }
     }
 
