@@ -175,12 +175,17 @@ final class BatchState: EvaluationState {
         usage.amount += amount
         usage.count += count
         changes.usage[key] = usage
-        if let account = key.account {
-            // The account's history holds its usage: copied into the batch's changes once, as
-            // a purchase does, then changed in place.
-            if changes.accounts[account] == nil { changes.accounts[account] = try history(account) }
-            changes.accounts[account]?.usage[key] = usage
-        }
+        // The account's history holds its usage.
+        if let account = key.account { try changeHistory(of: account) { $0.usage[key] = usage } }
+    }
+
+    /// Changes the batch's own copy of an account's history, made from the layers below the
+    /// first time. Taken out of the changes while it changes, it is changed in place: a copy
+    /// left in them would make every change copy the history's tables.
+    private func changeHistory(of account: String, _ change: (inout AccountHistory) -> Void) throws {
+        var history = try changes.accounts.removeValue(forKey: account) ?? history(account)
+        change(&history)
+        changes.accounts[account] = history
     }
 
     func earlierPaymentCount(account: String, at partner: String?) throws -> Int {
@@ -193,12 +198,11 @@ final class BatchState: EvaluationState {
     }
 
     func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int) throws {
-        // Changed in place: a copy taken out and put back would copy its tables on every purchase.
-        if changes.accounts[account] == nil { changes.accounts[account] = try history(account) }
         let scope = SpendScope(account: account, partner: partner, currency: currency.code)
-        let spent = changes.accounts[account]?.spends[scope]?[day] ?? 0
-        changes.accounts[account]?.purchases[partner, default: 0] += 1
-        changes.accounts[account]?.spends[scope, default: [:]][day] = InMemoryHistory.saturatingSum(spent, amount)
+        try changeHistory(of: account) { history in
+            history.purchases[partner, default: 0] += 1
+            history.spends[scope, default: [:]][day] = InMemoryHistory.saturatingSum(history.spends[scope]?[day] ?? 0, amount)
+        }
         changes.purchaseRows.insert(PurchaseKey(account: account, partner: partner))
         changes.spendRows.insert(StateChanges.SpendDay(scope: scope, day: day))
     }

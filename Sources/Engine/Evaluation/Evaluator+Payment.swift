@@ -36,7 +36,11 @@ extension Evaluator {
         // the scheduler's slaves, or now).
         let assessment = try precomputed?(payment) ?? assess(payment, history: state)
         let partner = assessment.partner.map { rules.partners[$0] }
-        var trace = explain ? Trace(attribution: attributionText(partner)) : nil
+        var trace =
+            explain
+            ? Trace(
+                attribution: assessment.partner.map { attributions[$0] } ?? "no partner matches this merchant, currency and date")
+            : nil
 
         var cashback = PaymentLines()
         if let partner {
@@ -252,10 +256,5 @@ extension Evaluator {
             }
         }
         return keys
-    }
-
-    private func attributionText(_ partner: Partner?) -> String {
-        if let partner { return "partner \(partner.id) (\(partner.relativePath))" }
-        return "no partner matches this merchant, currency and date"
     }
 }

@@ -4,10 +4,14 @@ public struct Evaluator: Sendable {
     public let rules: RuleSet
     /// Whether decisions carry a `Trace`.
     public let explain: Bool
+    /// Each partner's attribution as traces say it, in the order of `rules.partners`: written
+    /// once, not for every payment.
+    let attributions: [String]
 
     public init(rules: RuleSet, explain: Bool = false) {
         self.rules = rules
         self.explain = explain
+        attributions = rules.partners.map { "partner \($0.id) (\($0.relativePath))" }
     }
 
     /// Processes one input and returns its decision, followed by the decisions of any orphans
