@@ -278,11 +278,11 @@ final class BatchState: EvaluationState {
 extension StateChanges {
     /// Packs the payment records (`PackedJSON`) with a batch's strings, before the write.
     mutating func packPayments(with strings: BatchStrings) throws {
+        var writer = PackedJSONWriter(interning: strings.interning())
         for record in payments.values {
-            // The account recurs in the record's usage keys; interning it would only grow the table.
-            var writer = PackedJSONWriter(interning: strings.interning(inline: record.account))
+            writer.inline = record.account
             record.write(to: &writer)
-            packedPayments[record.id] = try writer.finish()
+            packedPayments[record.id] = try writer.take()
         }
     }
 

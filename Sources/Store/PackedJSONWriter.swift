@@ -4,11 +4,14 @@ import Engine
 /// `JSONValue` in between: what `PackedJSON.unpack` reads back is the value `JSONWriter` would
 /// have written as text for the same calls. Several top-level values may follow one another.
 ///
-/// Interning may fail (it reads the database): the first failure stops the writing and `finish`
-/// throws it.
+/// Interning may fail (it reads the database): the first failure stops the writing and `take`
+/// throws it. One writer packs a whole batch, value after value.
 struct PackedJSONWriter: JSONOutput {
     private var bytes: [UInt8] = []
     private let interning: PackedJSON.Interning
+    /// A value written inline wherever it appears (a payment record's account, which recurs in
+    /// its usage keys: interning it would only grow the table).
+    var inline: String?
     /// The open containers: for an object, where its tag is and the shape of its keys so far.
     private var open: [OpenContainer] = []
     /// How many entries of `open` are in use (the rest are kept for their shape's storage).
@@ -27,10 +30,11 @@ struct PackedJSONWriter: JSONOutput {
         bytes.reserveCapacity(256)
     }
 
-    /// The bytes written, or the first interning failure.
-    consuming func finish() throws -> [UInt8] {
+    /// The bytes written since the last `take`, or the first interning failure.
+    mutating func take() throws -> [UInt8] {
         if let failure { throw failure }
-        return bytes
+        defer { bytes.removeAll(keepingCapacity: true) }
+        return Array(bytes)
     }
 
     mutating func beginObject(_ key: String?) { begin(key, isObject: true) }
@@ -65,7 +69,7 @@ struct PackedJSONWriter: JSONOutput {
         member(key)
         guard failure == nil else { return }
         do {
-            if !PackedJSON.isUnique(key: key), value.utf8.count <= PackedJSON.longestInterned,
+            if !PackedJSON.isUnique(key: key), value != inline, value.utf8.count <= PackedJSON.longestInterned,
                 let id = try interning.value(value)
             {
                 bytes.append(PackedJSON.Tag.stringReference.rawValue)

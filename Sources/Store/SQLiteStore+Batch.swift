@@ -51,8 +51,9 @@ extension SQLiteStore: BatchStore {
                 // Packing happens here too, beside the previous batch's write, not inside it.
                 let strings = BatchStrings(table: self.strings, pending: pending?.strings ?? NewStrings(), db: db)
                 var packedDecisions: [[UInt8]] = []
+                var writer = PackedJSONWriter(interning: strings.interning())
                 for case .decided(let decisions) in outcomes {
-                    for decision in decisions { packedDecisions.append(try StoredDecision.pack(decision, strings: strings)) }
+                    for decision in decisions { packedDecisions.append(try StoredDecision.pack(decision, with: &writer)) }
                 }
                 var changes = state.changes
                 try changes.packPayments(with: strings)

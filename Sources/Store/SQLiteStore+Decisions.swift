@@ -18,11 +18,10 @@ package struct StoredDecision: Sendable {
 }
 
 extension StoredDecision {
-    /// A decision's JSON line and trace packed (`PackedJSON`) with a batch's strings.
-    static func pack(_ decision: Decision, strings: BatchStrings) throws -> [UInt8] {
-        var writer = PackedJSONWriter(interning: strings.interning())
+    /// A decision's JSON line and trace packed (`PackedJSON`) by a batch's writer.
+    static func pack(_ decision: Decision, with writer: inout PackedJSONWriter) throws -> [UInt8] {
         decision.writeForStorage(to: &writer)
-        return try writer.finish()
+        return try writer.take()
     }
 
     /// A decision row (`json`, `trace`, `packed`, `payment_amount`) as stored: packed since

@@ -64,12 +64,10 @@ final class BatchStrings {
         self.db = db
     }
 
-    /// How packing interns: keys always, values the second time they are met (a value unique to
-    /// one event, such as "clawback of p123", never enters the table), except `inline` ones.
-    func interning(inline: String? = nil) -> PackedJSON.Interning {
-        PackedJSON.Interning(
-            shape: { try self.shape($0) },
-            value: { $0 == inline ? nil : try self.reference($0) })
+    /// How packing interns: shapes always, values the second time they are met (a value unique
+    /// to one event, such as "clawback of p123", never enters the table).
+    func interning() -> PackedJSON.Interning {
+        PackedJSON.Interning(shape: { try self.shape($0) }, value: { try self.reference($0) })
     }
 
     /// The id of a shape given as its UTF-8 bytes (`PackedJSON.appendToShape`).

@@ -51,7 +51,6 @@ import Testing
             let strings = BatchStrings(table: table, pending: NewStrings(), db: db)
             #expect(try strings.reference("2.50") == nil, "met once: written inline")
             #expect(try strings.reference("2.50") == 1)
-            #expect(try strings.interning(inline: "a1").value("a1") == nil, "an inline value never is")
         }
     }
 

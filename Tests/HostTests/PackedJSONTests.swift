@@ -87,7 +87,8 @@ import Testing
     static func packed(_ values: [@Sendable (inout any JSONOutput) -> Void], interning: PackedJSON.Interning) throws -> [UInt8] {
         var writer: any JSONOutput = PackedJSONWriter(interning: interning)
         for write in values { write(&writer) }
-        return try (writer as! PackedJSONWriter).finish()
+        var packed = writer as! PackedJSONWriter
+        return try packed.take()
     }
 
     @Test(arguments: [false, true])
@@ -123,6 +124,28 @@ import Testing
         #expect(PackedJSON.keys(ofShape: table.texts[0]) == ["rule", "amount"])
         #expect(PackedJSON.keys(ofShape: "4:rul") == nil)
         #expect(PackedJSON.keys(ofShape: "x:rule") == nil)
+    }
+
+    @Test func oneWriterPacksValueAfterValueAndLeavesItsInlineValueInline() throws {
+        let table = Table(internValues: true)
+        var writer = PackedJSONWriter(interning: table.interning)
+        writer.inline = "a1"
+        var packed: [[UInt8]] = []
+        for _ in 0..<2 {
+            writer.beginObject()
+            writer.string("owner", "a1")
+            writer.string("rule", "shop/base")
+            writer.endObject()
+            packed.append(try writer.take())
+        }
+        #expect(!table.texts.contains("a1"), "written inline")
+        #expect(table.texts.contains("shop/base"))
+        for bytes in packed {
+            var offset = 0
+            let value = PackedJSON.unpack(bytes, at: &offset) { table.texts[Int($0)] }
+            #expect(value?.jsonText == #"{"owner":"a1","rule":"shop/base"}"#)
+            #expect(offset == bytes.count, "each value alone")
+        }
     }
 
     @Test func aFailedInterningStopsTheWriting() {
