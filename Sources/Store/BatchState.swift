@@ -14,6 +14,9 @@ final class BatchState: EvaluationState {
     private let pending: StateChanges
     private let db: Database
     private(set) var changes = StateChanges()
+    /// The histories this batch read from the database: the cache may let them go before the
+    /// batch is done with them (it is bounded by their rows).
+    private var loaded: [String: AccountHistory] = [:]
 
     init(cache: StateCache, pending: StateChanges = StateChanges(), db: Database) {
         self.cache = cache
@@ -80,7 +83,9 @@ final class BatchState: EvaluationState {
 
     /// Loads into the cache the histories of `accounts` that it lacks.
     private func loadHistories(_ accounts: Set<String>) throws {
-        let missing = accounts.filter { changes.accounts[$0] == nil && pending.accounts[$0] == nil && cache.accounts[$0] == nil }
+        let missing = accounts.filter {
+            changes.accounts[$0] == nil && pending.accounts[$0] == nil && loaded[$0] == nil && cache.accounts[$0] == nil
+        }
         guard !missing.isEmpty else { return }
         var histories = Dictionary(uniqueKeysWithValues: missing.map { ($0, AccountHistory()) })
         try forEachRow("SELECT account, partner, count FROM purchases WHERE account IN", missing) { row in
@@ -103,13 +108,18 @@ final class BatchState: EvaluationState {
             let key = UsageKey(limit: row.text(1), account: account, period: PeriodKey(period: period, index: row.int(3)))
             histories[account, default: AccountHistory()].usage[key] = Usage(amount: row.int(4), count: row.int(5))
         }
-        for (account, history) in histories { cache.accounts.insert(account, history) }
+        for (account, history) in histories {
+            loaded[account] = history
+            cache.accounts.insert(account, history)
+        }
     }
 
     private func history(_ account: String) throws -> AccountHistory {
-        if let history = changes.accounts[account] ?? pending.accounts[account] ?? cache.accounts[account] { return history }
+        if let history = changes.accounts[account] ?? pending.accounts[account] ?? loaded[account] ?? cache.accounts[account] {
+            return history
+        }
         try loadHistories([account])
-        return cache.accounts[account] ?? AccountHistory()
+        return loaded[account] ?? AccountHistory()
     }
 
     // MARK: EvaluationState

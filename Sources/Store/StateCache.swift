@@ -20,14 +20,20 @@ final class StateCache: @unchecked Sendable {
     /// is an orphan only until its payment arrives), so the set is kept whole.
     var orphanOriginals: Set<String>?
 
-    /// A cache of about `capacity` entries of each kind.
+    /// A cache of about `capacity` ids, payments, limit usages and strings, and of accounts'
+    /// histories of about `historyRowsPerEntry` × `capacity` rows in all: an account's history
+    /// grows with its payments (a row per day it spent), so it is bounded by its rows, not by
+    /// the number of accounts.
     init(capacity: Int) {
         seen = BoundedCache(capacity: capacity)
         payments = BoundedCache(capacity: capacity)
         usage = BoundedCache(capacity: capacity)
-        accounts = BoundedCache(capacity: capacity)
+        accounts = BoundedCache(capacity: capacity * StateCache.historyRowsPerEntry, cost: \.rows)
         stringTexts = BoundedCache(capacity: capacity)
     }
+
+    /// How many rows of accounts' history the cache holds per entry of `capacity`.
+    static let historyRowsPerEntry = 16
 
     /// Takes in what a committed batch wrote.
     func merge(_ changes: StateChanges) {
@@ -56,6 +62,9 @@ struct AccountHistory: Sendable {
     var spends: [SpendScope: [Int: Int]] = [:]
     /// Every usage kept for the account (a key missing is a usage of zero).
     var usage: [UsageKey: Usage] = [:]
+
+    /// The rows it stands for (at least 1): what it costs the cache.
+    var rows: Int { 1 + purchases.count + spends.values.reduce(0) { $0 + $1.count } + usage.count }
 }
 
 /// What one batch changed in the state, written in its transaction and then merged into the

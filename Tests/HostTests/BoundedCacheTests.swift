@@ -25,4 +25,14 @@ import Testing
         cache.insert(5, "FIVE")
         #expect(cache[5] == "FIVE", "an insert replaces the value")
     }
+
+    @Test func entriesThatCostMoreLeaveRoomForFewer() {
+        var cache = BoundedCache<Int, [Int]>(capacity: 20, cost: \.count)
+        for key in 0..<10 { cache.insert(key, Array(repeating: key, count: 5)) }
+        let kept = (0..<10).filter { cache[$0] != nil }
+        #expect(kept.count <= 4 && kept.contains(9), "about 20 in all at 5 each: \(kept)")
+        cache.insert(9, [9])
+        for key in 10..<15 { cache.insert(key, [key]) }
+        #expect(cache[9] == [9], "a value replaced costs what the new one costs")
+    }
 }

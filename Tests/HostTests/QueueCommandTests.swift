@@ -15,15 +15,19 @@ import Testing
         return directory
     }
 
-    @Test(arguments: [(1, 512), (4, 512), (2, 7)])
-    func processedDecisionsEqualDryRun(workers: Int, batchSize: Int) throws {
+    /// The last case keeps almost nothing across batches: each batch reads its state again, and
+    /// the cache lets histories go while the batch still uses them.
+    @Test(arguments: [(1, 512, 20_000), (4, 512, 20_000), (2, 7, 20_000), (2, 512, 1)])
+    func processedDecisionsEqualDryRun(workers: Int, batchSize: Int, stateCache: Int) throws {
         let directory = try QueueCommandTests.workload(events: 20_000)
         defer { directory.remove() }
         let enqueue = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "events.jsonl"], in: directory.url)
         #expect(enqueue.status == 0, "\(enqueue.stderr)")
         let process = try CashbackBinary.run(
-            ["process", "--db", "q.sqlite", "--rules", "rules", "--workers", "\(workers)", "--batch-size", "\(batchSize)"],
-            in: directory.url)
+            [
+                "process", "--db", "q.sqlite", "--rules", "rules", "--workers", "\(workers)", "--batch-size", "\(batchSize)",
+                "--state-cache", "\(stateCache)",
+            ], in: directory.url)
         #expect(process.status == 0, "\(process.stderr)")
         let decisions = try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url)
         let dryRun = try CashbackBinary.run(
