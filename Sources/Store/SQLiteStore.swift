@@ -34,7 +34,8 @@ package final class SQLiteStore: Sendable {
     /// why: missing, not a database, damaged, or written by a newer release.
     ///
     /// `stateCacheEntries` bounds the evaluation state kept in memory across batches: about that
-    /// many entries of each kind (ids, payments, limit usages, accounts' histories).
+    /// many ids, payments and limit usages each, and 16 times as many rows of accounts' history
+    /// (`StateCache`).
     package init(path: String, access: Access = .readWrite, stateCacheEntries: Int = 20_000) throws {
         stateCache = StateCache(capacity: stateCacheEntries)
         var configuration = Configuration()

@@ -26,7 +26,10 @@ struct ProcessCommand: AsyncParsableCommand {
     var batchSize = 2048
 
     @Option(
-        help: "Evaluation state kept in memory across batches: about this many ids, payments, limit usages and accounts each.")
+        help: """
+            Evaluation state kept in memory across batches: about this many ids, payments and limit usages each, \
+            and 16 times as many rows of accounts' history.
+            """)
     var stateCache = 20_000
 
     @Option(help: "Confirm ledger lines due at this RFC 3339 time instead of now (for tests and replays).")

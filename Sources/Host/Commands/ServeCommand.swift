@@ -27,7 +27,10 @@ struct ServeCommand: AsyncParsableCommand {
     var batchSize = 256
 
     @Option(
-        help: "Evaluation state kept in memory across batches: about this many ids, payments, limit usages and accounts each.")
+        help: """
+            Evaluation state kept in memory across batches: about this many ids, payments and limit usages each, \
+            and 16 times as many rows of accounts' history.
+            """)
     var stateCache = 20_000
 
     @Option(
