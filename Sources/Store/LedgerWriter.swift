@@ -54,20 +54,27 @@ struct LedgerWriter {
     /// Confirms every line due at `now`, in ledger order, each with the clawbacks that reduced
     /// it; returns how many.
     func confirmDue() throws -> Int {
-        let due = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT id, amount, confirm_at FROM ledger
-                WHERE status = 'pending' AND confirm_at <= ? AND nets_ledger_id IS NULL ORDER BY id
-                """,
-            arguments: [now.epochSeconds])
-        for row in due {
-            try confirm(
-                PendingLine(
-                    id: try row.decode(forColumn: "id"), amount: try row.decode(forColumn: "amount"),
-                    confirmAt: try row.decode(forColumn: "confirm_at")))
+        var confirmed = 0
+        // A thousand at a time: after a long stop (or at the end of a large `process`) hundreds
+        // of thousands may be due at once. A confirmed line is not pending any more, so each
+        // query finds the next ones.
+        while true {
+            let due = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, amount, confirm_at FROM ledger
+                        WHERE status = 'pending' AND confirm_at <= ? AND nets_ledger_id IS NULL ORDER BY id LIMIT 1000
+                        """),
+                arguments: [now.epochSeconds])
+            for row in due {
+                try confirm(
+                    PendingLine(
+                        id: try row.decode(forColumn: "id"), amount: try row.decode(forColumn: "amount"),
+                        confirmAt: try row.decode(forColumn: "confirm_at")))
+            }
+            confirmed += due.count
+            if due.count < 1000 { return confirmed }
         }
-        return due.count
     }
 
     /// A pending line and when it falls due.

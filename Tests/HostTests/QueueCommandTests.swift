@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import GRDB
 import Testing
 
 /// `enqueue`, `process` and `decisions` through the binary: the durable queue must give exactly
@@ -40,6 +41,25 @@ import Testing
         // Processing again finds nothing to do and changes nothing.
         #expect(try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules"], in: directory.url).status == 0)
         #expect(try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url).stdout == dryRun.stdout)
+    }
+
+    @Test func everyLineDueIsConfirmedAtTheEndEvenThousandsOfThem() throws {
+        let directory = try QueueCommandTests.workload(events: 5_000)
+        defer { directory.remove() }
+        _ = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "events.jsonl"], in: directory.url)
+        // Years later: every line is due, more than one sweep's thousand.
+        let process = try CashbackBinary.run(
+            ["process", "--db", "q.sqlite", "--rules", "rules", "--now", "2036-01-01T00:00:00Z"], in: directory.url)
+        #expect(process.status == 0, "\(process.stderr)")
+        let db = try DatabaseQueue(path: directory.path("q.sqlite"))
+        defer { try? db.close() }
+        let pending = try db.read { db throws in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger WHERE status = 'pending'") ?? -1
+        }
+        #expect(pending == 0)
+        let confirmed = process.stderr.split(separator: " ").first { $0.hasPrefix("ledger.confirmed=") }
+            .flatMap { Int($0.dropFirst("ledger.confirmed=".count)) }
+        #expect((confirmed ?? 0) > 1_000, "more than one sweep's thousand: \(process.stderr)")
     }
 
     @Test func explainedDecisionsCarryTheDryRunTrace() throws {
