@@ -28,7 +28,7 @@ final class StateCache: @unchecked Sendable {
         seen = BoundedCache(capacity: capacity)
         payments = BoundedCache(capacity: capacity)
         usage = BoundedCache(capacity: capacity)
-        accounts = BoundedCache(capacity: capacity * StateCache.historyRowsPerEntry, cost: \.rows)
+        accounts = BoundedCache(capacity: capacity * StateCache.historyRowsPerEntry, cost: \.cacheCost)
         stringTexts = BoundedCache(capacity: capacity)
     }
 
@@ -63,8 +63,9 @@ struct AccountHistory: Sendable {
     /// Every usage kept for the account (a key missing is a usage of zero).
     var usage: [UsageKey: Usage] = [:]
 
-    /// The rows it stands for (at least 1): what it costs the cache.
-    var rows: Int { 1 + purchases.count + spends.values.reduce(0) { $0 + $1.count } + usage.count }
+    /// What it costs the cache: the rows it stands for, and 8 for its own tables (an account
+    /// with one payment holds three rows in three tables).
+    var cacheCost: Int { 8 + purchases.count + spends.values.reduce(0) { $0 + $1.count } + usage.count }
 }
 
 /// What one batch changed in the state, written in its transaction and then merged into the
