@@ -49,6 +49,8 @@ extension Statement {
     /// For the rows a batch writes, inside the batch's transaction: GRDB's `StatementArguments`
     /// box and convert every value, which the write profile showed as a tenth of `process`.
     /// Errors are SQLite's, as `DatabaseError`s with the extended result code, like GRDB's.
+    /// GRDB does not see these executions: a transaction observer registered with it would not
+    /// hear of them (the store registers none).
     func run(_ values: BoundValue...) throws {
         try forEachRow(binding: values) { _ in }
     }
