@@ -22,7 +22,6 @@ enum BoundValue {
 struct DirectRow {
     fileprivate let statement: SQLiteStatement
 
-    func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
     func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
 
     /// The column's text (empty for NULL), up to its first NUL like GRDB's.
