@@ -67,6 +67,29 @@ import Testing
         #expect(both.lines.last?.contains(#""line":2,"file":"b.jsonl","status":"invalid""#) == true, "\(both.stdout)")
     }
 
+    @Test func aFileThatCannotBeReadStopsTheRunAfterTheDecisionsBeforeIt() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // More events than the pipeline hands over at a time, so that several batches are
+        // decided and printed before the reading stage meets the missing file.
+        let payments = (0..<1000).map { index in
+            #"{"id":"p\#(index)","account":"a\#(index % 7)","occurred_at":"2026-11-02T10:00:00Z","amount":"50.00","currency":"EUR","merchant":{"mid":"MID345","country":"FR"}}"#
+        }
+        try directory.write("a.jsonl", payments.joined(separator: "\n") + "\n")
+        let rules = CashbackBinary.repositoryRoot.appendingPathComponent("rules").path
+        for command in ["dry-run", "diff"] {
+            var arguments = [command, "--rules", rules, "a.jsonl", "missing.jsonl"]
+            if command == "diff" { arguments += ["--base", rules] } else { arguments += ["--format", "json"] }
+            let result = try CashbackBinary.run(arguments, in: directory.url)
+            #expect(result.status == 2, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("missing.jsonl: cannot open the file"), "\(command): \(result.stderr)")
+            if command == "dry-run" {
+                #expect(result.lines.count == payments.count, "every event of the first file is decided and printed")
+                #expect(result.lines.last?.contains(#""event":"p999""#) == true)
+            }
+        }
+    }
+
     @Test func exitStatusesFollowTheSpec() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

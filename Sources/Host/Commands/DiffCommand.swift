@@ -41,29 +41,24 @@ struct DiffCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let baseRules = Evaluator(rules: try RulesDirectory.load(base), explain: explain)
-        let newRules = Evaluator(rules: try RulesDirectory.load(rules), explain: explain)
-        let baseState = InMemoryState()
-        let newState = InMemoryState()
+        let pipeline = EvaluationPipeline(evaluators: [
+            Evaluator(rules: try RulesDirectory.load(base), explain: explain),
+            Evaluator(rules: try RulesDirectory.load(rules), explain: explain),
+        ])
         var comparison = RulesComparison(keepChanges: show)
         var progress = Progress()
-        // The in-memory states do not fail, so the decisions are always there; a plugin that
-        // keeps failing gives a `dead` decision, counted and shown like any other change.
-        let compare = { (input: EventInput) in
-            let before = (try? baseRules.decisions(for: input, state: baseState)) ?? []
-            let after = (try? newRules.decisions(for: input, state: newState)) ?? []
-            comparison.add(base: before, candidate: after)
-            progress.tick("diff")
-        }
-        if let db {
-            for queued in try await SQLiteStore(path: db, access: .readOnly).allQueued() { compare(queued.input) }
-        } else {
-            do {
-                try EventSource(paths: files).forEach { input in compare(input) }
-            } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(ExitStatus.usage)
+        do {
+            let read = try await EventsToEvaluate(files: files, db: db).reader()
+            // A plugin that keeps failing gives a `dead` decision, counted and shown like any
+            // other change.
+            _ = try pipeline.run(read: read) { decisions in
+                comparison.add(base: decisions[0], candidate: decisions[1])
+                progress.tick("diff")
             }
+        } catch {
+            progress.finish()
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(ExitStatus.usage)
         }
         progress.finish()
         var output = OutputBuffer()

@@ -36,37 +36,21 @@ struct DryRunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let ruleSet = try RulesDirectory.load(rules)
-        let evaluator = Evaluator(rules: ruleSet, explain: explain)
-        let state = InMemoryState()
+        let pipeline = EvaluationPipeline(evaluators: [Evaluator(rules: try RulesDirectory.load(rules), explain: explain)])
         var printer = format.printer(explain: explain)
         var output = OutputBuffer()
         var progress = Progress()
         var invalidCount = 0
+        let unresolvedOrphans: [Orphan]
         do {
-            var stateFailure: (any Error)?
-            let evaluate = { (input: EventInput) in
-                guard stateFailure == nil else { return }
-                let decisions: [Decision]
-                do {
-                    decisions = try evaluator.decisions(for: input, state: state)
-                } catch {
-                    // The in-memory state does not fail; were it to, the run would stop here.
-                    stateFailure = error
-                    return
-                }
-                for decision in decisions {
+            let read = try await EventsToEvaluate(files: files, db: db).reader()
+            unresolvedOrphans = try pipeline.run(read: read) { decisions in
+                for decision in decisions[0] {
                     if decision.status == .invalid { invalidCount += 1 }
                     printer.print(decision, to: &output)
                 }
                 progress.tick("dry-run")
-            }
-            if let db {
-                for queued in try await SQLiteStore(path: db, access: .readOnly).allQueued() { evaluate(queued.input) }
-            } else {
-                try EventSource(paths: files).forEach(evaluate)
-            }
-            if let stateFailure { throw stateFailure }
+            }[0]
         } catch {
             output.flush()
             progress.finish()
@@ -74,7 +58,7 @@ struct DryRunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         progress.finish()
-        printer.finish(unresolvedOrphans: state.unresolvedOrphans, to: &output)
+        printer.finish(unresolvedOrphans: unresolvedOrphans, to: &output)
         output.flush()
         if strict && invalidCount > 0 { throw ExitCode(ExitStatus.strictInvalidEvents) }
     }
