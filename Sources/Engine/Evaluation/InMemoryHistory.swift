@@ -29,7 +29,12 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
     public func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int) {
         snapshot.purchases[PurchaseKey(account: account, partner: partner), default: 0] += 1
         let scope = SpendScope(account: account, partner: partner, currency: currency.code)
-        snapshot.spends[scope, default: [:]][day] = InMemoryHistory.saturatingSum(snapshot.spends[scope]?[day] ?? 0, amount)
+        InMemoryHistory.add(amount, to: &snapshot.spends[scope, default: [:]][day, default: 0])
+    }
+
+    /// Adds to a spend in place (one lookup of its scope and day), saturating like `saturatingSum`.
+    private static func add(_ amount: Int, to spend: inout Int) {
+        spend = saturatingSum(spend, amount)
     }
 
     /// Spend adds up without trapping: past `Int.max` (some 9 million payments of 10^12 minor

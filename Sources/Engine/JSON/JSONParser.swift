@@ -160,17 +160,22 @@ public struct JSONParser {
     private mutating func parseString() throws(SyntaxError) -> String {
         position += 1
         let start = position
-        // Fast path: no escapes.
+        // Fast path: no escapes. ASCII needs no validation.
+        var ascii = true
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let text = String(validating: bytes[start..<position], as: UTF8.self)
+                let text =
+                    ascii
+                    ? bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<position]), as: UTF8.self) }
+                    : String(validating: bytes[start..<position], as: UTF8.self)
                 guard let text else { throw SyntaxError(offset: start, message: "invalid UTF-8 in a string") }
                 position += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in a string") }
+            if byte >= 0x80 { ascii = false }
             position += 1
         }
         var scalars = Array(bytes[start..<position])

@@ -6,6 +6,11 @@ extension Decision {
         return writer.text
     }
 
+    /// Writes what `jsonLine` returns to a writer, which a printer reuses line after line.
+    package func writeJSONLine(to writer: inout JSONWriter, includeTrace: Bool) {
+        write(to: &writer, includeTrace: includeTrace)
+    }
+
     /// Writes, for storing, two values one after the other: the decision's line without its
     /// trace, then the trace object alone (`null` when there is none), as `jsonLine` writes them.
     package func writeForStorage(to writer: inout some JSONOutput) {

@@ -1,6 +1,8 @@
 /// A cap on the sum (`max`) and/or number (`count`) of rewarded payments under a rule, a partner
 /// or the programme (SPEC §3.4).
-public struct Limit: Sendable {
+///
+/// A class, immutable once loaded, for the reason `Partner` is one.
+public final class Limit: Sendable {
     /// Whose usage is counted together.
     public enum Per: String, Sendable {
         case account, all, payment

@@ -1,5 +1,8 @@
 /// A partner shop: how payments are attributed to it and the rules it funds (SPEC §3.2).
-public struct Partner: Sendable {
+///
+/// A class, immutable once loaded: evaluation hands partners around for every payment, and a
+/// reference is one count to keep, not one per field.
+public final class Partner: Sendable {
     /// How the best kept lines are chosen among matching rules.
     public enum Stacking: String, Sendable {
         /// Every matching rule's line.
@@ -30,6 +33,25 @@ public struct Partner: Sendable {
     /// The partner's own limits, then its budget.
     public let limits: [Limit]
     public let rules: [Rule]
+
+    init(
+        id: String, name: String, file: String, relativePath: String, match: PartnerMatch, currency: Currency?, zone: Zone,
+        activeFrom: CivilDate?, activeUntil: CivilDate?, budget: Int?, stacking: Stacking, limits: [Limit], rules: [Rule]
+    ) {
+        self.id = id
+        self.name = name
+        self.file = file
+        self.relativePath = relativePath
+        self.match = match
+        self.currency = currency
+        self.zone = zone
+        self.activeFrom = activeFrom
+        self.activeUntil = activeUntil
+        self.budget = budget
+        self.stacking = stacking
+        self.limits = limits
+        self.rules = rules
+    }
 
     /// Whether the partner runs on a local date.
     public func isActive(on date: CivilDate) -> Bool {

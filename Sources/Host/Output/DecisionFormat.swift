@@ -24,9 +24,14 @@ protocol DecisionPrinter {
 /// `--format json`: one decision per line and nothing else (SPEC §5).
 struct JSONLinesPrinter: DecisionPrinter {
     let explain: Bool
+    private var writer = JSONWriter()
+
+    init(explain: Bool) { self.explain = explain }
 
     mutating func print(_ decision: Decision, to output: inout OutputBuffer) {
-        output.line(decision.jsonLine(includeTrace: explain))
+        writer.reset()
+        decision.writeJSONLine(to: &writer, includeTrace: explain)
+        output.line(writer.bytes)
     }
 
     mutating func finish(unresolvedOrphans: [Orphan], to output: inout OutputBuffer) {}

@@ -8,7 +8,12 @@ struct OutputBuffer {
     init() { buffer.reserveCapacity(capacity) }
 
     mutating func line(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
+        line(text.utf8)
+    }
+
+    /// A line of UTF-8 bytes, without its newline.
+    mutating func line(_ bytes: some Collection<UInt8>) {
+        buffer.append(contentsOf: bytes)
         buffer.append(0x0A)
         if buffer.count >= capacity { flush() }
     }
