@@ -167,7 +167,9 @@ public struct JSONParser {
             if byte == UInt8(ascii: "\"") {
                 let text =
                     ascii
-                    ? bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<position]), as: UTF8.self) }
+                    ? bytes.withUnsafeBufferPointer {
+                        String(decoding: UnsafeBufferPointer(rebasing: $0[start..<position]), as: UTF8.self)
+                    }
                     : String(validating: bytes[start..<position], as: UTF8.self)
                 guard let text else { throw SyntaxError(offset: start, message: "invalid UTF-8 in a string") }
                 position += 1
