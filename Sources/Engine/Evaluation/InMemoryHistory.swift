@@ -3,8 +3,13 @@
 /// evaluator one for the accounts of its partition.
 public final class InMemoryHistory: PaymentHistoryRecorder {
     private var snapshot: HistorySnapshot
+    /// Whether `recordPurchase` adds to the spend history (see `InMemoryState.init`).
+    private let recordingSpend: Bool
 
-    public init(_ snapshot: HistorySnapshot = HistorySnapshot()) { self.snapshot = snapshot }
+    public init(_ snapshot: HistorySnapshot = HistorySnapshot(), recordingSpend: Bool = true) {
+        self.snapshot = snapshot
+        self.recordingSpend = recordingSpend
+    }
 
     public func earlierPaymentCount(account: String, at partner: String?) -> Int {
         snapshot.purchases[PurchaseKey(account: account, partner: partner)] ?? 0
@@ -28,6 +33,7 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
 
     public func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int) {
         snapshot.purchases[PurchaseKey(account: account, partner: partner), default: 0] += 1
+        guard recordingSpend else { return }
         let scope = SpendScope(account: account, partner: partner, currency: currency.code)
         InMemoryHistory.add(amount, to: &snapshot.spends[scope, default: [:]][day, default: 0])
     }

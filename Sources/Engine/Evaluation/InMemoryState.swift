@@ -1,18 +1,27 @@
 /// Evaluation state in memory: what `dry-run` and `diff` start from, fresh each run.
 public final class InMemoryState: EvaluationState {
-    private var seen: [String: SeenEvent] = [:]
-    private var payments: [String: PaymentRecord] = [:]
+    /// What is kept of an id: one table for ids seen and payments, as a payment is both.
+    private struct Entry {
+        var seen: SeenEvent?
+        var payment: PaymentRecord?
+    }
+
+    private var entries: [String: Entry] = [:]
     private var usages: [UsageKey: Usage] = [:]
-    private let history = InMemoryHistory()
+    private let history: InMemoryHistory
     private var orphans: [String: [Orphan]] = [:]
 
-    public init() {}
+    /// A fresh state. `recordingSpend: false` skips the spend history, for a run whose rules
+    /// never read it (`RuleSet.readsSpendHistory` is false): `spend` then answers 0.
+    public init(recordingSpend: Bool = true) {
+        history = InMemoryHistory(recordingSpend: recordingSpend)
+    }
 
-    public func seenEvent(_ id: String) -> SeenEvent? { seen[id] }
-    public func recordSeen(_ id: String, _ event: SeenEvent) { seen[id] = event }
+    public func seenEvent(_ id: String) -> SeenEvent? { entries[id]?.seen }
+    public func recordSeen(_ id: String, _ event: SeenEvent) { entries[id, default: Entry()].seen = event }
 
-    public func payment(_ id: String) -> PaymentRecord? { payments[id] }
-    public func savePayment(_ record: PaymentRecord) { payments[record.id] = record }
+    public func payment(_ id: String) -> PaymentRecord? { entries[id]?.payment }
+    public func savePayment(_ record: PaymentRecord) { entries[record.id, default: Entry()].payment = record }
 
     public func usage(_ key: UsageKey) -> Usage { usages[key] ?? .zero }
 

@@ -85,7 +85,7 @@ struct EvaluationPipeline {
     private static func evaluate(
         _ input: Handover<[EventInput]>, with evaluator: Evaluator, into output: Handover<Evaluated>
     ) {
-        let state = InMemoryState()
+        let state = InMemoryState(recordingSpend: evaluator.rules.readsSpendHistory)
         do {
             while let batch = try input.receive() {
                 var decided: [[Decision]] = []
