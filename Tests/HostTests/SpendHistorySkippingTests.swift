@@ -24,7 +24,9 @@ import Testing
         let sources = [
             RuleSource(
                 relativePath: "program.yaml", displayPath: "program.yaml",
-                text: "currency: EUR\ntimezone: Europe/Paris\nrounding: down\nlimits:\n  - { per: account, period: month, max: 5.00 }\n"),
+                text:
+                    "currency: EUR\ntimezone: Europe/Paris\nrounding: down\nlimits:\n  - { per: account, period: month, max: 5.00 }\n"
+            ),
             RuleSource(
                 relativePath: "partners/fnac.yaml", displayPath: "partners/fnac.yaml",
                 text: """
@@ -49,7 +51,8 @@ import Testing
 
     @Test func theShippedRulesReadSpendSoItIsKept() throws {
         let rules = try #require(
-            RuleLoader(registry: .builtin).load(directory: CashbackBinary.repositoryRoot.appendingPathComponent("rules").path).rules)
+            RuleLoader(registry: .builtin).load(directory: CashbackBinary.repositoryRoot.appendingPathComponent("rules").path)
+                .rules)
         #expect(rules.readsSpendHistory, "carrefour's tiers are by spend")
         #expect(try Self.decisions(rules, recordingSpend: false) != Self.decisions(rules, recordingSpend: true))
     }
