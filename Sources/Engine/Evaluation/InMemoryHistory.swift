@@ -2,22 +2,57 @@
 /// local day. The in-memory state keeps one for every account; the scheduler gives each
 /// evaluator one for the accounts of its partition.
 public final class InMemoryHistory: PaymentHistoryRecorder {
-    private var snapshot: HistorySnapshot
+    /// One account's history. A reference, so that the account used last stays at hand: a
+    /// payment reads and adds to its account's history several times in a row.
+    private final class Account {
+        /// How many payments at each partner (`nil`: anywhere).
+        var purchases: [String?: Int] = [:]
+        /// Gross spend by scope, then by local day (days since the epoch).
+        var spends: [Scope: [Int: Int]] = [:]
+    }
+
+    /// Whose spend within an account: at a partner (`nil`: anywhere) in a currency.
+    private struct Scope: Hashable {
+        let partner: String?
+        let currency: String
+    }
+
+    private var accounts: [String: Account] = [:]
+    private var lastUsed: (id: String, account: Account)?
     /// Whether `recordPurchase` adds to the spend history (see `InMemoryState.init`).
     private let recordingSpend: Bool
 
     public init(_ snapshot: HistorySnapshot = HistorySnapshot(), recordingSpend: Bool = true) {
-        self.snapshot = snapshot
         self.recordingSpend = recordingSpend
+        for (key, count) in snapshot.purchases { account(key.account).purchases[key.partner] = count }
+        for (scope, byDay) in snapshot.spends {
+            account(scope.account).spends[Scope(partner: scope.partner, currency: scope.currency)] = byDay
+        }
+    }
+
+    /// The account's history, if it has one.
+    private func existing(_ id: String) -> Account? {
+        if let lastUsed, lastUsed.id == id { return lastUsed.account }
+        guard let found = accounts[id] else { return nil }
+        lastUsed = (id, found)
+        return found
+    }
+
+    /// The account's history, made empty when it has none.
+    private func account(_ id: String) -> Account {
+        if let found = existing(id) { return found }
+        let created = Account()
+        accounts[id] = created
+        lastUsed = (id, created)
+        return created
     }
 
     public func earlierPaymentCount(account: String, at partner: String?) -> Int {
-        snapshot.purchases[PurchaseKey(account: account, partner: partner)] ?? 0
+        existing(account)?.purchases[partner] ?? 0
     }
 
     public func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) -> Int {
-        InMemoryHistory.spend(
-            snapshot.spends[SpendScope(account: account, partner: partner, currency: currency.code)], days: days)
+        InMemoryHistory.spend(existing(account)?.spends[Scope(partner: partner, currency: currency.code)], days: days)
     }
 
     /// The spend of `days` in a scope's spend by day.
@@ -31,11 +66,12 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
         return byDay.reduce(0) { days.contains($1.key) ? InMemoryHistory.saturatingSum($0, $1.value) : $0 }
     }
 
-    public func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int) {
-        snapshot.purchases[PurchaseKey(account: account, partner: partner), default: 0] += 1
+    public func recordPurchase(account id: String, at partner: String?, currency: Currency, amount: Int, day: Int) {
+        let account = account(id)
+        account.purchases[partner, default: 0] += 1
         guard recordingSpend else { return }
-        let scope = SpendScope(account: account, partner: partner, currency: currency.code)
-        InMemoryHistory.add(amount, to: &snapshot.spends[scope, default: [:]][day, default: 0])
+        InMemoryHistory.add(
+            amount, to: &account.spends[Scope(partner: partner, currency: currency.code), default: [:]][day, default: 0])
     }
 
     /// Adds to a spend in place (one lookup of its scope and day), saturating like `saturatingSum`.
@@ -53,10 +89,19 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
     }
 
     /// The part of the history that concerns `accounts`.
-    public func snapshot(accounts: Set<String>, includingSpend: Bool) -> HistorySnapshot {
-        HistorySnapshot(
-            purchases: snapshot.purchases.filter { accounts.contains($0.key.account) },
-            spends: includingSpend ? snapshot.spends.filter { accounts.contains($0.key.account) } : [:])
+    public func snapshot(accounts ids: Set<String>, includingSpend: Bool) -> HistorySnapshot {
+        var snapshot = HistorySnapshot()
+        for id in ids {
+            guard let account = accounts[id] else { continue }
+            for (partner, count) in account.purchases {
+                snapshot.purchases[PurchaseKey(account: id, partner: partner)] = count
+            }
+            guard includingSpend else { continue }
+            for (scope, byDay) in account.spends {
+                snapshot.spends[SpendScope(account: id, partner: scope.partner, currency: scope.currency)] = byDay
+            }
+        }
+        return snapshot
     }
 }
 

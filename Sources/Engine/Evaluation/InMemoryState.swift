@@ -1,12 +1,15 @@
 /// Evaluation state in memory: what `dry-run` and `diff` start from, fresh each run.
 public final class InMemoryState: EvaluationState {
-    /// What is kept of an id: one table for ids seen and payments, as a payment is both.
+    /// What is kept of an id: one table for ids seen and payments, as a payment is both. The
+    /// records themselves are kept apart, so that the table's entries stay small.
     private struct Entry {
         var seen: SeenEvent?
-        var payment: PaymentRecord?
+        /// The payment's place in `payments`.
+        var payment: Int?
     }
 
     private var entries: [String: Entry] = [:]
+    private var payments: [PaymentRecord] = []
     private var usages: [UsageKey: Usage] = [:]
     private let history: InMemoryHistory
     private var orphans: [String: [Orphan]] = [:]
@@ -20,8 +23,16 @@ public final class InMemoryState: EvaluationState {
     public func seenEvent(_ id: String) -> SeenEvent? { entries[id]?.seen }
     public func recordSeen(_ id: String, _ event: SeenEvent) { entries[id, default: Entry()].seen = event }
 
-    public func payment(_ id: String) -> PaymentRecord? { entries[id]?.payment }
-    public func savePayment(_ record: PaymentRecord) { entries[record.id, default: Entry()].payment = record }
+    public func payment(_ id: String) -> PaymentRecord? { entries[id]?.payment.map { payments[$0] } }
+
+    public func savePayment(_ record: PaymentRecord) {
+        if let index = entries[record.id, default: Entry()].payment {
+            payments[index] = record
+        } else {
+            entries[record.id, default: Entry()].payment = payments.count
+            payments.append(record)
+        }
+    }
 
     public func usage(_ key: UsageKey) -> Usage { usages[key] ?? .zero }
 

@@ -42,8 +42,50 @@ struct FingerprintText {
 
     mutating func field(_ text: String?) {
         guard let text else { return bytes.append(UInt8(ascii: "-")) }
-        bytes.append(contentsOf: String(text.utf8.count).utf8)
+        appendDecimal(text.utf8.count)
         bytes.append(UInt8(ascii: ":"))
         bytes.append(contentsOf: text.utf8)
+    }
+
+    /// An integer field, written as `String(value)` writes it.
+    mutating func field(_ value: Int?) {
+        guard let value else { return bytes.append(UInt8(ascii: "-")) }
+        appendDecimal(FingerprintText.decimalLength(value))
+        bytes.append(UInt8(ascii: ":"))
+        appendDecimal(value)
+    }
+
+    /// An instant's field: `seconds.nanoseconds`, both in decimal.
+    mutating func field(_ instant: Timestamp) {
+        let seconds = Int(instant.epochSeconds)
+        let nanoseconds = Int(instant.nanoseconds)
+        appendDecimal(FingerprintText.decimalLength(seconds) + 1 + FingerprintText.decimalLength(nanoseconds))
+        bytes.append(UInt8(ascii: ":"))
+        appendDecimal(seconds)
+        bytes.append(UInt8(ascii: "."))
+        appendDecimal(nanoseconds)
+    }
+
+    /// How many characters `String(value)` has.
+    static func decimalLength(_ value: Int) -> Int {
+        var length = value < 0 ? 2 : 1
+        var rest = value.magnitude
+        while rest >= 10 {
+            rest /= 10
+            length += 1
+        }
+        return length
+    }
+
+    /// Appends `String(value)`'s UTF-8 without making the string.
+    private mutating func appendDecimal(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let start = bytes.count
+        var rest = value.magnitude
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        bytes[start...].reverse()
     }
 }
