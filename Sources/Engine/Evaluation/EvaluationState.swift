@@ -13,6 +13,9 @@ public protocol EvaluationState: PaymentHistoryRecorder {
     /// A processed payment, for its refunds.
     func payment(_ id: String) throws -> PaymentRecord?
     func savePayment(_ record: PaymentRecord) throws
+    /// Records a new payment: its id seen, and its record. A state may do both at once; the
+    /// default does `recordSeen`, then `savePayment`.
+    func recordPayment(_ record: PaymentRecord, seen: SeenEvent) throws
 
     /// A limit's usage so far (zero when never used).
     func usage(_ key: UsageKey) throws -> Usage
@@ -27,6 +30,13 @@ public protocol EvaluationState: PaymentHistoryRecorder {
     func addOrphan(_ orphan: Orphan) throws
     /// Removes and returns, in arrival order, the orphans waiting for a payment.
     func takeOrphans(waitingFor paymentID: String) throws -> [Orphan]
+}
+
+extension EvaluationState {
+    public func recordPayment(_ record: PaymentRecord, seen: SeenEvent) throws {
+        try recordSeen(record.id, seen)
+        try savePayment(record)
+    }
 }
 
 /// A payment history that can also be added to: the part of the state the scheduler's parallel

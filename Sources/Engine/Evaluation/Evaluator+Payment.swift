@@ -160,17 +160,17 @@ extension Evaluator {
         commits.removeAll { $0.amount <= 0 }
         try checkUsageFits(commits, state: state)
 
-        try state.recordSeen(payment.id, SeenEvent(kind: .payment, fingerprint: payment.fingerprint))
         var countKeys: [UsageKey] = []
         for commit in commits {
             for key in commit.keys { try state.addUsage(key, amount: commit.amount, count: 1) }
             countKeys += commit.keys
         }
         try recordPurchase(payment, partner: partner, state: state)
-        try state.savePayment(
+        try state.recordPayment(
             PaymentRecord(
                 id: payment.id, account: payment.account, partner: partner?.id, currency: payment.currency,
-                amount: payment.amount, occurredAt: payment.occurredAt, lines: recorded, countKeys: countKeys))
+                amount: payment.amount, occurredAt: payment.occurredAt, lines: recorded, countKeys: countKeys),
+            seen: SeenEvent(kind: .payment, fingerprint: payment.fingerprint))
         return recorded
     }
 

@@ -25,6 +25,11 @@ public final class InMemoryState: EvaluationState {
 
     public func payment(_ id: String) -> PaymentRecord? { entries[id]?.payment.map { payments[$0] } }
 
+    public func recordPayment(_ record: PaymentRecord, seen: SeenEvent) {
+        entries[record.id] = Entry(seen: seen, payment: payments.count)
+        payments.append(record)
+    }
+
     public func savePayment(_ record: PaymentRecord) {
         if let index = entries[record.id, default: Entry()].payment {
             payments[index] = record
@@ -64,7 +69,9 @@ public final class InMemoryState: EvaluationState {
     }
 
     public func takeOrphans(waitingFor paymentID: String) -> [Orphan] {
-        orphans.removeValue(forKey: paymentID) ?? []
+        // Most runs have no orphan waiting: no need to hash the id.
+        guard !orphans.isEmpty else { return [] }
+        return orphans.removeValue(forKey: paymentID) ?? []
     }
 
     /// Orphans whose original has not arrived, in no particular order.

@@ -18,7 +18,11 @@ public enum EventParser {
     public static let maximumTimestampLength = 64
 
     /// Parses one JSON Lines line (or any JSON text holding one object).
+    ///
+    /// A line of the usual shape is read straight from its bytes (`FlatEventJSON`); any other
+    /// is parsed as a tree first. Both are checked by the same code, with the same results.
     public static func parse<Bytes: Collection>(line: Bytes) -> Result<Event, EventError> where Bytes.Element == UInt8 {
+        if let flat = line.withContiguousStorageIfAvailable(parseUsualShape), let result = flat { return result }
         do {
             return parse(json: try JSONParser.parse(line))
         } catch {
@@ -26,43 +30,52 @@ public enum EventParser {
         }
     }
 
+    /// Reads a line of the usual shape straight from its bytes (see `FlatEventJSON`); `nil` for
+    /// a line of any other shape.
+    package static func parseUsualShape(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Event, EventError>? {
+        guard let (object, size) = FlatEventJSON.read(bytes) else { return nil }
+        var reader = FieldReader(json: object, shape: Shape(bytes: size, duplicate: nil))
+        return Result { () throws(EventError) in try reader.event() }
+    }
+
     /// Validates a parsed JSON value as an event.
     public static func parse(json: JSONValue) -> Result<Event, EventError> {
         guard case .object = json else {
             return .failure(EventError(field: "(event)", message: "expected a JSON object"))
         }
-        var reader = FieldReader(json: json)
-        do {
-            return .success(try reader.event())
-        } catch {
-            return .failure(error)
-        }
+        var reader = FieldReader(json: json, shape: Shape(json))
+        return Result { () throws(EventError) in try reader.event() }
     }
 }
 
 /// Reads and checks the fields of one event object.
-private struct FieldReader {
-    let json: JSONValue
+private struct FieldReader<Object: EventObject> {
+    let json: Object
+    let shape: Shape
     var eventID: String?
 
-    init(json: JSONValue) { self.json = json }
+    init(json: Object, shape: Shape) {
+        self.json = json
+        self.shape = shape
+    }
 
     func fail(_ field: String, _ message: String) -> EventError {
         EventError(field: field, message: message, eventID: eventID)
     }
 
-    /// A present, non-null string field; `nil` when absent.
-    func string(_ key: String, in object: JSONValue? = nil, path: String? = nil) throws(EventError) -> String? {
-        let field = path ?? key
-        guard let value = (object ?? json)[key] else { return nil }
-        guard case .string(let text) = value else { throw fail(field, "expected a string, got \(value.kindDescription)") }
+    /// A present, non-null string field; `nil` when absent. A field inside an object is named
+    /// with the object's key first (`merchant.mid`).
+    func string(_ key: String, in object: Object? = nil, named objectKey: String? = nil) throws(EventError) -> String? {
+        guard let value = (object ?? json).member(key) else { return nil }
+        guard case .string(let text) = value else {
+            throw fail(objectKey.map { "\($0).\(key)" } ?? key, "expected a string, got \(value.kindDescription)")
+        }
         return text
     }
 
     /// Reads the fields in one order for every kind (the first field at fault is the one
     /// reported), each required or optional as the event's kind has it.
     mutating func event() throws(EventError) -> Event {
-        let shape = Shape(json)
         if shape.duplicate == "id" { throw fail("id", "duplicate key") }
         guard let id = try string("id") else { throw fail("id", "missing") }
         guard (1...128).contains(id.utf8.count), id.utf8.allSatisfy(FieldReader.isIDByte) else {
@@ -201,7 +214,7 @@ private struct FieldReader {
     /// An amount as a decimal string or a JSON number written the same way, > 0, at most 10^12
     /// minor units, with no more fraction digits than `currency` has.
     func amountField(_ key: String, currency: Currency?) throws(EventError) -> Int? {
-        guard let value = json[key] else { return nil }
+        guard let value = json.member(key) else { return nil }
         let text: String
         switch value {
         case .string(let string): text = string
@@ -242,10 +255,12 @@ private struct FieldReader {
     }
 
     func merchantField() throws(EventError) -> Merchant? {
-        guard let value = json["merchant"] else { return nil }
-        guard case .object = value else { throw fail("merchant", "expected an object, got \(value.kindDescription)") }
+        guard let value = json.member("merchant") else { return nil }
+        guard case .object(let merchant) = value else {
+            throw fail("merchant", "expected an object, got \(value.kindDescription)")
+        }
         func text(_ key: String) throws(EventError) -> String? {
-            try string(key, in: value, path: "merchant.\(key)")
+            try string(key, in: merchant, named: "merchant")
         }
         let mid = try text("mid")
         let siret = try text("siret")
@@ -297,6 +312,11 @@ private struct Shape {
     /// The path of a key that repeats in its object, outer objects first: `amount`,
     /// `merchant.name`, `extra[2].a`; keys are clipped with `Echo`.
     var duplicate: String?
+
+    init(bytes: Int, duplicate: String?) {
+        self.bytes = bytes
+        self.duplicate = duplicate
+    }
 
     init(_ json: JSONValue) {
         if let path = measure(json) {

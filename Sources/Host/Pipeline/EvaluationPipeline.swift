@@ -33,9 +33,9 @@ struct EvaluationPipeline {
     func run(read: @escaping Reader, body: (_ decisions: [[Decision]]) -> Void) throws -> [[Orphan]] {
         let inputs = evaluators.map { _ in Handover<[EventInput]>(capacity: Self.depth) }
         let outputs = evaluators.map { _ in Handover<Evaluated>(capacity: Self.depth) }
-        Self.startThread { Self.readBatches(read, into: inputs) }
-        for (evaluator, (input, output)) in zip(evaluators, zip(inputs, outputs)) {
-            Self.startThread { Self.evaluate(input, with: evaluator, into: output) }
+        Self.startThread(named: "read") { Self.readBatches(read, into: inputs) }
+        for (index, (evaluator, (input, output))) in zip(evaluators, zip(inputs, outputs)).enumerated() {
+            Self.startThread(named: "evaluate \(index + 1)") { Self.evaluate(input, with: evaluator, into: output) }
         }
         do {
             while true {
@@ -104,8 +104,12 @@ struct EvaluationPipeline {
         }
     }
 
-    private static func startThread(_ work: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: work)
+    /// Starts a thread, named for `top` and profilers.
+    private static func startThread(named name: String, _ work: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            Thread.current.name = name
+            work()
+        }
         thread.start()
     }
 }
