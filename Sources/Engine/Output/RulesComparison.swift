@@ -60,9 +60,13 @@ package struct RulesComparison: Sendable {
     package mutating func add(base: [Decision], candidate: [Decision]) {
         tally(base, into: \.base)
         tally(candidate, into: \.candidate)
+        // Equal decisions print the same line; others are compared by their lines (a trace, or
+        // anything else a line leaves out, does not make a change).
         let same =
             base.count == candidate.count
-            && zip(base, candidate).allSatisfy { $0.jsonLine(includeTrace: false) == $1.jsonLine(includeTrace: false) }
+            && zip(base, candidate).allSatisfy {
+                $0 == $1 || $0.jsonLine(includeTrace: false) == $1.jsonLine(includeTrace: false)
+            }
         guard !same else { return }
         changedCount += 1
         if changes.count < keepChanges {
@@ -75,12 +79,16 @@ package struct RulesComparison: Sendable {
         for decision in decisions {
             guard let amounts = decision.amounts else { continue }
             let key = Key(partner: amounts.partner, currency: amounts.currency.code)
-            var row = rows[key] ?? Row(partner: amounts.partner, currency: amounts.currency)
-            if decision.status != .clawback { row[keyPath: side].events += 1 }
-            if decision.status == .rewarded { row[keyPath: side].rewarded += 1 }
-            row[keyPath: side].cashback += Int128(amounts.cashback)
-            rows[key] = row
+            RulesComparison.count(
+                decision, amounts.cashback,
+                in: &rows[key, default: Row(partner: amounts.partner, currency: amounts.currency)][keyPath: side])
         }
+    }
+
+    private static func count(_ decision: Decision, _ cashback: Int, in totals: inout Totals) {
+        if decision.status != .clawback { totals.events += 1 }
+        if decision.status == .rewarded { totals.rewarded += 1 }
+        totals.cashback += Int128(cashback)
     }
 
     /// The rows, by partner (none last) then currency.

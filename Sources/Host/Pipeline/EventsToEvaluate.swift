@@ -7,7 +7,7 @@ struct EventsToEvaluate {
     let files: [String]
     let db: String?
 
-    /// The pipeline's reading stage. A database's queue is read here, before the pipeline starts.
+    /// The pipeline's reading. A database's queue is read here, before the pipeline starts.
     func reader() async throws -> EvaluationPipeline.Reader {
         if let db {
             let queued = try await SQLiteStore(path: db, access: .readOnly).allQueued().map(\.input)

@@ -32,6 +32,24 @@ final class Handover<Value: Sendable>: @unchecked Sendable {
         return true
     }
 
+    /// Adds `value` if there is room, without waiting; `false` when there is none (or the
+    /// receiver has cancelled).
+    func trySend(_ value: Value) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard values.count < capacity, !cancelled else { return false }
+        values.append(value)
+        condition.broadcast()
+        return true
+    }
+
+    /// Whether `receive` would return at once: a value is waiting, or the stream has finished.
+    var hasWaiting: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return !values.isEmpty || finished
+    }
+
     /// Ends the stream, with the error that ended it if any.
     func finish(throwing error: (any Error)? = nil) {
         condition.lock()
