@@ -5,6 +5,7 @@
 #
 #   Benchmarks/zen.sh                        # 200,000 payments, 1,000 partners, 3 runs each
 #   EVENTS=1000000 RUNS=5 Benchmarks/zen.sh
+#   SCALING=1 Benchmarks/zen.sh              # then dry-run alone: 10 vs 10,000 partners, 1,000 vs 1,000,000 accounts
 #
 # See BENCHMARKS.md, "Evaluation beside GoRules ZEN".
 set -euo pipefail
@@ -19,3 +20,6 @@ cashback="$(swift build -c release --show-bin-path --package-path "$root")/cashb
 
 python3 "$root/Benchmarks/Tools/zen_anchor.py" "$cashback" --events "${EVENTS:-200000}" --partners "${PARTNERS:-1000}" \
     --runs "${RUNS:-3}"
+if [[ -n "${SCALING:-}" ]]; then
+    python3 "$root/Benchmarks/Tools/zen_anchor.py" "$cashback" --events "${EVENTS:-200000}" --runs "${RUNS:-3}" --scaling
+fi

@@ -16,6 +16,7 @@ Every event's cashback must agree between the two, or the run fails. Prints each
 decisions per second, the medians and their ratio.
 
     python3 Benchmarks/Tools/zen_anchor.py CASHBACK [--events 200000] [--partners 1000] [--runs 3]
+    python3 Benchmarks/Tools/zen_anchor.py CASHBACK --scaling    # dry-run alone, by partners and accounts
 """
 
 import argparse
@@ -92,8 +93,8 @@ def decision_table(partners):
     }
 
 
-def write_events(path, events, partners, seed):
-    """Payments over 10,000 accounts in November 2026; 5% at merchants of no partner."""
+def write_events(path, events, partners, seed, accounts=10_000):
+    """Payments over `accounts` accounts in November 2026; 5% at merchants of no partner."""
     generator = random.Random(seed)
     parsed = []
     with open(path, "w") as file:
@@ -107,7 +108,7 @@ def write_events(path, events, partners, seed):
             minute = generator.randrange(24 * 60)
             event = {
                 "id": f"e{number}",
-                "account": f"a{generator.randrange(10_000)}",
+                "account": f"a{generator.randrange(accounts)}",
                 "occurred_at": f"2026-11-{day:02d}T{minute // 60:02d}:{minute % 60:02d}:00Z",
                 "amount": f"{amount // 100}.{amount % 100:02d}",
                 "currency": "EUR",
@@ -153,6 +154,31 @@ def zen_worker(directory):
         pickle.dump((seconds, results), file)
 
 
+def scaling(arguments):
+    """dry-run alone over the same number of payments with 10 and 10,000 partners, then 1,000
+    and 1,000,000 accounts: the wall time per decision, net of loading the rules, should not
+    grow with either."""
+    with tempfile.TemporaryDirectory() as directory:
+        for partners, accounts in [(10, 10_000), (10_000, 10_000), (1_000, 1_000), (1_000, 1_000_000)]:
+            rules = os.path.join(directory, f"rules-{partners}")
+            if not os.path.isdir(rules):
+                write_rules(rules, partners)
+            events_path = os.path.join(directory, "events.jsonl")
+            write_events(events_path, arguments.events, partners, arguments.seed, accounts)
+            output = os.path.join(directory, "decisions.jsonl")
+            empty = os.path.join(directory, "empty.jsonl")
+            open(empty, "w").close()
+            # Loading the rules is paid once per run, whatever the number of events: it is
+            # measured alone (an empty events file) and taken out of the cost per decision.
+            load = statistics.median(run_dry_run(arguments.cashback, rules, empty, output) for _ in range(arguments.runs))
+            seconds = [run_dry_run(arguments.cashback, rules, events_path, output) for _ in range(arguments.runs)]
+            per_decision = [(total - load) / arguments.events * 1e9 for total in seconds]
+            print(
+                f"{partners:>6,} partners, {accounts:>9,} accounts: {statistics.median(per_decision):,.0f} ns per decision "
+                f"(runs: {', '.join(f'{value:,.0f}' for value in per_decision)}; rules load {load:.2f} s)"
+            )
+
+
 def minor_units(text):
     whole, _, fraction = text.partition(".")
     return int(whole) * 100 + int(fraction or "0")
@@ -162,6 +188,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("cashback", nargs="?", help="the cashback binary (release)")
     parser.add_argument("--zen-worker", metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--scaling", action="store_true", help="dry-run alone: 10 vs 10,000 partners, 1,000 vs 1,000,000 accounts")
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--partners", type=int, default=1_000)
     parser.add_argument("--runs", type=int, default=3)
@@ -172,6 +199,9 @@ def main():
         return
     if not arguments.cashback:
         parser.error("name the cashback binary")
+    if arguments.scaling:
+        scaling(arguments)
+        return
 
     with tempfile.TemporaryDirectory() as directory:
         rules = os.path.join(directory, "rules")

@@ -209,6 +209,15 @@ import Yams
                 service, "POST", "/v1/events", body: n1 + "\n{oops\n", token: token, contentType: "application/x-ndjson",
                 expect: 400)
             #expect(reply.json?["error"]?["index"] == .number("1"))
+            // A single event read straight from its bytes reports like one in an array; in JSON
+            // Lines, a line that is not JSON is reported before an earlier line's bad field.
+            reply = try await run.call(service, "POST", "/v1/events", body: n2, token: token, expect: 400)
+            #expect(reply.json?["error"]?["index"] == .number("0"))
+            #expect(reply.json?["error"]?["field"] == .string("amount"))
+            reply = try await run.call(
+                service, "POST", "/v1/events", body: n2 + "\n{oops\n", token: token, contentType: "application/x-ndjson",
+                expect: 400)
+            #expect(reply.json?["error"]?["message"]?.asString?.hasPrefix("line 2: not valid JSON") == true)
             _ = try await run.call(service, "POST", "/v1/events", body: "[]", token: token, expect: 400)
             reply = try await run.call(service, "POST", "/v1/events", body: "42", token: token, expect: 400)
             #expect(reply.json?["error"]?["field"] == .string("(event)"))

@@ -62,6 +62,15 @@ let benchmarks: @Sendable () -> Void = {
     } setup: {
         _ = Fixture.small.lines
     }
+
+    // Printing: each decision of the mixed batch as its `dry-run --format json` line.
+    Benchmark("Decision.jsonLine") { benchmark in
+        for decision in Fixture.small.decisions {
+            blackHole(decision.jsonLine(includeTrace: false))
+        }
+    } setup: {
+        _ = Fixture.small.decisions
+    }
 }
 
 /// Which payments a batch holds. Each batch's random seed is its position here: add cases at the end.
@@ -88,10 +97,13 @@ final class Fixture: Sendable {
     let lines: [[UInt8]]
     /// The pre-parsed events of each batch (all payments).
     let batches: [Mix: [Event.Payment]]
+    /// The decisions of the mixed batch, evaluated in a fresh state.
+    let decisions: [Decision]
 
     init(partnerCount: Int) {
         self.partnerCount = partnerCount
-        rules = Fixture.loadRules(partnerCount: partnerCount)
+        let rules = Fixture.loadRules(partnerCount: partnerCount)
+        self.rules = rules
         var batches: [Mix: [Event.Payment]] = [:]
         var mixedLines: [[UInt8]] = []
         for mix in Mix.allCases {
@@ -111,6 +123,9 @@ final class Fixture: Sendable {
         }
         self.batches = batches
         self.lines = mixedLines
+        let evaluator = Evaluator(rules: rules)
+        let state = InMemoryState()
+        decisions = batches[.mixed]!.flatMap { event in try! evaluator.process(.event(.payment(event), .none), state: state) }
         Fixture.check(self)
     }
 
