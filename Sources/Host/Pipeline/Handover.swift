@@ -4,8 +4,9 @@ import Foundation
 /// sender waits for room, the receiver for a value.
 ///
 /// The sender ends the stream with `finish(throwing:)`; the receiver gets every value sent
-/// before it, then the error (if any), then `nil`. A receiver that stops early calls `cancel()`,
-/// after which `send` drops its value and answers `false`, so no sender waits forever.
+/// before it, then the error (if any), then `nil`. A side that stops early calls `cancel()`,
+/// after which `send` drops its value and answers `false` and `receive` ends, so no thread
+/// waits forever on the other.
 final class Handover<Value: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private let capacity: Int
@@ -73,11 +74,13 @@ final class Handover<Value: Sendable>: @unchecked Sendable {
         return values.removeFirst()
     }
 
-    /// Stops the stream from the receiving side: waiting and later sends return `false`.
+    /// Stops the stream, from either side: waiting and later sends return `false`, and a
+    /// receiver gets what was sent before, then `nil`.
     func cancel() {
         condition.lock()
         defer { condition.unlock() }
         cancelled = true
+        finished = true
         condition.broadcast()
     }
 }
