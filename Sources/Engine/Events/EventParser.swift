@@ -155,10 +155,10 @@ private struct FieldReader<Object: EventObject> {
     func accountField() throws(EventError) -> String? {
         guard let text = try string("account") else { return nil }
         // No control characters in an id (a NUL would also cut it short in the store).
-        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+        guard !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
             throw fail("account", "control characters are not allowed")
         }
-        guard (1...128).contains(text.unicodeScalars.count) else {
+        guard (1...128).contains(FieldReader.scalarCount(text)) else {
             throw fail("account", "expected a string of 1-128 characters")
         }
         // One spelling per account: canonically equivalent spellings (`é`, or `e` then U+0301)
@@ -266,7 +266,7 @@ private struct FieldReader<Object: EventObject> {
         let siret = try text("siret")
         let name = try text("name")
         for (key, field) in [("mid", mid), ("name", name)] {
-            if let field, !(1...128).contains(field.unicodeScalars.count) {
+            if let field, !(1...128).contains(FieldReader.scalarCount(field)) {
                 throw fail("merchant.\(key)", "expected 1-128 characters")
             }
         }
@@ -292,6 +292,11 @@ private struct FieldReader<Object: EventObject> {
             throw fail("merchant", "needs at least one of mid, siret, name")
         }
         return Merchant(mid: mid, siret: siret, name: name, mcc: mcc, country: country, channel: channel)
+    }
+
+    /// A text's length in Unicode scalars: its UTF-8 bytes that do not continue a character.
+    static func scalarCount(_ text: String) -> Int {
+        text.utf8.reduce(0) { count, byte in byte & 0xC0 == 0x80 ? count : count + 1 }
     }
 
     static func isIDByte(_ byte: UInt8) -> Bool {
