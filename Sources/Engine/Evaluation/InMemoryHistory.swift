@@ -5,8 +5,10 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
     /// One account's history. A reference, so that the account used last stays at hand: a
     /// payment reads and adds to its account's history several times in a row.
     private final class Account {
-        /// How many payments at each partner (`nil`: anywhere).
-        var purchases: [String?: Int] = [:]
+        /// How many payments anywhere.
+        var payments = 0
+        /// How many payments at each partner.
+        var paymentsAt: [String: Int] = [:]
         /// Gross spend by scope, then by local day (days since the epoch).
         var spends: [Scope: [Int: Int]] = [:]
     }
@@ -24,7 +26,10 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
 
     public init(_ snapshot: HistorySnapshot = HistorySnapshot(), recordingSpend: Bool = true) {
         self.recordingSpend = recordingSpend
-        for (key, count) in snapshot.purchases { account(key.account).purchases[key.partner] = count }
+        for (key, count) in snapshot.purchases {
+            let account = account(key.account)
+            if let partner = key.partner { account.paymentsAt[partner] = count } else { account.payments = count }
+        }
         for (scope, byDay) in snapshot.spends {
             account(scope.account).spends[Scope(partner: scope.partner, currency: scope.currency)] = byDay
         }
@@ -48,7 +53,9 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
     }
 
     public func earlierPaymentCount(account: String, at partner: String?) -> Int {
-        existing(account)?.purchases[partner] ?? 0
+        guard let account = existing(account) else { return 0 }
+        guard let partner else { return account.payments }
+        return account.paymentsAt[partner] ?? 0
     }
 
     public func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) -> Int {
@@ -68,7 +75,7 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
 
     public func recordPurchase(account id: String, at partner: String?, currency: Currency, amount: Int, day: Int) {
         let account = account(id)
-        account.purchases[partner, default: 0] += 1
+        if let partner { account.paymentsAt[partner, default: 0] += 1 } else { account.payments += 1 }
         guard recordingSpend else { return }
         InMemoryHistory.add(
             amount, to: &account.spends[Scope(partner: partner, currency: currency.code), default: [:]][day, default: 0])
@@ -93,7 +100,8 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
         var snapshot = HistorySnapshot()
         for id in ids {
             guard let account = accounts[id] else { continue }
-            for (partner, count) in account.purchases {
+            if account.payments > 0 { snapshot.purchases[PurchaseKey(account: id, partner: nil)] = account.payments }
+            for (partner, count) in account.paymentsAt {
                 snapshot.purchases[PurchaseKey(account: id, partner: partner)] = count
             }
             guard includingSpend else { continue }

@@ -16,8 +16,12 @@ public final class InMemoryState: EvaluationState {
 
     /// A fresh state. `recordingSpend: false` skips the spend history, for a run whose rules
     /// never read it (`RuleSet.readsSpendHistory` is false): `spend` then answers 0.
-    public init(recordingSpend: Bool = true) {
+    /// `expectedEvents` sizes the tables of ids and payments for about that many events at
+    /// once, so that they do not grow (and move) again and again.
+    public init(recordingSpend: Bool = true, expectedEvents: Int = 0) {
         history = InMemoryHistory(recordingSpend: recordingSpend)
+        entries.reserveCapacity(expectedEvents)
+        payments.reserveCapacity(expectedEvents)
     }
 
     public func seenEvent(_ id: String) -> SeenEvent? { entries[id]?.seen }

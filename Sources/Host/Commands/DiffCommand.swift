@@ -48,10 +48,10 @@ struct DiffCommand: AsyncParsableCommand {
         var comparison = RulesComparison(keepChanges: show)
         var progress = Progress()
         do {
-            let read = try await EventsToEvaluate(files: files, db: db).reader()
+            let events = try await EventsToEvaluate(files: files, db: db).source()
             // A plugin that keeps failing gives a `dead` decision, counted and shown like any
             // other change.
-            _ = try pipeline.run(read: read) { decisions in
+            _ = try pipeline.run(read: events.read, expectedCount: events.expectedCount) { decisions in
                 comparison.add(base: decisions[0], candidate: decisions[1])
                 progress.tick("diff")
             }

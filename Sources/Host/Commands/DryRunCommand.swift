@@ -43,8 +43,8 @@ struct DryRunCommand: AsyncParsableCommand {
         var invalidCount = 0
         let unresolvedOrphans: [Orphan]
         do {
-            let read = try await EventsToEvaluate(files: files, db: db).reader()
-            unresolvedOrphans = try pipeline.run(read: read) { decisions in
+            let events = try await EventsToEvaluate(files: files, db: db).source()
+            unresolvedOrphans = try pipeline.run(read: events.read, expectedCount: events.expectedCount) { decisions in
                 for decision in decisions[0] {
                     if decision.status == .invalid { invalidCount += 1 }
                     printer.print(decision, to: &output)

@@ -33,15 +33,22 @@ struct EvaluationPipeline {
     /// rule set (in the order of `evaluators`), event after event, and returns each rule set's
     /// unresolved orphans. Throws the reader's error after the decisions of the events read
     /// before it, or a state's error (the in-memory state does not fail).
-    func run(read: Reader, body: (_ decisions: [[Decision]]) -> Void) throws -> [[Orphan]] {
-        try withoutActuallyEscaping(body) { body in try run(read: read, printing: body) }
+    /// `expectedCount`, about how many events `read` gives, sizes the states' tables.
+    func run(read: Reader, expectedCount: Int?, body: (_ decisions: [[Decision]]) -> Void) throws -> [[Orphan]] {
+        try withoutActuallyEscaping(body) { body in try run(read: read, expectedCount: expectedCount, printing: body) }
     }
 
-    private func run(read: Reader, printing body: @escaping (_ decisions: [[Decision]]) -> Void) throws -> [[Orphan]] {
+    private func run(read: Reader, expectedCount: Int?, printing body: @escaping (_ decisions: [[Decision]]) -> Void)
+        throws -> [[Orphan]]
+    {
         let inputs = evaluators.map { _ in Handover<[EventInput]>(capacity: Self.depth) }
         let outputs = evaluators.map { _ in Handover<Evaluated>(capacity: Self.depth) }
         for (index, (evaluator, (input, output))) in zip(evaluators, zip(inputs, outputs)).enumerated() {
-            Self.startThread(named: "evaluate \(index + 1)") { Self.evaluate(input, with: evaluator, into: output) }
+            Self.startThread(named: "evaluate \(index + 1)") {
+                let state = InMemoryState(
+                    recordingSpend: evaluator.rules.readsSpendHistory, expectedEvents: expectedCount ?? 0)
+                Self.evaluate(input, with: evaluator, in: state, into: output)
+            }
         }
         var printing = Printing(outputs: outputs, body: body)
         var batch: [EventInput] = []
@@ -120,9 +127,9 @@ struct EvaluationPipeline {
 
     /// One rule set's stage: the batches evaluated in order, in a fresh state.
     private static func evaluate(
-        _ input: Handover<[EventInput]>, with evaluator: Evaluator, into output: Handover<Evaluated>
+        _ input: Handover<[EventInput]>, with evaluator: Evaluator, in state: InMemoryState,
+        into output: Handover<Evaluated>
     ) {
-        let state = InMemoryState(recordingSpend: evaluator.rules.readsSpendHistory)
         do {
             while let batch = try input.receive() {
                 var decided: [[Decision]] = []
