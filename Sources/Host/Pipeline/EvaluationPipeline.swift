@@ -34,11 +34,11 @@ struct EvaluationPipeline {
     /// unresolved orphans. Throws the reader's error after the decisions of the events read
     /// before it, or a state's error (the in-memory state does not fail).
     /// `expectedCount`, about how many events `read` gives, sizes the states' tables.
-    func run(read: Reader, expectedCount: Int?, body: (_ decisions: [[Decision]]) -> Void) throws -> [[Orphan]] {
+    func run(read: Reader, expectedCount: Int?, body: (_ decisions: Row) -> Void) throws -> [[Orphan]] {
         try withoutActuallyEscaping(body) { body in try run(read: read, expectedCount: expectedCount, printing: body) }
     }
 
-    private func run(read: Reader, expectedCount: Int?, printing body: @escaping (_ decisions: [[Decision]]) -> Void)
+    private func run(read: Reader, expectedCount: Int?, printing body: @escaping (_ decisions: Row) -> Void)
         throws -> [[Orphan]]
     {
         let inputs = evaluators.map { _ in Handover<[EventInput]>(capacity: Self.depth) }
@@ -90,14 +90,23 @@ struct EvaluationPipeline {
         return printing.unresolvedOrphans
     }
 
+    /// One event's decisions under each rule set: `row[0]`, `row[1]`… in the order of
+    /// `evaluators`.
+    struct Row {
+        fileprivate let batches: [[[Decision]]]
+        fileprivate let event: Int
+
+        subscript(ruleSet: Int) -> [Decision] { batches[ruleSet][event] }
+    }
+
     /// The printing stage: each batch's decisions from every rule set, in lockstep.
     private struct Printing {
         let outputs: [Handover<Evaluated>]
-        let body: (_ decisions: [[Decision]]) -> Void
+        let body: (_ decisions: Row) -> Void
         /// Set at the end, one list per rule set.
         private(set) var unresolvedOrphans: [[Orphan]] = []
 
-        init(outputs: [Handover<Evaluated>], body: @escaping (_ decisions: [[Decision]]) -> Void) {
+        init(outputs: [Handover<Evaluated>], body: @escaping (_ decisions: Row) -> Void) {
             self.outputs = outputs
             self.body = body
         }
@@ -120,7 +129,7 @@ struct EvaluationPipeline {
                 guard case .decisions(let decisions)? = message else { return [] }
                 return decisions
             }
-            for event in first.indices { body(batches.map { $0[event] }) }
+            for event in first.indices { body(Row(batches: batches, event: event)) }
             return true
         }
     }
