@@ -24,6 +24,8 @@ public struct RuleSet: Sendable {
             let partner = partners[index]
             if let partnerCurrency = partner.currency, partnerCurrency != payment.currency { return false }
             guard partner.match.restrictionsHold(for: payment.merchant) else { return false }
+            // Most partners run always: no need to find the payment's local date.
+            guard partner.activeFrom != nil || partner.activeUntil != nil else { return true }
             return partner.isActive(on: partner.zone.localTime(payment.occurredAt).date)
         }
     }
