@@ -35,7 +35,7 @@ public final class InMemoryState: EvaluationState {
     }
 
     public func savePayment(_ record: PaymentRecord) {
-        if let index = entries[record.id, default: Entry()].payment {
+        if let index = entries[record.id]?.payment {
             payments[index] = record
         } else {
             entries[record.id, default: Entry()].payment = payments.count
