@@ -22,7 +22,7 @@ import Testing
     }
 
     /// Runs `body`, throwing the plugin failure of its `EvaluationError.plugin` (any other error as it is).
-    static func pluginFailure(_ body: () throws -> [Decision]) throws {
+    static func pluginFailure(_ body: () throws -> SmallArray<Decision>) throws {
         do {
             _ = try body()
         } catch let error as EvaluationError {

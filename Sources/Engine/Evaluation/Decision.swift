@@ -35,7 +35,7 @@ public struct Decision: Sendable, Equatable {
         public let partner: String?
         public let currency: Currency
         /// The non-zero lines, in evaluation order.
-        public let lines: [Line]
+        public let lines: SmallArray<Line>
         /// The sum of `lines`.
         public let cashback: Int
         /// Said of a clawback that went beyond what was left.
@@ -52,7 +52,7 @@ public struct Decision: Sendable, Equatable {
         public let occurredAt: Timestamp?
 
         public init(
-            partner: String?, currency: Currency, lines: [Line], warning: String? = nil, trace: Trace? = nil,
+            partner: String?, currency: Currency, lines: SmallArray<Line>, warning: String? = nil, trace: Trace? = nil,
             paymentAmount: Int? = nil, originalID: String? = nil, occurredAt: Timestamp? = nil
         ) {
             self.partner = partner
@@ -158,7 +158,7 @@ public struct Decision: Sendable, Equatable {
 
     public var partner: String? { amounts?.partner }
     public var currency: Currency? { amounts?.currency }
-    public var lines: [Line] { amounts?.lines ?? [] }
+    public var lines: SmallArray<Line> { amounts?.lines ?? [] }
     public var cashback: Int { amounts?.cashback ?? 0 }
     public var warning: String? { amounts?.warning }
     public var trace: Trace? { amounts?.trace }

@@ -38,7 +38,7 @@ extension Evaluator {
         let effective = min(record.refunded, record.amount)
         // A stored record always has a positive amount; a damaged one claws back nothing.
         let original = Int128(max(record.amount, 1))
-        var lines: [Decision.Line] = []
+        var lines = SmallArray<Decision.Line>()
         for index in record.lines.indices {
             let line = record.lines[index]
             let target = Int(Int128(line.amount) * Int128(max(effective, 0)) / original)

@@ -3,18 +3,18 @@ extension Evaluator {
     private struct WorkingLine {
         let rule: String
         var amount: Int
-        let ruleKeys: [UsageKey]
+        let ruleKeys: SmallArray<UsageKey>
         let isPartnerLine: Bool
     }
 
     /// A payment's lines through SPEC §4 steps 2–5: the partner's (if any) first, then the
     /// programme's, with the usage keys of the partner's and the programme's limits.
     private struct PaymentLines {
-        var lines: [WorkingLine] = []
-        var partnerKeys: [UsageKey] = []
-        var programKeys: [UsageKey] = []
+        var lines = SmallArray<WorkingLine>()
+        var partnerKeys = SmallArray<UsageKey>()
+        var programKeys = SmallArray<UsageKey>()
 
-        var partnerTotal: Int { lines.filter(\.isPartnerLine).reduce(0) { $0 + $1.amount } }
+        var partnerTotal: Int { lines.reduce(0) { $0 + ($1.isPartnerLine ? $1.amount : 0) } }
         var grandTotal: Int { lines.reduce(0) { $0 + $1.amount } }
     }
 
@@ -31,7 +31,7 @@ extension Evaluator {
     func processPayment(
         _ payment: Event.Payment, origin: EventOrigin, state: some EvaluationState,
         precomputed: ((Event.Payment) -> PaymentAssessment?)?
-    ) throws -> [Decision] {
+    ) throws -> SmallArray<Decision> {
         // 1. Attribution, and what each rule's conditions and reward say (made ahead of time by
         // the scheduler's slaves, or now).
         let assessment = try precomputed?(payment) ?? assess(payment, history: state)
@@ -51,7 +51,8 @@ extension Evaluator {
         }
         if payment.currency == rules.program.currency {
             // 4. The programme's lines, all kept.
-            cashback.lines += try programLines(assessment.programRules, payment, state: state, trace: &trace)
+            cashback.lines.append(
+                contentsOf: try programLines(assessment.programRules, payment, state: state, trace: &trace))
             // 5. The programme's limits, on the grand total.
             cashback.programKeys = try capGrandTotal(&cashback.lines, payment, state: state, trace: &trace)
         }
@@ -67,9 +68,11 @@ extension Evaluator {
         }
         let amounts = Decision.Amounts(
             partner: partner?.id, currency: payment.currency,
-            lines: recorded.map { Decision.Line(rule: $0.rule, amount: $0.amount) }, trace: trace,
+            lines: SmallArray(recorded.lazy.map { Decision.Line(rule: $0.rule, amount: $0.amount) }), trace: trace,
             paymentAmount: payment.amount, occurredAt: payment.occurredAt)
-        var decisions = [Decision(event: .payment(payment), account: payment.account, outcome: .reward(amounts), origin: origin)]
+        var decisions: SmallArray = [
+            Decision(event: .payment(payment), account: payment.account, outcome: .reward(amounts), origin: origin)
+        ]
         for orphan in try state.takeOrphans(waitingFor: payment.id) {
             decisions.append(try processClawback(orphan.clawback, origin: orphan.origin, deferred: true, state: state))
         }
@@ -80,10 +83,10 @@ extension Evaluator {
 
     /// Step 2: each matching rule's reward cut by its own limits, kept by the partner's stacking.
     private func partnerLines(
-        _ partner: Partner, _ outcomes: [PaymentAssessment.RuleOutcome], _ payment: Event.Payment,
+        _ partner: Partner, _ outcomes: SmallArray<PaymentAssessment.RuleOutcome>, _ payment: Event.Payment,
         state: some EvaluationState, trace: inout Trace?
-    ) throws -> [WorkingLine] {
-        var matched: [WorkingLine] = []
+    ) throws -> SmallArray<WorkingLine> {
+        var matched = SmallArray<WorkingLine>()
         for outcome in outcomes {
             let rule = partner.rules[outcome.index]
             if let line = try capped(rule, outcome, payment, isPartnerLine: true, state: state, trace: &trace) {
@@ -104,9 +107,9 @@ extension Evaluator {
     /// Step 3: the partner's limits and budget cut the partner's total, from the last line
     /// backwards; returns their usage keys.
     private func capPartnerTotal(
-        _ lines: inout [WorkingLine], _ partner: Partner, _ payment: Event.Payment, state: some EvaluationState,
-        trace: inout Trace?
-    ) throws -> [UsageKey] {
+        _ lines: inout SmallArray<WorkingLine>, _ partner: Partner, _ payment: Event.Payment,
+        state: some EvaluationState, trace: inout Trace?
+    ) throws -> SmallArray<UsageKey> {
         var steps: [Trace.LimitStep] = []
         let keys = try cut(&lines, by: partner.limits, payment, state: state, steps: &steps)
         trace?.partnerLimits = steps
@@ -115,10 +118,10 @@ extension Evaluator {
 
     /// Step 4: each matching programme rule's reward cut by its own limits.
     private func programLines(
-        _ outcomes: [PaymentAssessment.RuleOutcome], _ payment: Event.Payment, state: some EvaluationState,
-        trace: inout Trace?
-    ) throws -> [WorkingLine] {
-        var lines: [WorkingLine] = []
+        _ outcomes: SmallArray<PaymentAssessment.RuleOutcome>, _ payment: Event.Payment,
+        state: some EvaluationState, trace: inout Trace?
+    ) throws -> SmallArray<WorkingLine> {
+        var lines = SmallArray<WorkingLine>()
         for outcome in outcomes {
             let rule = rules.program.rules[outcome.index]
             if let line = try capped(rule, outcome, payment, isPartnerLine: false, state: state, trace: &trace) {
@@ -131,8 +134,9 @@ extension Evaluator {
     /// Step 5: the programme's limits cut the grand total, from the last line backwards
     /// (programme lines first, then partner lines); returns their usage keys.
     private func capGrandTotal(
-        _ lines: inout [WorkingLine], _ payment: Event.Payment, state: some EvaluationState, trace: inout Trace?
-    ) throws -> [UsageKey] {
+        _ lines: inout SmallArray<WorkingLine>, _ payment: Event.Payment, state: some EvaluationState,
+        trace: inout Trace?
+    ) throws -> SmallArray<UsageKey> {
         var steps: [Trace.LimitStep] = []
         let keys = try cut(&lines, by: rules.program.limits, payment, state: state, steps: &steps)
         trace?.programLimits = steps
@@ -145,25 +149,28 @@ extension Evaluator {
     /// longer fit an `Int`.
     private func commit(
         _ cashback: PaymentLines, of payment: Event.Payment, partner: Partner?, state: some EvaluationState
-    ) throws -> [RecordedLine] {
-        var commits: [(keys: [UsageKey], amount: Int)] = []
-        var recorded: [RecordedLine] = []
+    ) throws -> SmallArray<RecordedLine> {
+        // What each usage key gets: a line's own keys its amount, the partner's keys the partner
+        // lines' total, the programme's keys the grand total; only positive amounts count.
+        var commits = SmallArray<(keys: SmallArray<UsageKey>, amount: Int)>()
+        var recorded = SmallArray<RecordedLine>()
         for line in cashback.lines where line.amount > 0 {
-            commits.append((line.ruleKeys, line.amount))
-            recorded.append(
-                RecordedLine(
-                    rule: line.rule, amount: line.amount,
-                    usageKeys: line.ruleKeys + (line.isPartnerLine ? cashback.partnerKeys : []) + cashback.programKeys))
+            if !line.ruleKeys.isEmpty { commits.append((line.ruleKeys, line.amount)) }
+            var usageKeys = line.ruleKeys
+            if line.isPartnerLine { usageKeys.append(contentsOf: cashback.partnerKeys) }
+            usageKeys.append(contentsOf: cashback.programKeys)
+            recorded.append(RecordedLine(rule: line.rule, amount: line.amount, usageKeys: usageKeys))
         }
-        commits.append((cashback.partnerKeys, cashback.partnerTotal))
-        commits.append((cashback.programKeys, cashback.grandTotal))
-        commits.removeAll { $0.amount <= 0 }
+        let partnerTotal = cashback.partnerTotal
+        if partnerTotal > 0 && !cashback.partnerKeys.isEmpty { commits.append((cashback.partnerKeys, partnerTotal)) }
+        let grandTotal = cashback.grandTotal
+        if grandTotal > 0 && !cashback.programKeys.isEmpty { commits.append((cashback.programKeys, grandTotal)) }
         try checkUsageFits(commits, state: state)
 
-        var countKeys: [UsageKey] = []
+        var countKeys = SmallArray<UsageKey>()
         for commit in commits {
             for key in commit.keys { try state.addUsage(key, amount: commit.amount, count: 1) }
-            countKeys += commit.keys
+            countKeys.append(contentsOf: commit.keys)
         }
         try recordPurchase(payment, partner: partner, state: state)
         try state.recordPayment(
@@ -195,7 +202,9 @@ extension Evaluator {
     /// a `count`-only limit grows with every rewarded payment; rather than trap (or wrap) after
     /// some 10^19 minor units, the payment fails like a plugin would and is set aside as dead.
     /// Clawbacks only give back what a payment added, so usage never falls below 0.
-    private func checkUsageFits(_ commits: [(keys: [UsageKey], amount: Int)], state: some EvaluationState) throws {
+    private func checkUsageFits(
+        _ commits: SmallArray<(keys: SmallArray<UsageKey>, amount: Int)>, state: some EvaluationState
+    ) throws {
         for commit in commits {
             for key in commit.keys {
                 guard try state.usage(key).amount.addingReportingOverflow(commit.amount).overflow else { continue }
@@ -219,7 +228,7 @@ extension Evaluator {
             return nil
         }
         var amount = reward
-        var keys: [UsageKey] = []
+        var keys = SmallArray<UsageKey>()
         var steps: [Trace.LimitStep] = []
         for limit in rule.limits {
             let key = limit.usageKey(account: payment.account, at: payment.occurredAt)
@@ -236,10 +245,10 @@ extension Evaluator {
     /// Cuts the total of `lines` by `limits`, taking each cut from the last line backwards;
     /// returns the usage keys of the limits.
     private func cut(
-        _ lines: inout [WorkingLine], by limits: [Limit], _ payment: Event.Payment, state: some EvaluationState,
-        steps: inout [Trace.LimitStep]
-    ) throws -> [UsageKey] {
-        var keys: [UsageKey] = []
+        _ lines: inout SmallArray<WorkingLine>, by limits: [Limit], _ payment: Event.Payment,
+        state: some EvaluationState, steps: inout [Trace.LimitStep]
+    ) throws -> SmallArray<UsageKey> {
+        var keys = SmallArray<UsageKey>()
         for limit in limits {
             let key = limit.usageKey(account: payment.account, at: payment.occurredAt)
             if let key { keys.append(key) }

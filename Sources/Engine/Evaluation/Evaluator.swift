@@ -26,7 +26,7 @@ public struct Evaluator: Sendable {
     /// assessment made here against `state`.
     public func process(
         _ input: EventInput, state: some EvaluationState, precomputed: ((Event.Payment) -> PaymentAssessment?)? = nil
-    ) throws(EvaluationError) -> [Decision] {
+    ) throws(EvaluationError) -> SmallArray<Decision> {
         do {
             return try decide(input, state: state, precomputed: precomputed)
         } catch let error as EvaluationError {
@@ -40,7 +40,7 @@ public struct Evaluator: Sendable {
 
     private func decide(
         _ input: EventInput, state: some EvaluationState, precomputed: ((Event.Payment) -> PaymentAssessment?)?
-    ) throws -> [Decision] {
+    ) throws -> SmallArray<Decision> {
         switch input {
         case .invalid(let error, let origin):
             return [Decision(invalid: error, origin: origin)]

@@ -52,6 +52,9 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
         return created
     }
 
+    /// Reads of memory do not fail.
+    public var readsMayFail: Bool { false }
+
     public func earlierPaymentCount(account: String, at partner: String?) -> Int {
         guard let account = existing(account) else { return 0 }
         guard let partner else { return account.payments }

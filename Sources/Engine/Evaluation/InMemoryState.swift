@@ -52,6 +52,9 @@ public final class InMemoryState: EvaluationState {
         usages[key] = usage
     }
 
+    /// Reads of memory do not fail.
+    public var readsMayFail: Bool { false }
+
     public func earlierPaymentCount(account: String, at partner: String?) -> Int {
         history.earlierPaymentCount(account: account, at: partner)
     }

@@ -18,9 +18,9 @@ public struct PaymentAssessment: Sendable, Equatable {
     /// The attributed partner's position in `RuleSet.partners`.
     public let partner: Int?
     /// The partner's rules considered (with `stacking: first`, up to the first that matched).
-    public let partnerRules: [RuleOutcome]
+    public let partnerRules: SmallArray<RuleOutcome>
     /// The programme's rules, empty when the payment is not in the programme's currency.
-    public let programRules: [RuleOutcome]
+    public let programRules: SmallArray<RuleOutcome>
 }
 
 extension Evaluator {
@@ -28,46 +28,48 @@ extension Evaluator {
     /// `.plugin` when a plugin fails, `.state` when a read of `history` failed (whatever the
     /// plugin then did).
     public func assess(_ payment: Event.Payment, history: any PaymentHistory) throws(EvaluationError) -> PaymentAssessment {
-        let history = GuardedHistory(history)
+        // A history whose reads cannot fail needs no watching (and no guard to allocate).
+        let guarded = history.readsMayFail ? GuardedHistory(history) : nil
+        let history = guarded ?? history
         let partnerIndex = rules.attribute(payment)
-        var partnerRules: [PaymentAssessment.RuleOutcome] = []
+        var partnerRules = SmallArray<PaymentAssessment.RuleOutcome>()
         if let partnerIndex {
             let partner = rules.partners[partnerIndex]
             let view = Payment(
                 event: payment, partner: partner.id, local: partner.zone.localTime(payment.occurredAt),
                 scope: .partner(partner.id), history: history)
             for (index, rule) in partner.rules.enumerated() {
-                let outcome = try assess(rule, at: index, view, history: history)
+                let outcome = try assess(rule, at: index, view, guarded: guarded)
                 partnerRules.append(outcome)
                 if partner.stacking == .first && outcome.reward != nil { break }
             }
         }
-        var programRules: [PaymentAssessment.RuleOutcome] = []
+        var programRules = SmallArray<PaymentAssessment.RuleOutcome>()
         if payment.currency == rules.program.currency {
             let view = Payment(
                 event: payment, partner: partnerIndex.map { rules.partners[$0].id },
                 local: rules.program.zone.localTime(payment.occurredAt), scope: .program, history: history)
             for (index, rule) in rules.program.rules.enumerated() {
-                programRules.append(try assess(rule, at: index, view, history: history))
+                programRules.append(try assess(rule, at: index, view, guarded: guarded))
             }
         }
         return PaymentAssessment(partner: partnerIndex, partnerRules: partnerRules, programRules: programRules)
     }
 
-    private func assess(_ rule: Rule, at index: Int, _ payment: Payment, history: GuardedHistory) throws(EvaluationError)
+    private func assess(_ rule: Rule, at index: Int, _ payment: Payment, guarded: GuardedHistory?) throws(EvaluationError)
         -> PaymentAssessment.RuleOutcome
     {
         for condition in rule.conditions {
-            let holds = try call(rule, condition.kind, history) { try condition.plugin.holds(for: payment) }
+            let holds = try call(rule, condition.kind, guarded) { try condition.plugin.holds(for: payment) }
             if !holds {
                 var failure: String?
                 if explain {
-                    failure = try call(rule, condition.kind, history) { try condition.plugin.explainFailure(for: payment) }
+                    failure = try call(rule, condition.kind, guarded) { try condition.plugin.explainFailure(for: payment) }
                 }
                 return PaymentAssessment.RuleOutcome(index: index, reward: nil, failure: failure)
             }
         }
-        let exact = try call(rule, rule.rewardKind, history) { try rule.reward.reward(for: payment) }
+        let exact = try call(rule, rule.rewardKind, guarded) { try rule.reward.reward(for: payment) }
         guard let reward = Evaluator.lineAmount(exact, rounding: rules.program.rounding) else {
             throw .plugin(
                 PluginFailure(
@@ -77,13 +79,13 @@ extension Evaluator {
         return PaymentAssessment.RuleOutcome(index: index, reward: reward, failure: nil)
     }
 
-    /// One call into a plugin of `rule`: a failed history read during it is the state's failure
-    /// (even if the plugin swallowed it); any other error is the plugin's.
-    private func call<Value>(_ rule: Rule, _ kind: String, _ history: GuardedHistory, _ body: () throws -> Value)
+    /// One call into a plugin of `rule`: a failed history read during it (seen by `guarded`) is
+    /// the state's failure, even if the plugin swallowed it; any other error is the plugin's.
+    private func call<Value>(_ rule: Rule, _ kind: String, _ guarded: GuardedHistory?, _ body: () throws -> Value)
         throws(EvaluationError) -> Value
     {
         let result = Result { try body() }
-        if let stateFailure = history.stateFailure { throw .state(stateFailure) }
+        if let stateFailure = guarded?.stateFailure { throw .state(stateFailure) }
         switch result {
         case .success(let value): return value
         case .failure(let error): throw .plugin(PluginFailure(rule: rule.name, kind: kind, message: "\(error)"))

@@ -33,7 +33,7 @@ extension PaymentRecord {
         writer.endObject()
     }
 
-    private static func write(_ keys: [UsageKey], _ name: String, to writer: inout some JSONOutput) {
+    private static func write(_ keys: SmallArray<UsageKey>, _ name: String, to writer: inout some JSONOutput) {
         writer.beginArray(name)
         for key in keys {
             writer.beginArray()
@@ -62,9 +62,9 @@ extension PaymentRecord {
             if case .number(let text)? = value { return Int(text) }
             return nil
         }
-        func keys(_ value: JSONValue?) -> [UsageKey]? {
+        func keys(_ value: JSONValue?) -> SmallArray<UsageKey>? {
             guard case .array(let items)? = value else { return nil }
-            var keys: [UsageKey] = []
+            var keys = SmallArray<UsageKey>()
             for item in items {
                 guard case .array(let parts) = item, parts.count == 4, let limit = string(parts[0]),
                     let period = string(parts[2]).flatMap(Period.init(rawValue:)), let index = int(parts[3])
@@ -80,7 +80,7 @@ extension PaymentRecord {
             case .bool(let released)? = json["released"], case .array(let lineItems)? = json["lines"],
             let countKeys = keys(json["counts"])
         else { return nil }
-        var lines: [RecordedLine] = []
+        var lines = SmallArray<RecordedLine>()
         for item in lineItems {
             guard let rule = string(item["rule"]), let lineAmount = int(item["amount"]), let clawed = int(item["clawed"]),
                 let usageKeys = keys(item["keys"])

@@ -8,9 +8,9 @@ public struct PaymentRecord: Sendable, Equatable {
     public let amount: Int
     public let occurredAt: Timestamp
     /// Non-zero lines, in evaluation order.
-    public var lines: [RecordedLine]
+    public var lines: SmallArray<RecordedLine>
     /// The usage keys whose count this payment incremented.
-    public let countKeys: [UsageKey]
+    public let countKeys: SmallArray<UsageKey>
     /// The cumulative refunded amount (may exceed `amount`; the excess is ignored).
     public var refunded: Int
     /// Whether a full refund or reversal has given the counts back.
@@ -18,7 +18,7 @@ public struct PaymentRecord: Sendable, Equatable {
 
     public init(
         id: String, account: String, partner: String?, currency: Currency, amount: Int, occurredAt: Timestamp,
-        lines: [RecordedLine], countKeys: [UsageKey], refunded: Int = 0, countsReleased: Bool = false
+        lines: SmallArray<RecordedLine>, countKeys: SmallArray<UsageKey>, refunded: Int = 0, countsReleased: Bool = false
     ) {
         self.id = id
         self.account = account
@@ -42,9 +42,9 @@ public struct RecordedLine: Sendable, Equatable {
     /// Minor units clawed back so far.
     public var clawedBack: Int
     /// Every limit usage the line counted toward: its rule's, its partner's, the programme's.
-    public let usageKeys: [UsageKey]
+    public let usageKeys: SmallArray<UsageKey>
 
-    public init(rule: String, amount: Int, clawedBack: Int = 0, usageKeys: [UsageKey]) {
+    public init(rule: String, amount: Int, clawedBack: Int = 0, usageKeys: SmallArray<UsageKey>) {
         self.rule = rule
         self.amount = amount
         self.clawedBack = clawedBack

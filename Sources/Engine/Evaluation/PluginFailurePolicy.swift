@@ -53,7 +53,7 @@ extension Evaluator {
     /// an event a plugin keeps failing on gets a `dead` decision; a failure of the state is thrown.
     public func decisions(
         for input: EventInput, state: some EvaluationState, pluginFailures: PluginFailurePolicy = .standard
-    ) throws -> [Decision] {
+    ) throws -> SmallArray<Decision> {
         do throws(EvaluationError) {
             return try pluginFailures.evaluate { _ throws(EvaluationError) in try process(input, state: state) }
         } catch {

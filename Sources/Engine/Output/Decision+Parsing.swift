@@ -50,7 +50,7 @@ extension Decision {
         guard case .string(let code)? = json["currency"], let currency = Currency(code: code),
             case .array(let items)? = json["lines"]
         else { return nil }
-        var lines: [Line] = []
+        var lines = SmallArray<Line>()
         for item in items {
             guard case .string(let rule)? = item["rule"], case .string(let amountText)? = item["amount"] else { return nil }
             let negative = amountText.hasPrefix("-")

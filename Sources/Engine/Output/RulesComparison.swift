@@ -38,8 +38,8 @@ package struct RulesComparison: Sendable {
     /// An event whose decisions differ.
     package struct Change: Sendable {
         package let eventID: String
-        package let base: [Decision]
-        package let candidate: [Decision]
+        package let base: SmallArray<Decision>
+        package let candidate: SmallArray<Decision>
     }
 
     private struct Key: Hashable {
@@ -57,7 +57,7 @@ package struct RulesComparison: Sendable {
     package init(keepChanges: Int) { self.keepChanges = keepChanges }
 
     /// Adds one event's decisions under the base and the candidate rules.
-    package mutating func add(base: [Decision], candidate: [Decision]) {
+    package mutating func add(base: SmallArray<Decision>, candidate: SmallArray<Decision>) {
         tally(base, into: \.base)
         tally(candidate, into: \.candidate)
         // Equal decisions print the same line; others are compared by their lines (a trace, or
@@ -75,7 +75,7 @@ package struct RulesComparison: Sendable {
         }
     }
 
-    private mutating func tally(_ decisions: [Decision], into side: WritableKeyPath<Row, Totals>) {
+    private mutating func tally(_ decisions: SmallArray<Decision>, into side: WritableKeyPath<Row, Totals>) {
         for decision in decisions {
             guard let amounts = decision.amounts else { continue }
             let key = Key(partner: amounts.partner, currency: amounts.currency.code)

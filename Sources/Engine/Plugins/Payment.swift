@@ -54,4 +54,12 @@ public protocol PaymentHistory: AnyObject {
     /// `days` (days since the epoch in the zone of the partner's file; `nil`: the programme's).
     /// A sum beyond `Int.max` may be reported as `Int.max`.
     func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) throws -> Int
+    /// Whether a read may throw (true unless the history says otherwise). The evaluator watches
+    /// the reads of a history that may fail, so that a storage failure is never taken for the
+    /// plugin's.
+    var readsMayFail: Bool { get }
+}
+
+extension PaymentHistory {
+    public var readsMayFail: Bool { true }
 }

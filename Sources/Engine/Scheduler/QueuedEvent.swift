@@ -13,7 +13,7 @@ package struct QueuedEvent: Sendable {
 /// What became of a queued event.
 package enum EventOutcome: Sendable {
     /// Its decision, then those of the orphans it released.
-    case decided([Decision])
+    case decided(SmallArray<Decision>)
     /// A plugin kept failing on it; it changed nothing and waits to be retried.
     case dead(PluginFailure)
 }

@@ -15,7 +15,7 @@ struct EvaluationPipeline {
     /// What one rule set's thread hands back.
     private enum Evaluated: Sendable {
         /// The decisions of a batch of events, one array per event.
-        case decisions([[Decision]])
+        case decisions([SmallArray<Decision>])
         /// The end of the events, with the orphans still waiting for their payments.
         case end(unresolvedOrphans: [Orphan])
     }
@@ -93,10 +93,10 @@ struct EvaluationPipeline {
     /// One event's decisions under each rule set: `row[0]`, `row[1]`… in the order of
     /// `evaluators`.
     struct Row {
-        fileprivate let batches: [[[Decision]]]
+        fileprivate let batches: [[SmallArray<Decision>]]
         fileprivate let event: Int
 
-        subscript(ruleSet: Int) -> [Decision] { batches[ruleSet][event] }
+        subscript(ruleSet: Int) -> SmallArray<Decision> { batches[ruleSet][event] }
     }
 
     /// The printing stage: each batch's decisions from every rule set, in lockstep.
@@ -125,7 +125,7 @@ struct EvaluationPipeline {
                 }
                 return false
             }
-            let batches = messages.map { message -> [[Decision]] in
+            let batches = messages.map { message -> [SmallArray<Decision>] in
                 guard case .decisions(let decisions)? = message else { return [] }
                 return decisions
             }
@@ -141,7 +141,7 @@ struct EvaluationPipeline {
     ) {
         do {
             while let batch = try input.receive() {
-                var decided: [[Decision]] = []
+                var decided: [SmallArray<Decision>] = []
                 decided.reserveCapacity(batch.count)
                 for event in batch { decided.append(try evaluator.decisions(for: event, state: state)) }
                 guard output.send(.decisions(decided)) else {
