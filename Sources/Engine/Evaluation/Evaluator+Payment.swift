@@ -70,9 +70,8 @@ extension Evaluator {
             partner: partner?.id, currency: payment.currency,
             lines: SmallArray(recorded.lazy.map { Decision.Line(rule: $0.rule, amount: $0.amount) }), trace: trace,
             paymentAmount: payment.amount, occurredAt: payment.occurredAt)
-        var decisions: SmallArray = [
-            Decision(event: .payment(payment), account: payment.account, outcome: .reward(amounts), origin: origin)
-        ]
+        var decisions = SmallArray(
+            Decision(event: .payment(payment), account: payment.account, outcome: .reward(amounts), origin: origin))
         for orphan in try state.takeOrphans(waitingFor: payment.id) {
             decisions.append(try processClawback(orphan.clawback, origin: orphan.origin, deferred: true, state: state))
         }
@@ -100,7 +99,7 @@ extension Evaluator {
         case .best:
             var best: WorkingLine?
             for line in matched where line.amount > (best?.amount ?? 0) { best = line }
-            return best.map { [$0] } ?? []
+            return best.map { SmallArray($0) } ?? []
         }
     }
 

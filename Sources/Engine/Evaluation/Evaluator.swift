@@ -43,21 +43,21 @@ public struct Evaluator: Sendable {
     ) throws -> SmallArray<Decision> {
         switch input {
         case .invalid(let error, let origin):
-            return [Decision(invalid: error, origin: origin)]
+            return SmallArray(Decision(invalid: error, origin: origin))
         case .event(let event, let origin):
             if let seen = try state.seenEvent(event.id) {
                 let identical = seen.fingerprint == event.fingerprint
                 let outcome: Decision.Outcome =
                     identical ? .duplicate : .conflict(error: "id \(event.id) was seen with other content")
-                return [Decision(event: event, account: event.account, outcome: outcome, origin: origin)]
+                return SmallArray(Decision(event: event, account: event.account, outcome: outcome, origin: origin))
             }
             switch event {
             case .payment(let payment):
                 return try processPayment(payment, origin: origin, state: state, precomputed: precomputed)
             case .refund(let refund):
-                return [try processClawback(.refund(refund), origin: origin, deferred: false, state: state)]
+                return SmallArray(try processClawback(.refund(refund), origin: origin, deferred: false, state: state))
             case .reversal(let reversal):
-                return [try processClawback(.reversal(reversal), origin: origin, deferred: false, state: state)]
+                return SmallArray(try processClawback(.reversal(reversal), origin: origin, deferred: false, state: state))
             }
         }
     }

@@ -60,7 +60,7 @@ extension Evaluator {
             switch error {
             case .plugin(let failure):
                 guard case .event(let event, let origin) = input else { return [] }
-                return [.dead(event, origin: origin, failure: failure)]
+                return SmallArray(.dead(event, origin: origin, failure: failure))
             case .state(let failure):
                 throw failure
             }

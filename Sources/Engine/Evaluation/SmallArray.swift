@@ -6,22 +6,31 @@
 /// one rule, one line and one decision allocates none of them. From a second element on, the
 /// elements live in an `Array`.
 public struct SmallArray<Element> {
-    fileprivate enum Storage {
+    @usableFromInline
+    enum Storage {
         case empty
         case one(Element)
         case many([Element])
     }
 
-    private var storage: Storage
+    @usableFromInline
+    var storage: Storage
 
+    @inlinable
     public init() { storage = .empty }
 
+    /// One element (an array literal would make an `Array` first).
+    @inlinable
+    public init(_ element: Element) { storage = .one(element) }
+
+    @inlinable
     public init(_ elements: some Sequence<Element>) {
         self.init()
         append(contentsOf: elements)
     }
 
     /// The elements as an `Array` (which allocates unless there are none).
+    @inlinable
     public var array: [Element] {
         switch storage {
         case .empty: []
@@ -32,8 +41,10 @@ public struct SmallArray<Element> {
 }
 
 extension SmallArray: RandomAccessCollection, MutableCollection, RangeReplaceableCollection {
+    @inlinable
     public var startIndex: Int { 0 }
 
+    @inlinable
     public var endIndex: Int {
         switch storage {
         case .empty: 0
@@ -42,6 +53,7 @@ extension SmallArray: RandomAccessCollection, MutableCollection, RangeReplaceabl
         }
     }
 
+    @inlinable
     public subscript(position: Int) -> Element {
         get {
             switch storage {
@@ -65,6 +77,7 @@ extension SmallArray: RandomAccessCollection, MutableCollection, RangeReplaceabl
         }
     }
 
+    @inlinable
     public mutating func append(_ element: Element) {
         switch storage {
         case .empty:
@@ -78,6 +91,7 @@ extension SmallArray: RandomAccessCollection, MutableCollection, RangeReplaceabl
         }
     }
 
+    @inlinable
     public mutating func replaceSubrange(_ subrange: Range<Int>, with newElements: some Collection<Element>) {
         var elements = array
         storage = .empty
@@ -91,12 +105,14 @@ extension SmallArray: RandomAccessCollection, MutableCollection, RangeReplaceabl
 }
 
 extension SmallArray: ExpressibleByArrayLiteral {
+    @inlinable
     public init(arrayLiteral elements: Element...) {
         self.init(elements)
     }
 }
 
 extension SmallArray: Equatable where Element: Equatable {
+    @inlinable
     public static func == (lhs: SmallArray, rhs: SmallArray) -> Bool {
         lhs.elementsEqual(rhs)
     }

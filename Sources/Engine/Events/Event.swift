@@ -131,6 +131,6 @@ public enum Event: Sendable, Equatable {
         text.field(original?.amount)
         text.field(original?.currency.code)
         text.field(originalID)
-        return Fingerprint(digesting: text.bytes)
+        return text.fingerprint()
     }
 }

@@ -33,9 +33,10 @@ public enum EventParser {
     /// Reads a line of the usual shape straight from its bytes (see `FlatEventJSON`); `nil` for
     /// a line of any other shape.
     package static func parseUsualShape(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Event, EventError>? {
-        guard let (object, size) = FlatEventJSON.read(bytes) else { return nil }
-        var reader = FieldReader(json: object, shape: Shape(bytes: size, duplicate: nil))
-        return Result { () throws(EventError) in try reader.event() }
+        FlatEventJSON.read(bytes) { object, size in
+            var reader = FieldReader(json: object, shape: Shape(bytes: size, duplicate: nil))
+            return Result { () throws(EventError) in try reader.event() }
+        }
     }
 
     /// Validates a parsed JSON value as an event.
@@ -265,11 +266,13 @@ private struct FieldReader<Object: EventObject> {
         let mid = try text("mid")
         let siret = try text("siret")
         let name = try text("name")
-        for (key, field) in [("mid", mid), ("name", name)] {
+        func checkLength(_ key: String, _ field: String?) throws(EventError) {
             if let field, !(1...128).contains(FieldReader.scalarCount(field)) {
                 throw fail("merchant.\(key)", "expected 1-128 characters")
             }
         }
+        try checkLength("mid", mid)
+        try checkLength("name", name)
         if let siret, siret.utf8.count != 14 || !siret.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
             throw fail("merchant.siret", "expected 14 digits")
         }

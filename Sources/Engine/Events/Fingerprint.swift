@@ -16,9 +16,10 @@ public struct Fingerprint: Sendable, Hashable {
     /// The fingerprint of a canonical text (the fields each written with its length).
     public init(canonicalText text: String) { self.init(digesting: Array(text.utf8)) }
 
-    init(digesting text: [UInt8]) {
+    init(digesting text: [UInt8]) { self.init(digest: SHA256.hash(data: text)) }
+
+    init(digest: SHA256Digest) {
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        let digest = SHA256.hash(data: text)
         withUnsafeMutableBytes(of: &words) { target in digest.withUnsafeBytes { target.copyMemory(from: $0) } }
         self.words = words
     }
@@ -33,25 +34,36 @@ public struct Fingerprint: Sendable, Hashable {
     }
 }
 
-/// The canonical text of an event's fields, written as bytes: each field as its UTF-8 length, a
-/// colon and the field, an absent one as `-`.
+/// The canonical text of an event's fields, digested as it is written: each field as its UTF-8
+/// length, a colon and the field, an absent one as `-`.
+///
+/// The text goes through a small buffer on the stack into SHA-256, so an event's fingerprint
+/// costs no buffer on the heap.
 struct FingerprintText {
-    private(set) var bytes: [UInt8] = []
+    private var digest = SHA256()
+    private var pending = InlineArray<256, UInt8>(repeating: 0)
+    private var pendingCount = 0
 
-    init() { bytes.reserveCapacity(192) }
+    /// The fingerprint of the text written so far.
+    consuming func fingerprint() -> Fingerprint {
+        flush()
+        return Fingerprint(digest: digest.finalize())
+    }
 
     mutating func field(_ text: String?) {
-        guard let text else { return bytes.append(UInt8(ascii: "-")) }
-        appendDecimal(text.utf8.count)
-        bytes.append(UInt8(ascii: ":"))
-        bytes.append(contentsOf: text.utf8)
+        guard var text else { return append(UInt8(ascii: "-")) }
+        text.withUTF8 { utf8 in
+            appendDecimal(utf8.count)
+            append(UInt8(ascii: ":"))
+            append(utf8)
+        }
     }
 
     /// An integer field, written as `String(value)` writes it.
     mutating func field(_ value: Int?) {
-        guard let value else { return bytes.append(UInt8(ascii: "-")) }
+        guard let value else { return append(UInt8(ascii: "-")) }
         appendDecimal(FingerprintText.decimalLength(value))
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: ":"))
         appendDecimal(value)
     }
 
@@ -60,10 +72,41 @@ struct FingerprintText {
         let seconds = Int(instant.epochSeconds)
         let nanoseconds = Int(instant.nanoseconds)
         appendDecimal(FingerprintText.decimalLength(seconds) + 1 + FingerprintText.decimalLength(nanoseconds))
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: ":"))
         appendDecimal(seconds)
-        bytes.append(UInt8(ascii: "."))
+        append(UInt8(ascii: "."))
         appendDecimal(nanoseconds)
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        if pendingCount == pending.count { flush() }
+        pending[pendingCount] = byte
+        pendingCount += 1
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if pendingCount + bytes.count > pending.count { flush() }
+        guard bytes.count <= pending.count else {
+            return digest.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+        }
+        let start = pendingCount
+        withUnsafeMutableBytes(of: &pending) { buffer in
+            UnsafeMutableRawBufferPointer(rebasing: buffer[start..<(start + bytes.count)]).copyMemory(
+                from: UnsafeRawBufferPointer(bytes))
+        }
+        pendingCount += bytes.count
+    }
+
+    /// Hands the buffered bytes to the digest.
+    private mutating func flush() {
+        // A copy of the bytes (on the stack): reading `pending` in place while `digest` changes
+        // would take a second reference to the digest's state, which it would then copy.
+        let bytes = pending
+        let count = pendingCount
+        withUnsafeBytes(of: bytes) { buffer in
+            digest.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        }
+        pendingCount = 0
     }
 
     /// How many characters `String(value)` has.
@@ -79,7 +122,7 @@ struct FingerprintText {
 
     /// Appends `String(value)`'s UTF-8 without making the string.
     private mutating func appendDecimal(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { append(UInt8(ascii: "-")) }
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 24 digits; an Int has at most 19
         withUnsafeMutableBytes(of: &digits) { buffer in
             var start = buffer.count
@@ -89,7 +132,7 @@ struct FingerprintText {
                 buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
                 rest /= 10
             } while rest > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...]))
+            append(UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[start...]))
         }
     }
 }

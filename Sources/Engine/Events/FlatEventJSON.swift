@@ -13,64 +13,73 @@
 /// accepts reads exactly as the tree would: the same members, the same compact size.
 struct FlatEventJSON: EventObject {
     /// One member of the top-level object or of an object inside it.
+    /// Offsets are kept in 32 bits (`read` takes no line longer than that), so that the list of
+    /// members is small enough to stay on the stack.
     private struct Member {
-        let keyStart: Int
-        let keyEnd: Int
-        let valueStart: Int
-        var valueEnd: Int
+        private let keyBounds: (start: Int32, end: Int32)
+        private var valueBounds: (start: Int32, end: Int32)
         let isObject: Bool
-        /// The member whose object holds this one, `-1` for the top level.
-        let parent: Int
-    }
+        private let parentIndex: Int8
 
-    /// The members of a whole line, shared by the top-level object and the objects inside it.
-    /// Immutable once read.
-    private final class Members {
-        let bytes: UnsafeBufferPointer<UInt8>
-        let list: [Member]
-
-        init(bytes: UnsafeBufferPointer<UInt8>, list: [Member]) {
-            self.bytes = bytes
-            self.list = list
+        init(key: Range<Int>, value: Range<Int>, isObject: Bool, parent: Int) {
+            keyBounds = (Int32(key.lowerBound), Int32(key.upperBound))
+            valueBounds = (Int32(value.lowerBound), Int32(value.upperBound))
+            self.isObject = isObject
+            parentIndex = Int8(parent)
         }
+
+        var keyStart: Int { Int(keyBounds.start) }
+        var keyEnd: Int { Int(keyBounds.end) }
+        var valueStart: Int { Int(valueBounds.start) }
+        var valueEnd: Int {
+            get { Int(valueBounds.end) }
+            set { valueBounds.end = Int32(newValue) }
+        }
+        /// The member whose object holds this one, `-1` for the top level.
+        var parent: Int { Int(parentIndex) }
     }
 
     /// More members than this go to the tree parser (keys are compared pairwise here).
     static let maximumMembers = 32
 
-    private let members: Members
+    /// The line's bytes; valid only while `read`'s body runs.
+    private let bytes: UnsafeBufferPointer<UInt8>
+    /// The members of the whole line, shared by the top-level object and the objects inside it;
+    /// valid only while `read`'s body runs.
+    private let members: UnsafeBufferPointer<Member>
     /// The member whose object this is, `-1` for the top level.
     private let parent: Int
 
-    private init(members: Members, parent: Int) {
-        self.members = members
-        self.parent = parent
-    }
-
-    /// Reads `bytes` (valid only while they are) as one event object; `nil` when it does not
-    /// have the usual shape. `size` is the compact JSON's size, as `EventParser` counts it.
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> (object: FlatEventJSON, size: Int)? {
-        var scanner = Scanner(bytes: bytes)
-        scanner.skipWhitespace()
-        guard scanner.position < bytes.count, bytes[scanner.position] == UInt8(ascii: "{"),
-            scanner.readObject(parent: -1)
-        else { return nil }
-        scanner.skipWhitespace()
-        guard scanner.position == bytes.count, scanner.members.count <= maximumMembers, !scanner.hasRepeatedKey() else {
-            return nil
+    /// Reads `bytes` as one event object and hands it to `body` with the compact JSON's size
+    /// (as `EventParser` counts it); `nil` without calling `body` when the line does not have
+    /// the usual shape. The object reads `bytes` and its list of members, which is on the
+    /// stack: it must not outlive `body`.
+    static func read<Result>(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (_ object: FlatEventJSON, _ size: Int) -> Result
+    ) -> Result? {
+        guard bytes.count <= Int32.max else { return nil }
+        return withUnsafeTemporaryAllocation(of: Member.self, capacity: maximumMembers) { storage in
+            var scanner = Scanner(bytes: bytes, storage: storage)
+            scanner.skipWhitespace()
+            guard scanner.position < bytes.count, bytes[scanner.position] == UInt8(ascii: "{"),
+                scanner.readObject(parent: -1)
+            else { return nil }
+            scanner.skipWhitespace()
+            guard scanner.position == bytes.count, !scanner.hasRepeatedKey() else { return nil }
+            let members = UnsafeBufferPointer(rebasing: storage[..<scanner.count])
+            let size = scanner.size(of: -1)
+            return body(FlatEventJSON(bytes: bytes, members: members, parent: -1), size)
         }
-        return (FlatEventJSON(members: Members(bytes: bytes, list: scanner.members), parent: -1), scanner.size(of: -1))
     }
 
     func member(_ key: String) -> EventMember<FlatEventJSON>? {
         var key = key
         return key.withUTF8 { key in
-            let bytes = members.bytes
-            for (index, member) in members.list.enumerated() where member.parent == parent {
+            for (index, member) in members.enumerated() where member.parent == parent {
                 guard member.keyEnd - member.keyStart == key.count,
                     memcmp(bytes.baseAddress! + member.keyStart, key.baseAddress!, key.count) == 0
                 else { continue }
-                if member.isObject { return .object(FlatEventJSON(members: members, parent: index)) }
+                if member.isObject { return .object(FlatEventJSON(bytes: bytes, members: members, parent: index)) }
                 return .string(
                     String(decoding: UnsafeBufferPointer(rebasing: bytes[member.valueStart..<member.valueEnd]), as: UTF8.self))
             }
@@ -83,12 +92,20 @@ struct FlatEventJSON: EventObject {
     /// One pass over a line's bytes.
     private struct Scanner {
         let bytes: UnsafeBufferPointer<UInt8>
-        var members: [Member] = []
+        /// Room for `maximumMembers` members (`Member` is a trivial type: nothing to deinitialize).
+        let storage: UnsafeMutableBufferPointer<Member>
+        /// How many members were read into `storage`.
+        var count = 0
         var position = 0
 
-        init(bytes: UnsafeBufferPointer<UInt8>) {
-            self.bytes = bytes
-            members.reserveCapacity(16)
+        var members: UnsafeMutableBufferPointer<Member>.SubSequence { storage[..<count] }
+
+        /// Adds a member; `false` when there is no room left.
+        mutating func add(_ member: Member) -> Bool {
+            guard count < storage.count else { return false }
+            storage.initializeElement(at: count, to: member)
+            count += 1
+            return true
         }
 
         mutating func skipWhitespace() {
@@ -137,19 +154,18 @@ struct FlatEventJSON: EventObject {
                 guard position < bytes.count else { return false }
                 if bytes[position] == UInt8(ascii: "{") {
                     guard parent == -1 else { return false }
-                    let index = members.count
-                    members.append(
-                        Member(
-                            keyStart: key.lowerBound, keyEnd: key.upperBound, valueStart: position, valueEnd: position,
-                            isObject: true, parent: parent))
-                    guard readObject(parent: index) else { return false }
-                    members[index].valueEnd = position
+                    let index = count
+                    guard
+                        add(
+                            Member(key: key, value: position..<position, isObject: true, parent: parent)),
+                        readObject(parent: index)
+                    else { return false }
+                    storage[index].valueEnd = position
                 } else {
-                    guard let value = readString() else { return false }
-                    members.append(
-                        Member(
-                            keyStart: key.lowerBound, keyEnd: key.upperBound, valueStart: value.lowerBound,
-                            valueEnd: value.upperBound, isObject: false, parent: parent))
+                    guard let value = readString(),
+                        add(
+                            Member(key: key, value: value, isObject: false, parent: parent))
+                    else { return false }
                 }
                 skipWhitespace()
                 guard position < bytes.count else { return false }

@@ -19,7 +19,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `2026-11-24T14:03:00+01:00`, `2026-11-24T13:03:00.250Z` and the like.
     public static func parse(_ text: String) -> Result<Timestamp, ParseError> {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    private static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Result<Timestamp, ParseError> {
         func number(_ start: Int, _ count: Int) -> Int? {
             guard start + count <= bytes.count else { return nil }
             var value = 0
