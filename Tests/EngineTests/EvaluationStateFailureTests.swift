@@ -74,12 +74,12 @@ final class FailingState: EvaluationState {
 
     func earlierPaymentCount(account: String, at partner: String?) throws -> Int {
         try call(.earlierPaymentCount)
-        return base.earlierPaymentCount(account: account, at: partner)
+        return try base.earlierPaymentCount(account: account, at: partner)
     }
 
     func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) throws -> Int {
         try call(.spend)
-        return base.spend(account: account, at: partner, currency: currency, days: days)
+        return try base.spend(account: account, at: partner, currency: currency, days: days)
     }
 
     func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int) throws {

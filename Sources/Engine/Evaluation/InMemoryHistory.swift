@@ -21,11 +21,11 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
 
     private var accounts: [String: Account] = [:]
     private var lastUsed: (id: String, account: Account)?
-    /// Whether `recordPurchase` adds to the spend history (see `InMemoryState.init`).
-    private let recordingSpend: Bool
+    /// What `recordPurchase` records (see `InMemoryState.init`); a part not kept reads as 0.
+    private let kept: HistoryParts
 
-    public init(_ snapshot: HistorySnapshot = HistorySnapshot(), recordingSpend: Bool = true) {
-        self.recordingSpend = recordingSpend
+    public init(_ snapshot: HistorySnapshot = HistorySnapshot(), keeping kept: HistoryParts = .all) {
+        self.kept = kept
         for (key, count) in snapshot.purchases {
             let account = account(key.account)
             if let partner = key.partner { account.paymentsAt[partner] = count } else { account.payments = count }
@@ -77,9 +77,12 @@ public final class InMemoryHistory: PaymentHistoryRecorder {
     }
 
     public func recordPurchase(account id: String, at partner: String?, currency: Currency, amount: Int, day: Int) {
+        guard !kept.isEmpty else { return }
         let account = account(id)
-        if let partner { account.paymentsAt[partner, default: 0] += 1 } else { account.payments += 1 }
-        guard recordingSpend else { return }
+        if kept.contains(.paymentCounts) {
+            if let partner { account.paymentsAt[partner, default: 0] += 1 } else { account.payments += 1 }
+        }
+        guard kept.contains(.spend) else { return }
         InMemoryHistory.add(
             amount, to: &account.spends[Scope(partner: partner, currency: currency.code), default: [:]][day, default: 0])
     }

@@ -1,46 +1,46 @@
 /// Evaluation state in memory: what `dry-run` and `diff` start from, fresh each run.
 public final class InMemoryState: EvaluationState {
     /// What is kept of an id: one table for ids seen and payments, as a payment is both. The
-    /// records themselves are kept apart, so that the table's entries stay small.
+    /// records themselves are packed apart, so that the table's entries stay small.
     private struct Entry {
         var seen: SeenEvent?
-        /// The payment's place in `payments`.
+        /// Where the payment's record starts in `payments`.
         var payment: Int?
     }
 
     private var entries: [String: Entry] = [:]
-    private var payments: [PaymentRecord] = []
+    private var payments: PackedPaymentRecords
     private var usages: [UsageKey: Usage] = [:]
     private let history: InMemoryHistory
+    /// The parts of the history kept: reading another throws `HistoryPartNotKept`.
+    private let kept: HistoryParts
     private var orphans: [String: [Orphan]] = [:]
 
-    /// A fresh state. `recordingSpend: false` skips the spend history, for a run whose rules
-    /// never read it (`RuleSet.readsSpendHistory` is false): `spend` then answers 0.
+    /// A fresh state. It keeps the parts of the history in `kept`, for a run whose rules read
+    /// no others (`RuleSet.historyRead`): payments are neither counted nor added to spend when
+    /// nothing reads them, and reading what is not kept throws `HistoryPartNotKept`.
     /// `expectedEvents` sizes the tables of ids and payments for about that many events at
     /// once, so that they do not grow (and move) again and again.
-    public init(recordingSpend: Bool = true, expectedEvents: Int = 0) {
-        history = InMemoryHistory(recordingSpend: recordingSpend)
+    public init(keeping kept: HistoryParts = .all, expectedEvents: Int = 0) {
+        self.kept = kept
+        history = InMemoryHistory(keeping: kept)
         entries.reserveCapacity(expectedEvents)
-        payments.reserveCapacity(expectedEvents)
+        payments = PackedPaymentRecords(expectedRecords: expectedEvents)
     }
 
     public func seenEvent(_ id: String) -> SeenEvent? { entries[id]?.seen }
     public func recordSeen(_ id: String, _ event: SeenEvent) { entries[id, default: Entry()].seen = event }
 
-    public func payment(_ id: String) -> PaymentRecord? { entries[id]?.payment.map { payments[$0] } }
+    public func payment(_ id: String) -> PaymentRecord? {
+        entries[id]?.payment.map { payments.record(at: $0, id: id) }
+    }
 
     public func recordPayment(_ record: PaymentRecord, seen: SeenEvent) {
-        entries[record.id] = Entry(seen: seen, payment: payments.count)
-        payments.append(record)
+        entries[record.id] = Entry(seen: seen, payment: payments.append(record))
     }
 
     public func savePayment(_ record: PaymentRecord) {
-        if let index = entries[record.id]?.payment {
-            payments[index] = record
-        } else {
-            entries[record.id, default: Entry()].payment = payments.count
-            payments.append(record)
-        }
+        entries[record.id, default: Entry()].payment = payments.append(record)
     }
 
     public func usage(_ key: UsageKey) -> Usage { usages[key] ?? .zero }
@@ -55,12 +55,14 @@ public final class InMemoryState: EvaluationState {
     /// Reads of memory do not fail.
     public var readsMayFail: Bool { false }
 
-    public func earlierPaymentCount(account: String, at partner: String?) -> Int {
-        history.earlierPaymentCount(account: account, at: partner)
+    public func earlierPaymentCount(account: String, at partner: String?) throws -> Int {
+        guard kept.contains(.paymentCounts) else { throw HistoryPartNotKept(part: .paymentCounts) }
+        return history.earlierPaymentCount(account: account, at: partner)
     }
 
-    public func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) -> Int {
-        history.spend(account: account, at: partner, currency: currency, days: days)
+    public func spend(account: String, at partner: String?, currency: Currency, days: ClosedRange<Int>) throws -> Int {
+        guard kept.contains(.spend) else { throw HistoryPartNotKept(part: .spend) }
+        return history.spend(account: account, at: partner, currency: currency, days: days)
     }
 
     public func recordPurchase(account: String, at partner: String?, currency: Currency, amount: Int, day: Int) {

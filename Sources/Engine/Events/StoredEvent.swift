@@ -16,7 +16,7 @@ public enum StoredEvent {
 
     /// The bytes of `event`.
     public static func encode(_ event: Event) -> [UInt8] {
-        var writer = Writer()
+        var writer = BinaryWriter()
         let derived: Fingerprint
         switch event {
         case .payment(let payment):
@@ -61,7 +61,7 @@ public enum StoredEvent {
 
     /// The event `bytes` hold; `nil` when they are not an encoded event.
     public static func decode(_ bytes: [UInt8]) -> Event? {
-        var reader = Reader(bytes: bytes)
+        var reader = BinaryReader(bytes: bytes)
         guard let first = reader.byte(), let kind = Kind(rawValue: first & ~explicitFingerprint) else { return nil }
         let explicit = first & explicitFingerprint != 0
         let event: Event
@@ -146,116 +146,27 @@ public enum StoredEvent {
             kind: .reversal, account: account, occurredAt: occurredAt, amount: nil, currency: nil, merchant: nil,
             original: nil, originalID: originalID)
     }
+}
 
-    private struct Writer {
-        var bytes: [UInt8] = []
-
-        init() { bytes.reserveCapacity(96) }
-
-        mutating func varint(_ value: UInt64) {
-            var rest = value
-            while rest >= 0x80 {
-                bytes.append(UInt8(rest & 0x7F) | 0x80)
-                rest >>= 7
-            }
-            bytes.append(UInt8(rest))
+extension BinaryReader {
+    fileprivate mutating func merchant() -> Merchant? {
+        var fields: [String?] = []
+        for _ in 0..<6 {
+            guard let field = optionalString() else { return nil }
+            fields.append(field)
         }
-
-        mutating func integer(_ value: Int) {
-            varint(UInt64(bitPattern: Int64((value << 1) ^ (value >> (Int.bitWidth - 1)))))
+        var channel: Merchant.Channel?
+        if let text = fields[5] {
+            guard let known = Merchant.Channel(rawValue: text) else { return nil }
+            channel = known
         }
-
-        mutating func string(_ text: String) {
-            varint(UInt64(text.utf8.count))
-            bytes.append(contentsOf: text.utf8)
-        }
-
-        /// 0 for absent, else the length plus one and the text.
-        mutating func optionalString(_ text: String?) {
-            guard let text else { return varint(0) }
-            varint(UInt64(text.utf8.count) + 1)
-            bytes.append(contentsOf: text.utf8)
-        }
-
-        mutating func timestamp(_ time: Timestamp) {
-            integer(Int(time.epochSeconds))
-            varint(UInt64(UInt32(bitPattern: time.nanoseconds)))
-        }
+        return Merchant(
+            mid: fields[0], siret: fields[1], name: fields[2], mcc: fields[3], country: fields[4], channel: channel)
     }
 
-    private struct Reader {
-        let bytes: [UInt8]
-        var offset = 0
-
-        init(bytes: [UInt8]) { self.bytes = bytes }
-
-        mutating func byte() -> UInt8? {
-            guard offset < bytes.count else { return nil }
-            defer { offset += 1 }
-            return bytes[offset]
-        }
-
-        mutating func varint() -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while let byte = byte(), shift < 64 {
-                value |= UInt64(byte & 0x7F) << shift
-                if byte < 0x80 { return value }
-                shift += 7
-            }
-            return nil
-        }
-
-        mutating func integer() -> Int? {
-            guard let zigzag = varint() else { return nil }
-            return Int(Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1))
-        }
-
-        mutating func text(length: UInt64) -> String? {
-            guard length <= UInt64(bytes.count - offset) else { return nil }
-            defer { offset += Int(length) }
-            return String(decoding: bytes[offset..<offset + Int(length)], as: UTF8.self)
-        }
-
-        mutating func string() -> String? { varint().flatMap { text(length: $0) } }
-
-        /// `.some(nil)` for an absent string, `nil` for bytes that are not one.
-        mutating func optionalString() -> String?? {
-            guard let marker = varint() else { return nil }
-            guard marker > 0 else { return .some(nil) }
-            return text(length: marker - 1).map { .some($0) }
-        }
-
-        mutating func currency() -> Currency? { string().flatMap(Currency.init(code:)) }
-
-        mutating func timestamp() -> Timestamp? {
-            guard let seconds = integer(), let nanoseconds = varint(), nanoseconds < 1_000_000_000 else { return nil }
-            return Timestamp(epochSeconds: Int64(seconds), nanoseconds: Int32(nanoseconds))
-        }
-
-        mutating func merchant() -> Merchant? {
-            var fields: [String?] = []
-            for _ in 0..<6 {
-                guard let field = optionalString() else { return nil }
-                fields.append(field)
-            }
-            var channel: Merchant.Channel?
-            if let text = fields[5] {
-                guard let known = Merchant.Channel(rawValue: text) else { return nil }
-                channel = known
-            }
-            return Merchant(
-                mid: fields[0], siret: fields[1], name: fields[2], mcc: fields[3], country: fields[4], channel: channel)
-        }
-
-        /// The 32 bytes that end the encoding when `explicit`, else `derived`.
-        mutating func fingerprint(explicit: Bool, derived: @autoclosure () -> Fingerprint) -> Fingerprint? {
-            guard explicit else { return derived() }
-            guard bytes.count - offset >= 32 else { return nil }
-            defer { offset += 32 }
-            return Fingerprint(bytes: Array(bytes[offset..<offset + 32]))
-        }
-
-        var isAtEnd: Bool { offset == bytes.count }
+    /// The 32 bytes that end the encoding when `explicit`, else `derived`.
+    fileprivate mutating func fingerprint(explicit: Bool, derived: @autoclosure () -> Fingerprint) -> Fingerprint? {
+        guard explicit else { return derived() }
+        return bytes(count: 32).flatMap { Fingerprint(bytes: Array($0)) }
     }
 }

@@ -58,14 +58,14 @@ package struct RulesComparison: Sendable {
 
     /// Adds one event's decisions under the base and the candidate rules.
     package mutating func add(base: SmallArray<Decision>, candidate: SmallArray<Decision>) {
-        tally(base, into: \.base)
-        tally(candidate, into: \.candidate)
+        tally(base, candidate)
         // Equal decisions print the same line; others are compared by their lines (a trace, or
         // anything else a line leaves out, does not make a change).
         let same =
             base.count == candidate.count
-            && zip(base, candidate).allSatisfy {
-                $0 == $1 || $0.jsonLine(includeTrace: false) == $1.jsonLine(includeTrace: false)
+            && base.indices.allSatisfy { index in
+                base[index] == candidate[index]
+                    || base[index].jsonLine(includeTrace: false) == candidate[index].jsonLine(includeTrace: false)
             }
         guard !same else { return }
         changedCount += 1
@@ -75,14 +75,36 @@ package struct RulesComparison: Sendable {
         }
     }
 
-    private mutating func tally(_ decisions: SmallArray<Decision>, into side: WritableKeyPath<Row, Totals>) {
-        for decision in decisions {
-            guard let amounts = decision.amounts else { continue }
-            let key = Key(partner: amounts.partner, currency: amounts.currency.code)
-            RulesComparison.count(
-                decision, amounts.cashback,
-                in: &rows[key, default: Row(partner: amounts.partner, currency: amounts.currency)][keyPath: side])
+    /// Counts each side's decisions in the totals of their partner and currency: one lookup for
+    /// a pair of decisions that fall in the same row, as most do.
+    private mutating func tally(_ base: SmallArray<Decision>, _ candidate: SmallArray<Decision>) {
+        for index in 0..<max(base.count, candidate.count) {
+            let baseAmounts = index < base.count ? base[index].amounts : nil
+            let candidateAmounts = index < candidate.count ? candidate[index].amounts : nil
+            if let baseAmounts, let candidateAmounts, baseAmounts.partner == candidateAmounts.partner,
+                baseAmounts.currency == candidateAmounts.currency
+            {
+                update(row: baseAmounts) { row in
+                    RulesComparison.count(base[index], baseAmounts.cashback, in: &row.base)
+                    RulesComparison.count(candidate[index], candidateAmounts.cashback, in: &row.candidate)
+                }
+                continue
+            }
+            if let baseAmounts {
+                update(row: baseAmounts) { RulesComparison.count(base[index], baseAmounts.cashback, in: &$0.base) }
+            }
+            if let candidateAmounts {
+                update(row: candidateAmounts) {
+                    RulesComparison.count(candidate[index], candidateAmounts.cashback, in: &$0.candidate)
+                }
+            }
         }
+    }
+
+    /// Changes the row of the amounts' partner and currency, made empty when there is none.
+    private mutating func update(row amounts: Decision.Amounts, _ change: (inout Row) -> Void) {
+        let key = Key(partner: amounts.partner, currency: amounts.currency.code)
+        change(&rows[key, default: Row(partner: amounts.partner, currency: amounts.currency)])
     }
 
     private static func count(_ decision: Decision, _ cashback: Int, in totals: inout Totals) {

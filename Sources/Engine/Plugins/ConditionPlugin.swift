@@ -27,6 +27,11 @@ public protocol ConditionPlugin: Sendable {
     /// Whether it calls `Payment.earlierSpend(in:)`, so the scheduler hands the accounts' spend
     /// history to parallel evaluators (false by default).
     var readsSpendHistory: Bool { get }
+
+    /// Whether it reads `Payment.earlierPaymentCount` or `isFirstPurchase`, so that a run of
+    /// rules that never read them (`dry-run`, `diff`) need not count payments (false by
+    /// default). A read that was not declared fails the event.
+    var readsPaymentCounts: Bool { get }
 }
 
 /// A kind of `reward:`: it reads its configuration once, then computes an exact amount per payment.
@@ -51,12 +56,19 @@ public protocol RewardPlugin: Sendable {
     /// Whether it calls `Payment.earlierSpend(in:)`, so the scheduler hands the accounts' spend
     /// history to parallel evaluators (false by default).
     var readsSpendHistory: Bool { get }
+
+    /// Whether it reads `Payment.earlierPaymentCount` or `isFirstPurchase`, so that a run of
+    /// rules that never read them (`dry-run`, `diff`) need not count payments (false by
+    /// default). A read that was not declared fails the event.
+    var readsPaymentCounts: Bool { get }
 }
 
 extension ConditionPlugin {
     public var readsSpendHistory: Bool { false }
+    public var readsPaymentCounts: Bool { false }
 }
 
 extension RewardPlugin {
     public var readsSpendHistory: Bool { false }
+    public var readsPaymentCounts: Bool { false }
 }

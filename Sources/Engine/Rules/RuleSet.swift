@@ -5,17 +5,27 @@ public struct RuleSet: Sendable {
     public let index: PartnerIndex
     /// The content hash of the files that produced it: every decision records it.
     public let version: String
+    /// The parts of accounts' history that its rules read.
+    public let historyRead: HistoryParts
     /// Whether any rule reads accounts' spend history (a spend tier).
-    public let readsSpendHistory: Bool
+    public var readsSpendHistory: Bool { historyRead.contains(.spend) }
 
     public init(program: Program, partners: [Partner], version: String) {
         self.program = program
         self.partners = partners
         self.index = PartnerIndex(partners: partners)
         self.version = version
-        self.readsSpendHistory = (program.rules + partners.flatMap(\.rules)).contains { rule in
-            rule.reward.readsSpendHistory || rule.conditions.contains { $0.plugin.readsSpendHistory }
+        var historyRead: HistoryParts = []
+        for rule in program.rules + partners.flatMap(\.rules) {
+            let reads =
+                [(rule.reward.readsSpendHistory, rule.reward.readsPaymentCounts)]
+                + rule.conditions.map { ($0.plugin.readsSpendHistory, $0.plugin.readsPaymentCounts) }
+            for (spend, counts) in reads {
+                if spend { historyRead.insert(.spend) }
+                if counts { historyRead.insert(.paymentCounts) }
+            }
         }
+        self.historyRead = historyRead
     }
 
     /// The partner a payment is attributed to, if any (SPEC §3.2, §8).

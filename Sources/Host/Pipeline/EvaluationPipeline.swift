@@ -46,7 +46,7 @@ struct EvaluationPipeline {
         for (index, (evaluator, (input, output))) in zip(evaluators, zip(inputs, outputs)).enumerated() {
             Self.startThread(named: "evaluate \(index + 1)") {
                 let state = InMemoryState(
-                    recordingSpend: evaluator.rules.readsSpendHistory, expectedEvents: expectedCount ?? 0)
+                    keeping: evaluator.rules.historyRead, expectedEvents: expectedCount ?? 0)
                 Self.evaluate(input, with: evaluator, in: state, into: output)
             }
         }

@@ -18,6 +18,8 @@ public struct FirstPurchaseCondition: ConditionPlugin {
         wanted = try configuration.bool()
     }
 
+    public var readsPaymentCounts: Bool { true }
+
     public func holds(for payment: Payment) throws -> Bool { try payment.isFirstPurchase == wanted }
 
     public func explainFailure(for payment: Payment) throws -> String {

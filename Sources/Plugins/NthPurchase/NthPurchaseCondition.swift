@@ -23,6 +23,8 @@ public struct NthPurchaseCondition: ConditionPlugin {
         guard every >= 2 else { throw node.error("must be at least 2, got \(every)") }
     }
 
+    public var readsPaymentCounts: Bool { true }
+
     public func holds(for payment: Payment) throws -> Bool { try (payment.earlierPaymentCount + 1) % every == 0 }
 
     public func explainFailure(for payment: Payment) throws -> String {
