@@ -1,6 +1,7 @@
 import BuiltinPlugins
 import Engine
 import Testing
+import Workload
 
 /// Loading rule files from memory: structure, values read by declared type, diagnostics.
 @Suite struct RuleLoaderTests {
@@ -167,6 +168,39 @@ import Testing
     ])
     func matchesWholeNamesCaseInsensitively(pattern: String, name: String, matches: Bool) {
         #expect(Glob(pattern).matches(name) == matches)
+    }
+
+    /// Names beyond printable ASCII are matched by character: a `?` is one whole character,
+    /// case folds beyond A-Z.
+    @Test(arguments: [
+        ("ÉCOLE*", "école du coin", true), ("?COLE", "École", true), ("A?B", "a\r\nb", true), ("A??B", "a\r\nb", false),
+        ("CAFÉ", "cafe", false), ("STRASSE*", "straße", false), ("A?B", "a\tb", true),
+    ])
+    func nonASCIINamesMatchByCharacter(pattern: String, name: String, matches: Bool) {
+        #expect(Glob(pattern).matches(name) == matches)
+    }
+
+    /// The byte-wise matching of printable ASCII agrees with matching by character on many
+    /// generated patterns and names.
+    @Test func asciiMatchingAgreesWithMatchingByCharacter() {
+        func byCharacter(_ pattern: ArraySlice<Character>, _ name: ArraySlice<Character>) -> Bool {
+            guard let first = pattern.first else { return name.isEmpty }
+            if first == "*" {
+                return name.indices.contains { byCharacter(pattern.dropFirst(), name[$0...]) }
+                    || byCharacter(pattern.dropFirst(), name[name.endIndex...])
+            }
+            guard let head = name.first, first == "?" || first == head else { return false }
+            return byCharacter(pattern.dropFirst(), name.dropFirst())
+        }
+        var random = SplitMix(seed: 12)
+        let patternAlphabet = Array("aB*? x")
+        let nameAlphabet = Array("abAB x?*")
+        for _ in 0..<3_000 {
+            let pattern = String((0..<random.next(7)).map { _ in patternAlphabet[random.next(patternAlphabet.count)] })
+            let name = String((0..<random.next(8)).map { _ in nameAlphabet[random.next(nameAlphabet.count)] })
+            let expected = byCharacter(ArraySlice(pattern.lowercased()), ArraySlice(name.lowercased()))
+            #expect(Glob(pattern).matches(name) == expected, "\(pattern) on \(name)")
+        }
     }
 }
 

@@ -29,7 +29,8 @@ let benchmarks: @Sendable () -> Void = {
             Benchmark("Evaluate \(mix.rawValue), partners=\(fixture.partnerCount)") { benchmark in
                 let evaluator = Evaluator(rules: fixture.rules)
                 let events = fixture.batches[mix]!
-                let state = InMemoryState()
+                // The state as `dry-run` makes it: the history its rules read, tables sized for the input.
+                let state = InMemoryState(keeping: fixture.rules.historyRead, expectedEvents: events.count)
                 benchmark.startMeasurement()
                 for event in events {
                     // A plugin failure ends the benchmark with an error (the throwing `Benchmark` initialiser).
@@ -40,6 +41,20 @@ let benchmarks: @Sendable () -> Void = {
                 // Build the rule set and the batches before measuring (a 10,000-file load takes a while).
                 _ = fixture.batches
             }
+        }
+        // The mixed batch in a state that keeps every part of the history (as one whose rules
+        // read payment counts and spend would): what counting the accounts' payments costs.
+        Benchmark("Evaluate mixed keeping all history, partners=\(fixture.partnerCount)") { benchmark in
+            let evaluator = Evaluator(rules: fixture.rules)
+            let events = fixture.batches[.mixed]!
+            let state = InMemoryState(keeping: .all, expectedEvents: events.count)
+            benchmark.startMeasurement()
+            for event in events {
+                blackHole(try evaluator.process(.event(.payment(event), .none), state: state))
+            }
+            benchmark.stopMeasurement()
+        } setup: {
+            _ = fixture.batches
         }
         // Attribution alone (the partner index lookup), to separate it from the rest of evaluation.
         Benchmark("Attribute mixed, partners=\(fixture.partnerCount)") { benchmark in
@@ -208,7 +223,8 @@ final class Fixture: Sendable {
         let merchant: String
         switch kind {
         case .mid, .midHot:
-            merchant = #"{"mid":"\#(mid(partner, Int(random.next() % 2)))","name":"SHOP \#(partner)","mcc":"5411","country":"FR","channel":"in_store"}"#
+            merchant =
+                #"{"mid":"\#(mid(partner, Int(random.next() % 2)))","name":"SHOP \#(partner)","mcc":"5411","country":"FR","channel":"in_store"}"#
         case .siret:
             merchant = #"{"siret":"\#(siret(partner))","name":"SHOP \#(partner)","mcc":"5411","country":"FR","channel":"online"}"#
         case .glob:
@@ -222,7 +238,8 @@ final class Fixture: Sendable {
         let day = 1 + Int(random.next() % 28)
         let minute = Int(random.next() % (24 * 60))
         let cents = 100 + Int(random.next() % 19_900)
-        return #"{"id":"e\#(index)","account":"\#(account)","occurred_at":"2026-11-\#(pad(day, 2))T\#(pad(minute / 60, 2)):\#(pad(minute % 60, 2)):00+01:00","amount":"\#(cents / 100).\#(pad(cents % 100, 2))","currency":"EUR","merchant":\#(merchant)}"#
+        return
+            #"{"id":"e\#(index)","account":"\#(account)","occurred_at":"2026-11-\#(pad(day, 2))T\#(pad(minute / 60, 2)):\#(pad(minute % 60, 2)):00+01:00","amount":"\#(cents / 100).\#(pad(cents % 100, 2))","currency":"EUR","merchant":\#(merchant)}"#
     }
 
     /// The batches really are attributed as their names say.

@@ -85,17 +85,17 @@ package struct RulesComparison: Sendable {
                 baseAmounts.currency == candidateAmounts.currency
             {
                 update(row: baseAmounts) { row in
-                    RulesComparison.count(base[index], baseAmounts.cashback, in: &row.base)
-                    RulesComparison.count(candidate[index], candidateAmounts.cashback, in: &row.candidate)
+                    RulesComparison.count(baseAmounts, status: base[index].status, in: &row.base)
+                    RulesComparison.count(candidateAmounts, status: candidate[index].status, in: &row.candidate)
                 }
                 continue
             }
             if let baseAmounts {
-                update(row: baseAmounts) { RulesComparison.count(base[index], baseAmounts.cashback, in: &$0.base) }
+                update(row: baseAmounts) { RulesComparison.count(baseAmounts, status: base[index].status, in: &$0.base) }
             }
             if let candidateAmounts {
                 update(row: candidateAmounts) {
-                    RulesComparison.count(candidate[index], candidateAmounts.cashback, in: &$0.candidate)
+                    RulesComparison.count(candidateAmounts, status: candidate[index].status, in: &$0.candidate)
                 }
             }
         }
@@ -107,10 +107,10 @@ package struct RulesComparison: Sendable {
         change(&rows[key, default: Row(partner: amounts.partner, currency: amounts.currency)])
     }
 
-    private static func count(_ decision: Decision, _ cashback: Int, in totals: inout Totals) {
-        if decision.status != .clawback { totals.events += 1 }
-        if decision.status == .rewarded { totals.rewarded += 1 }
-        totals.cashback += Int128(cashback)
+    private static func count(_ amounts: Decision.Amounts, status: Decision.Status, in totals: inout Totals) {
+        if status != .clawback { totals.events += 1 }
+        if status == .rewarded { totals.rewarded += 1 }
+        totals.cashback += Int128(amounts.cashback)
     }
 
     /// The rows, by partner (none last) then currency.

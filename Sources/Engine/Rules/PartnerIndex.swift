@@ -3,7 +3,7 @@
 public struct PartnerIndex: Sendable {
     private let byMID: [String: [Int]]
     private let bySIRET: [String: [Int]]
-    /// (partner index, glob), in file order.
+    /// (partner index, glob), in file order: a partner's globs next to each other.
     private let globs: [(partner: Int, glob: Glob)]
 
     public init(partners: [Partner]) {
@@ -27,10 +27,10 @@ public struct PartnerIndex: Sendable {
         if let mid = merchant.mid, let found = byMID[mid]?.first(where: isUsable) { return found }
         if let siret = merchant.siret, let found = bySIRET[siret]?.first(where: isUsable) { return found }
         guard let name = merchant.name, !globs.isEmpty else { return nil }
-        let lowercased = Array(name.lowercased())
-        var tried = Set<Int>()
-        for (partner, glob) in globs where !tried.contains(partner) && glob.matches(lowercasedName: lowercased) {
-            tried.insert(partner)
+        // A partner's globs are next to each other: once one matched, the partner was tried.
+        var tried: Int?
+        for (partner, glob) in globs where partner != tried && glob.matches(name) {
+            tried = partner
             if isUsable(partner) { return partner }
         }
         return nil
