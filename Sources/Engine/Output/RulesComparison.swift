@@ -58,15 +58,18 @@ package struct RulesComparison: Sendable {
 
     /// Adds one event's decisions under the base and the candidate rules.
     package mutating func add(base: SmallArray<Decision>, candidate: SmallArray<Decision>) {
-        tally(base, candidate)
         // Equal decisions print the same line; others are compared by their lines (a trace, or
         // anything else a line leaves out, does not make a change).
-        let same =
-            base.count == candidate.count
-            && base.indices.allSatisfy { index in
-                base[index] == candidate[index]
-                    || base[index].jsonLine(includeTrace: false) == candidate[index].jsonLine(includeTrace: false)
+        var same = base.count == candidate.count
+        for index in 0..<max(base.count, candidate.count) {
+            // Each decision read once: a decision is large, and every read copies it.
+            let baseDecision = index < base.count ? base[index] : nil
+            let candidateDecision = index < candidate.count ? candidate[index] : nil
+            tally(baseDecision, candidateDecision)
+            if same, let baseDecision, let candidateDecision, baseDecision != candidateDecision {
+                same = baseDecision.jsonLine(includeTrace: false) == candidateDecision.jsonLine(includeTrace: false)
             }
+        }
         guard !same else { return }
         changedCount += 1
         if changes.count < keepChanges {
@@ -75,28 +78,26 @@ package struct RulesComparison: Sendable {
         }
     }
 
-    /// Counts each side's decisions in the totals of their partner and currency: one lookup for
-    /// a pair of decisions that fall in the same row, as most do.
-    private mutating func tally(_ base: SmallArray<Decision>, _ candidate: SmallArray<Decision>) {
-        for index in 0..<max(base.count, candidate.count) {
-            let baseAmounts = index < base.count ? base[index].amounts : nil
-            let candidateAmounts = index < candidate.count ? candidate[index].amounts : nil
-            if let baseAmounts, let candidateAmounts, baseAmounts.partner == candidateAmounts.partner,
-                baseAmounts.currency == candidateAmounts.currency
-            {
-                update(row: baseAmounts) { row in
-                    RulesComparison.count(baseAmounts, status: base[index].status, in: &row.base)
-                    RulesComparison.count(candidateAmounts, status: candidate[index].status, in: &row.candidate)
-                }
-                continue
+    /// Counts a decision of each side (either may be missing) in the totals of its partner and
+    /// currency: one lookup for a pair that falls in the same row, as most do.
+    private mutating func tally(_ base: Decision?, _ candidate: Decision?) {
+        let baseAmounts = base?.amounts
+        let candidateAmounts = candidate?.amounts
+        if let base, let candidate, let baseAmounts, let candidateAmounts,
+            baseAmounts.partner == candidateAmounts.partner, baseAmounts.currency == candidateAmounts.currency
+        {
+            update(row: baseAmounts) { row in
+                RulesComparison.count(baseAmounts, status: base.status, in: &row.base)
+                RulesComparison.count(candidateAmounts, status: candidate.status, in: &row.candidate)
             }
-            if let baseAmounts {
-                update(row: baseAmounts) { RulesComparison.count(baseAmounts, status: base[index].status, in: &$0.base) }
-            }
-            if let candidateAmounts {
-                update(row: candidateAmounts) {
-                    RulesComparison.count(candidateAmounts, status: candidate[index].status, in: &$0.candidate)
-                }
+            return
+        }
+        if let base, let baseAmounts {
+            update(row: baseAmounts) { RulesComparison.count(baseAmounts, status: base.status, in: &$0.base) }
+        }
+        if let candidate, let candidateAmounts {
+            update(row: candidateAmounts) {
+                RulesComparison.count(candidateAmounts, status: candidate.status, in: &$0.candidate)
             }
         }
     }

@@ -96,7 +96,9 @@ public struct RuleLoader: Sendable {
             return .failure(diagnostic(nil, "the file is larger than \(maximumFileBytes >> 20) MiB; rule files are small"))
         }
         do {
-            guard let node = try Yams.compose(yaml: source.text, .basic) else {
+            // UTF-8, named: Yams's default encoding reads the whole environment on every call,
+            // which cost more than parsing a small partner file.
+            guard let node = try Yams.compose(yaml: source.text, .basic, .default, .utf8) else {
                 return .failure(diagnostic(nil, "the file is empty"))
             }
             var budget = maximumValues
