@@ -1,11 +1,47 @@
 /// Evaluation state in memory: what `dry-run` and `diff` start from, fresh each run.
 public final class InMemoryState: EvaluationState {
     /// What is kept of an id: one table for ids seen and payments, as a payment is both. The
-    /// records themselves are packed apart, so that the table's entries stay small.
+    /// records themselves are packed apart, and an entry packs what it holds into 40 bytes (a
+    /// `SeenEvent?` and an `Int?` side by side take 56): the table has a slot for every id.
     private struct Entry {
-        var seen: SeenEvent?
+        /// Stands for the fingerprint of an id not seen.
+        private static let unseen = Fingerprint(canonicalText: "")
+
+        /// The seen event's fingerprint (`unseen` when none was).
+        private var fingerprint = Entry.unseen
+        /// The seen event's kind in the low 2 bits (1 payment, 2 refund, 3 reversal; 0: not
+        /// seen), the payment record's position plus one above them (0: none).
+        private var bits = 0
+
+        var seen: SeenEvent? {
+            get {
+                let kind: Event.Kind
+                switch bits & 0b11 {
+                case 1: kind = .payment
+                case 2: kind = .refund
+                case 3: kind = .reversal
+                default: return nil
+                }
+                return SeenEvent(kind: kind, fingerprint: fingerprint)
+            }
+            set {
+                fingerprint = newValue?.fingerprint ?? Entry.unseen
+                let code =
+                    switch newValue?.kind {
+                    case .payment: 1
+                    case .refund: 2
+                    case .reversal: 3
+                    case nil: 0
+                    }
+                bits = bits & ~0b11 | code
+            }
+        }
+
         /// Where the payment's record starts in `payments`.
-        var payment: Int?
+        var payment: Int? {
+            get { bits >> 2 == 0 ? nil : (bits >> 2) - 1 }
+            set { bits = bits & 0b11 | ((newValue.map { $0 + 1 } ?? 0) << 2) }
+        }
     }
 
     private var entries: [String: Entry] = [:]
@@ -36,7 +72,10 @@ public final class InMemoryState: EvaluationState {
     }
 
     public func recordPayment(_ record: PaymentRecord, seen: SeenEvent) {
-        entries[record.id] = Entry(seen: seen, payment: payments.append(record))
+        var entry = Entry()
+        entry.seen = seen
+        entry.payment = payments.append(record)
+        entries[record.id] = entry
     }
 
     public func savePayment(_ record: PaymentRecord) {
