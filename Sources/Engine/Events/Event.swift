@@ -115,22 +115,33 @@ public enum Event: Sendable, Equatable {
         kind: Kind, account: String?, occurredAt: Timestamp, amount: Int?, currency: Currency?, merchant: Merchant?,
         original: Money?, originalID: String?
     ) -> Fingerprint {
-        var text = FingerprintText()
-        text.field(kind.rawValue)
-        text.field(account)
-        text.field(occurredAt)
-        text.field(amount)
-        text.field(currency?.code)
-        text.field(merchant?.mid)
-        text.field(merchant?.siret)
-        text.field(merchant?.name)
-        text.field(merchant?.mcc)
-        text.field(merchant?.country)
-        text.field(merchant?.channel?.rawValue)
-        text.field(merchant == nil ? nil : "m")
-        text.field(original?.amount)
-        text.field(original?.currency.code)
-        text.field(originalID)
-        return text.fingerprint()
+        // The text's room: its 12 text fields as they are, its 3 numbers at their longest.
+        let room =
+            3 * FingerprintText.roomForNumber + FingerprintText.room(for: kind.rawValue)
+            + FingerprintText.room(for: account) + FingerprintText.room(for: currency?.code)
+            + FingerprintText.room(for: merchant?.mid) + FingerprintText.room(for: merchant?.siret)
+            + FingerprintText.room(for: merchant?.name) + FingerprintText.room(for: merchant?.mcc)
+            + FingerprintText.room(for: merchant?.country) + FingerprintText.room(for: merchant?.channel?.rawValue)
+            + FingerprintText.room(for: "m") + FingerprintText.room(for: original?.currency.code)
+            + FingerprintText.room(for: originalID)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { buffer in
+            var text = FingerprintText(buffer: buffer)
+            text.field(kind.rawValue)
+            text.field(account)
+            text.field(occurredAt)
+            text.field(amount)
+            text.field(currency?.code)
+            text.field(merchant?.mid)
+            text.field(merchant?.siret)
+            text.field(merchant?.name)
+            text.field(merchant?.mcc)
+            text.field(merchant?.country)
+            text.field(merchant?.channel?.rawValue)
+            text.field(merchant == nil ? nil : "m")
+            text.field(original?.amount)
+            text.field(original?.currency.code)
+            text.field(originalID)
+            return text.fingerprint()
+        }
     }
 }

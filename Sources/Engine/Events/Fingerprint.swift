@@ -34,19 +34,25 @@ public struct Fingerprint: Sendable, Hashable {
     }
 }
 
-/// The canonical text of an event's fields, digested as it is written: each field as its UTF-8
-/// length, a colon and the field, an absent one as `-`.
-///
-/// The text goes through a small buffer on the stack into SHA-256, so an event's fingerprint
-/// costs no buffer on the heap.
+/// The canonical text of an event's fields, written into a buffer that its owner sizes (on the
+/// stack: see `Event.fingerprint`): each field as its UTF-8 length, a colon and the field, an
+/// absent one as `-`.
 struct FingerprintText {
-    private var digest = SHA256()
-    private var pending = InlineArray<256, UInt8>(repeating: 0)
-    private var pendingCount = 0
+    /// Room for the text: at least `FingerprintText.room(for:)` of its fields.
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private var count = 0
 
-    /// The fingerprint of the text written so far.
-    consuming func fingerprint() -> Fingerprint {
-        flush()
+    init(buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+
+    /// The most a text field takes (its length's digits, the colon, its bytes; a dash when
+    /// absent), and what an integer or an instant field takes at most.
+    static func room(for text: String?) -> Int { (text?.utf8.count ?? 0) + 21 }
+    static let roomForNumber = 42
+
+    /// The SHA-256 fingerprint of the text written.
+    func fingerprint() -> Fingerprint {
+        var digest = SHA256()
+        digest.update(bufferPointer: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count])))
         return Fingerprint(digest: digest.finalize())
     }
 
@@ -79,34 +85,13 @@ struct FingerprintText {
     }
 
     private mutating func append(_ byte: UInt8) {
-        if pendingCount == pending.count { flush() }
-        pending[pendingCount] = byte
-        pendingCount += 1
+        buffer[count] = byte
+        count += 1
     }
 
     private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-        if pendingCount + bytes.count > pending.count { flush() }
-        guard bytes.count <= pending.count else {
-            return digest.update(bufferPointer: UnsafeRawBufferPointer(bytes))
-        }
-        let start = pendingCount
-        withUnsafeMutableBytes(of: &pending) { buffer in
-            UnsafeMutableRawBufferPointer(rebasing: buffer[start..<(start + bytes.count)]).copyMemory(
-                from: UnsafeRawBufferPointer(bytes))
-        }
-        pendingCount += bytes.count
-    }
-
-    /// Hands the buffered bytes to the digest.
-    private mutating func flush() {
-        // A copy of the bytes (on the stack): reading `pending` in place while `digest` changes
-        // would take a second reference to the digest's state, which it would then copy.
-        let bytes = pending
-        let count = pendingCount
-        withUnsafeBytes(of: bytes) { buffer in
-            digest.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-        }
-        pendingCount = 0
+        _ = UnsafeMutableBufferPointer(rebasing: buffer[count..<(count + bytes.count)]).initialize(fromContentsOf: bytes)
+        count += bytes.count
     }
 
     /// How many characters `String(value)` has.
