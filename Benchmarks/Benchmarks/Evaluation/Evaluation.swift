@@ -27,16 +27,8 @@ let benchmarks: @Sendable () -> Void = {
     for fixture in [Fixture.small, Fixture.large] {
         for mix in Mix.allCases {
             Benchmark("Evaluate \(mix.rawValue), partners=\(fixture.partnerCount)") { benchmark in
-                let evaluator = Evaluator(rules: fixture.rules)
-                let events = fixture.batches[mix]!
-                // The state as `dry-run` makes it: the history its rules read, tables sized for the input.
-                let state = InMemoryState(keeping: fixture.rules.historyRead, expectedEvents: events.count)
-                benchmark.startMeasurement()
-                for event in events {
-                    // A plugin failure ends the benchmark with an error (the throwing `Benchmark` initialiser).
-                    blackHole(try evaluator.process(.event(.payment(event), .none), state: state))
-                }
-                benchmark.stopMeasurement()
+                // The state as `dry-run` makes it: the history its rules read.
+                try measureEvaluation(benchmark, fixture, mix, keeping: fixture.rules.historyRead)
             } setup: {
                 // Build the rule set and the batches before measuring (a 10,000-file load takes a while).
                 _ = fixture.batches
@@ -45,14 +37,7 @@ let benchmarks: @Sendable () -> Void = {
         // The mixed batch in a state that keeps every part of the history (as one whose rules
         // read payment counts and spend would): what counting the accounts' payments costs.
         Benchmark("Evaluate mixed keeping all history, partners=\(fixture.partnerCount)") { benchmark in
-            let evaluator = Evaluator(rules: fixture.rules)
-            let events = fixture.batches[.mixed]!
-            let state = InMemoryState(keeping: .all, expectedEvents: events.count)
-            benchmark.startMeasurement()
-            for event in events {
-                blackHole(try evaluator.process(.event(.payment(event), .none), state: state))
-            }
-            benchmark.stopMeasurement()
+            try measureEvaluation(benchmark, fixture, .mixed, keeping: .all)
         } setup: {
             _ = fixture.batches
         }
@@ -86,6 +71,20 @@ let benchmarks: @Sendable () -> Void = {
     } setup: {
         _ = Fixture.small.decisions
     }
+}
+
+/// Measures the evaluation of a batch in a fresh state that keeps `kept` of the history, its
+/// tables sized for the batch. A plugin failure ends the benchmark with an error (the throwing
+/// `Benchmark` initialiser).
+func measureEvaluation(_ benchmark: Benchmark, _ fixture: Fixture, _ mix: Mix, keeping kept: HistoryParts) throws {
+    let evaluator = Evaluator(rules: fixture.rules)
+    let events = fixture.batches[mix]!
+    let state = InMemoryState(keeping: kept, expectedEvents: events.count)
+    benchmark.startMeasurement()
+    for event in events {
+        blackHole(try evaluator.process(.event(.payment(event), .none), state: state))
+    }
+    benchmark.stopMeasurement()
 }
 
 /// Which payments a batch holds. Each batch's random seed is its position here: add cases at the end.
