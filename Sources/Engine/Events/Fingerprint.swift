@@ -84,12 +84,17 @@ struct FingerprintText {
         appendDecimal(nanoseconds)
     }
 
+    // The buffer's own subscripts are not checked in release builds: a room computed too small
+    // (a field added to the text but not to the room) must stop here, not write past it.
+
     private mutating func append(_ byte: UInt8) {
+        precondition(count < buffer.count, "the fingerprint text outgrew its room")
         buffer[count] = byte
         count += 1
     }
 
     private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        precondition(buffer.count - count >= bytes.count, "the fingerprint text outgrew its room")
         _ = UnsafeMutableBufferPointer(rebasing: buffer[count..<(count + bytes.count)]).initialize(fromContentsOf: bytes)
         count += bytes.count
     }

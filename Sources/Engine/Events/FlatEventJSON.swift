@@ -155,16 +155,12 @@ struct FlatEventJSON: EventObject {
                 if bytes[position] == UInt8(ascii: "{") {
                     guard parent == -1 else { return false }
                     let index = count
-                    guard
-                        add(
-                            Member(key: key, value: position..<position, isObject: true, parent: parent)),
+                    guard add(Member(key: key, value: position..<position, isObject: true, parent: parent)),
                         readObject(parent: index)
                     else { return false }
                     storage[index].valueEnd = position
                 } else {
-                    guard let value = readString(),
-                        add(
-                            Member(key: key, value: value, isObject: false, parent: parent))
+                    guard let value = readString(), add(Member(key: key, value: value, isObject: false, parent: parent))
                     else { return false }
                 }
                 skipWhitespace()
