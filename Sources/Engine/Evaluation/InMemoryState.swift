@@ -44,7 +44,7 @@ public final class InMemoryState: EvaluationState {
         }
     }
 
-    private var entries: [String: Entry] = [:]
+    private var entries: IdTable<Entry>
     private var payments: PackedPaymentRecords
     private var usages: [UsageKey: Usage] = [:]
     private let history: InMemoryHistory
@@ -60,12 +60,12 @@ public final class InMemoryState: EvaluationState {
     public init(keeping kept: HistoryParts = .all, expectedEvents: Int = 0) {
         self.kept = kept
         history = InMemoryHistory(keeping: kept)
-        entries.reserveCapacity(expectedEvents)
+        entries = IdTable(expectedCount: expectedEvents)
         payments = PackedPaymentRecords(expectedRecords: expectedEvents)
     }
 
     public func seenEvent(_ id: String) -> SeenEvent? { entries[id]?.seen }
-    public func recordSeen(_ id: String, _ event: SeenEvent) { entries[id, default: Entry()].seen = event }
+    public func recordSeen(_ id: String, _ event: SeenEvent) { entries.update(id, default: Entry()) { $0.seen = event } }
 
     public func payment(_ id: String) -> PaymentRecord? {
         entries[id]?.payment.map { payments.record(at: $0, id: id) }
@@ -75,11 +75,12 @@ public final class InMemoryState: EvaluationState {
         var entry = Entry()
         entry.seen = seen
         entry.payment = payments.append(record)
-        entries[record.id] = entry
+        entries.set(entry, for: record.id)
     }
 
     public func savePayment(_ record: PaymentRecord) {
-        entries[record.id, default: Entry()].payment = payments.append(record)
+        let position = payments.append(record)
+        entries.update(record.id, default: Entry()) { $0.payment = position }
     }
 
     public func usage(_ key: UsageKey) -> Usage { usages[key] ?? .zero }
