@@ -18,8 +18,11 @@ struct EventsToEvaluate {
     /// Bytes per event assumed when sizing from a file's size: a little under a typical event
     /// line (about 150 bytes), so that the estimate errs on the large side.
     static let bytesPerEvent = 128
-    /// The largest estimate: a bigger run grows its tables as it goes.
-    static let maximumExpectedCount = 4_000_000
+    /// The largest estimate: a bigger run grows its tables as it goes. Room reserved and never
+    /// filled costs address space, not memory, but for the id tables' slots (about 11 bytes an
+    /// expected event, in each state): 16,000,000 sizes a year-sized 10,000,000-event `diff`
+    /// once, without growing its tables through 4, 8 and 16 million.
+    static let maximumExpectedCount = 16_000_000
 
     /// The events to evaluate. A database's queue is read here, before the pipeline starts.
     func source() async throws -> Source {
