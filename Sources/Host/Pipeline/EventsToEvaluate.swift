@@ -19,7 +19,7 @@ struct EventsToEvaluate {
     /// line (about 150 bytes), so that the estimate errs on the large side.
     static let bytesPerEvent = 128
     /// The largest estimate: a bigger run grows its tables as it goes. Room reserved and never
-    /// filled costs address space, not memory, but for the id tables' slots (about 11 bytes an
+    /// filled costs address space, not memory, but for the id tables' slots (11 to 22 bytes an
     /// expected event, in each state): 16,000,000 sizes a year-sized 10,000,000-event `diff`
     /// once, without growing its tables through 4, 8 and 16 million.
     static let maximumExpectedCount = 16_000_000
