@@ -18,6 +18,15 @@ final class ServiceMetrics: Sendable {
     private let lastSweep: Gauge
     private let depth: Atomic<Int>
     private let lastReadiness = Atomic<Bool>(true)
+    /// `cashback_http_requests_total`'s series met so far, by route, method and status: one
+    /// lookup per request instead of the registry's (which rebuilds the name and sorts labels).
+    private let answers = Mutex<[AnswerKey: Counter]>([:])
+
+    private struct AnswerKey: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
 
     init(registry: PrometheusCollectorRegistry, queueDepth: Int) {
         self.registry = registry
@@ -99,11 +108,17 @@ final class ServiceMetrics: Sendable {
 
     /// An HTTP request was answered.
     func answered(route: String, method: String, status: Int) {
-        registry.makeCounter(
-            descriptor: Self.describe(
-                "cashback_http_requests_total", "HTTP requests answered, by route template, method and status."),
-            labels: [("route", route), ("method", method), ("status", String(status))]
-        ).increment()
+        let key = AnswerKey(route: route, method: method, status: status)
+        let counter = answers.withLock { answers in
+            if let counter = answers[key] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: Self.describe(
+                    "cashback_http_requests_total", "HTTP requests answered, by route template, method and status."),
+                labels: [("route", route), ("method", method), ("status", String(status))])
+            answers[key] = counter
+            return counter
+        }
+        counter.increment()
     }
 
     /// A reload was refused.

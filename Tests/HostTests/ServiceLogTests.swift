@@ -40,6 +40,25 @@ import Testing
             })
     }
 
+    /// Text lines (the default) carry the request's id with the line's own metadata, sorted.
+    @Test func textLogsCarryTheRequestIdOfEveryErrorAnswered() async throws {
+        let directory = try ServiceFaultTests.directoryWithTokens()
+        defer { directory.remove() }
+        let service = try RunningService(
+            in: directory, arguments: ["--rules", "rules", "--db", "s.sqlite", "--token-file", "token"])
+        let connection = try RawHTTPConnection(port: service.port)
+        try connection.send(
+            "POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(ServiceFaultTests.token)\r\n"
+                + "X-Request-Id: trace-43\r\nContent-Length: 5\r\n\r\n{oops")
+        #expect(try connection.readResponse().status == 400)
+        #expect(try await service.waitForLog("trace-43"), "\(service.log)")
+        #expect(service.terminate() == 0)
+        let line = try #require(service.log.split(separator: "\n").first { $0.contains("trace-43") })
+        #expect(line.contains("notice cashback.serve:"), "\(line)")
+        #expect(line.contains("http.method=POST http.path=/v1/events http.status=400 request.id=trace-43"), "\(line)")
+        #expect(line.hasSuffix("answered 400"), "\(line)")
+    }
+
     @Test func anUnknownLogFormatIsAUsageError() throws {
         let result = try CashbackBinary.run(["--log-format", "xml", "lint", "rules"])
         #expect(result.status == 2)
