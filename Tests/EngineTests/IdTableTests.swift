@@ -47,4 +47,17 @@ import Workload
         for index in 0..<1_000 { #expect(table["p\(index)"] == index) }
         #expect(table.count == 1_000)
     }
+
+    /// Past 4 MiB of slots the table is mapped from the kernel (`ZeroedSlots`): it starts empty,
+    /// and answers the same through a growth from one mapping to the next.
+    @Test func mappedSlotsStartEmptyAndGrow() {
+        var table = IdTable<Int>(expectedCount: 393_216)
+        #expect(table["p0"] == nil)
+        for index in 0..<400_000 { table.set(index, for: "p\(index)") }
+        #expect(table.count == 400_000)
+        var wrong = 0
+        for index in 0..<400_000 where table["p\(index)"] != index { wrong += 1 }
+        #expect(wrong == 0)
+        #expect(table["p400000"] == nil)
+    }
 }

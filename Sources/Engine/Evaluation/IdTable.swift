@@ -10,7 +10,7 @@
 /// keeps its hash, so the insert that follows a lookup does not hash it again.
 ///
 /// Ids compare as `String`s do (canonical equivalence), with `String`'s seeded hash.
-struct IdTable<Value> {
+struct IdTable<Value>: ~Copyable {
     private struct Element {
         let id: String
         var value: Value
@@ -18,7 +18,7 @@ struct IdTable<Value> {
 
     /// Open addressing with linear probing: 0 is an empty slot, otherwise the hash's top 32
     /// bits above the element's position plus one.
-    private var slots: [UInt64]
+    private var slots: ZeroedSlots
     private var elements: [Element] = []
     /// The hash of the id last looked up.
     private var recent: (id: String, hash: UInt64)?
@@ -27,7 +27,7 @@ struct IdTable<Value> {
     init(expectedCount: Int = 0) {
         var slotCount = 16
         while slotCount * 3 / 4 < expectedCount { slotCount *= 2 }
-        slots = Array(repeating: 0, count: slotCount)
+        slots = ZeroedSlots(count: slotCount)
         elements.reserveCapacity(expectedCount)
     }
 
@@ -84,7 +84,7 @@ struct IdTable<Value> {
         if (elements.count + 1) > slots.count * 3 / 4 { grow() }
         let hash = hash(of: id)
         elements.append(Element(id: id, value: value))
-        place(hash & 0xFFFF_FFFF_0000_0000 | UInt64(elements.count))
+        Self.place(hash & 0xFFFF_FFFF_0000_0000 | UInt64(elements.count), in: &slots)
     }
 
     /// The seeded hash of `id`, reusing the last one computed when it is for the same id.
@@ -96,7 +96,7 @@ struct IdTable<Value> {
     }
 
     /// Puts a slot's content in the first empty slot from its home.
-    private mutating func place(_ content: UInt64) {
+    private static func place(_ content: UInt64, in slots: inout ZeroedSlots) {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: content >> 32) & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }
@@ -105,8 +105,8 @@ struct IdTable<Value> {
 
     /// Doubles the slots and places the old ones again, by the hash bits they keep.
     private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: 0, count: old.count * 2)
-        for content in old where content != 0 { place(content) }
+        var larger = ZeroedSlots(count: slots.count * 2)
+        for slot in 0..<slots.count where slots[slot] != 0 { Self.place(slots[slot], in: &larger) }
+        slots = larger
     }
 }
