@@ -9,7 +9,8 @@
 /// position. Growing moves the slots, not the ids, and hashes nothing. The last id looked up
 /// keeps its hash, so the insert that follows a lookup does not hash it again.
 ///
-/// Ids compare as `String`s do (canonical equivalence), with `String`'s seeded hash.
+/// Ids compare as `String`s do (canonical equivalence), with `String`'s seeded hash. A table
+/// is not copied: its slots (`ZeroedSlots`) are memory of its own.
 struct IdTable<Value>: ~Copyable {
     private struct Element {
         let id: String
