@@ -88,25 +88,12 @@ final class BatchState: EvaluationState {
         }
         guard !missing.isEmpty else { return }
         var histories = Dictionary(uniqueKeysWithValues: missing.map { ($0, AccountHistory()) })
-        try forEachRow("SELECT account, partner, count FROM purchases WHERE account IN", missing) { row in
-            let partner = row.text(1)
-            histories[row.text(0), default: AccountHistory()].purchases[partner.isEmpty ? nil : partner] = row.int(2)
-        }
-        try forEachRow("SELECT account, partner, currency, day, amount FROM spend WHERE account IN", missing) { row in
+        try forEachRow("SELECT account, history FROM histories WHERE account IN", missing) { row in
             let account = row.text(0)
-            let partner = row.text(1)
-            let scope = SpendScope(account: account, partner: partner.isEmpty ? nil : partner, currency: row.text(2))
-            histories[account, default: AccountHistory()].spends[scope, default: [:]][row.int(3)] = row.int(4)
-        }
-        try forEachRow(
-            "SELECT account, limit_id, period, period_index, amount, count FROM usage WHERE account IN", missing
-        ) { row in
-            let account = row.text(0)
-            guard let period = Period(rawValue: row.text(2)) else {
-                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a usage row has an unknown period")
+            guard let history = AccountHistory(packed: row.bytes(1), account: account) else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the history of an account does not decode")
             }
-            let key = UsageKey(limit: row.text(1), account: account, period: PeriodKey(period: period, index: row.int(3)))
-            histories[account, default: AccountHistory()].usage[key] = Usage(amount: row.int(4), count: row.int(5))
+            histories[account] = history
         }
         for (account, history) in histories {
             loaded[account] = history
@@ -184,9 +171,12 @@ final class BatchState: EvaluationState {
         var usage = try self.usage(key)
         usage.amount += amount
         usage.count += count
-        changes.usage[key] = usage
-        // The account's history holds its usage.
-        if let account = key.account { try changeHistory(of: account) { $0.usage[key] = usage } }
+        // An account's usage is kept in its history.
+        if let account = key.account {
+            try changeHistory(of: account) { $0.usage[key] = usage }
+        } else {
+            changes.usage[key] = usage
+        }
     }
 
     /// Changes the batch's own copy of an account's history, made from the layers below the
@@ -213,8 +203,6 @@ final class BatchState: EvaluationState {
             history.purchases[partner, default: 0] += 1
             history.spends[scope, default: [:]][day] = InMemoryHistory.saturatingSum(history.spends[scope]?[day] ?? 0, amount)
         }
-        changes.purchaseRows.insert(PurchaseKey(account: account, partner: partner))
-        changes.spendRows.insert(StateChanges.SpendDay(scope: scope, day: day))
     }
 
     func historySnapshot(accounts: Set<String>, includingSpend: Bool) throws -> HistorySnapshot {
@@ -286,18 +274,20 @@ final class BatchState: EvaluationState {
 }
 
 extension StateChanges {
-    /// Packs the payment records (`PackedJSON`) with a batch's strings, before the write.
-    mutating func packPayments(with strings: BatchStrings) throws {
+    /// Packs the payment records (`PackedJSON`, with a batch's strings) and the accounts'
+    /// histories, before the write.
+    mutating func pack(with strings: BatchStrings) throws {
         var writer = PackedJSONWriter(interning: strings.interning())
         for record in payments.values {
             writer.inline = record.account
             record.write(to: &writer)
             packedPayments[record.id] = try writer.take()
         }
+        for (account, history) in accounts { packedHistories[account] = history.packed() }
     }
 
-    /// Writes the changes into `db`, inside the batch's transaction (payment records as
-    /// `packPayments` packed them).
+    /// Writes the changes into `db`, inside the batch's transaction, as `pack(with:)` packed
+    /// them.
     func write(to db: Database) throws {
         // One row per id: enqueueing accepted it, evaluation marks it seen.
         let insertSeen = try db.cachedStatement(
@@ -318,29 +308,14 @@ extension StateChanges {
                 INSERT INTO usage (limit_id, account, period, period_index, amount, count) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO UPDATE SET amount = excluded.amount, count = excluded.count
                 """)
-        for (key, value) in usage {
+        for (key, value) in usage where key.account == nil {
             try saveUsage.run(
                 .text(key.limit), .text(key.account ?? ""), .text(key.period.period.rawValue), .integer(key.period.index),
                 .integer(value.amount), .integer(value.count))
         }
-        let savePurchases = try db.cachedStatement(
-            sql:
-                "INSERT INTO purchases (account, partner, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = excluded.count"
-        )
-        for key in purchaseRows {
-            try savePurchases.run(
-                .text(key.account), .text(key.partner ?? ""), .integer(accounts[key.account]?.purchases[key.partner] ?? 0))
-        }
-        let saveSpend = try db.cachedStatement(
-            sql: """
-                INSERT INTO spend (account, partner, currency, day, amount) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET amount = excluded.amount
-                """)
-        for row in spendRows {
-            try saveSpend.run(
-                .text(row.scope.account), .text(row.scope.partner ?? ""), .text(row.scope.currency), .integer(row.day),
-                .integer(accounts[row.scope.account]?.spends[row.scope]?[row.day] ?? 0))
-        }
+        let saveHistory = try db.cachedStatement(
+            sql: "INSERT INTO histories (account, history) VALUES (?, ?) ON CONFLICT DO UPDATE SET history = excluded.history")
+        for (account, packed) in packedHistories { try saveHistory.run(.text(account), .blob(packed)) }
         let deleteOrphans = try db.cachedStatement(sql: "DELETE FROM orphans WHERE original_id = ?")
         for id in orphansTaken { try deleteOrphans.execute(arguments: [id]) }
         let addOrphan = try db.cachedStatement(sql: "INSERT INTO orphans (original_id, event_id, queue_seq) VALUES (?, ?, ?)")

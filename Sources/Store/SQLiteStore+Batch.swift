@@ -56,7 +56,7 @@ extension SQLiteStore: BatchStore {
                     for decision in decisions { packedDecisions.append(try StoredDecision.pack(decision, with: &writer)) }
                 }
                 var changes = state.changes
-                try changes.packPayments(with: strings)
+                try changes.pack(with: strings)
                 return EvaluatedBatch(
                     batch: batch, outcomes: outcomes, changes: changes, packedDecisions: packedDecisions,
                     strings: strings.added)

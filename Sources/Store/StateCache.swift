@@ -55,19 +55,6 @@ final class StateCache: @unchecked Sendable {
     }
 }
 
-/// One account's whole payment history: how often it paid at each partner (`nil`: anywhere) and
-/// its spend per scope and local day, and the usage of its `per: account` limits.
-struct AccountHistory: Sendable {
-    var purchases: [String?: Int] = [:]
-    var spends: [SpendScope: [Int: Int]] = [:]
-    /// Every usage kept for the account (a key missing is a usage of zero).
-    var usage: [UsageKey: Usage] = [:]
-
-    /// What it costs the cache: the rows it stands for, and 8 for its own tables (an account
-    /// with one payment holds three rows in three tables).
-    var cacheCost: Int { 8 + purchases.count + spends.values.reduce(0) { $0 + $1.count } + usage.count }
-}
-
 /// What one batch changed in the state, written in its transaction and then merged into the
 /// cache.
 package struct StateChanges: Sendable {
@@ -78,18 +65,12 @@ package struct StateChanges: Sendable {
     var usage: [UsageKey: Usage] = [:]
     /// The accounts whose history changed, whole.
     var accounts: [String: AccountHistory] = [:]
-    var purchaseRows: Set<PurchaseKey> = []
-    var spendRows: Set<SpendDay> = []
+    /// The histories packed for the write (see `pack(with:)`).
+    var packedHistories: [String: [UInt8]] = [:]
     /// Orphans added, in order (without those taken again in the same batch).
     var orphansAdded: [Orphan] = []
     /// Payments whose stored orphans were taken.
     var orphansTaken: Set<String> = []
     /// The set of awaited payments after the batch, when it was read.
     var orphanOriginals: Set<String>?
-
-    /// One day of spend in one scope.
-    struct SpendDay: Hashable, Sendable {
-        let scope: SpendScope
-        let day: Int
-    }
 }

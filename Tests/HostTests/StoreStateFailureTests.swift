@@ -23,6 +23,8 @@ import Testing
                       - id: welcome
                         when: [{ first_purchase: true }]
                         reward: { flat: 1.00 }
+                        limits:
+                          - { per: all, period: lifetime, max: 1000.00 }
                     """)
         ])
         return try #require(outcome.rules, "\(outcome.diagnostics)")
@@ -53,7 +55,7 @@ import Testing
         try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }
 
-    @Test(arguments: ["accepted", "usage", "purchases", "payments", "orphans"])
+    @Test(arguments: ["accepted", "usage", "histories", "payments", "orphans"])
     func aBatchWhoseStateFailsCommitsNothingAndAppliesOnceTheStateIsBack(table: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -72,7 +74,7 @@ import Testing
             "\(error)".contains("no such table: \(table)")
         }
         #expect(try store.queueDepth() == StoreStateFailureTests.events.count)
-        for other in ["decisions", "dead", "ledger", "payments", "usage", "purchases", "spend", "orphans"]
+        for other in ["decisions", "dead", "ledger", "payments", "usage", "histories", "orphans"]
         where other != table {
             #expect(try await count(other, in: store) == 0, "\(other)")
         }
