@@ -17,6 +17,9 @@ final class BatchState: EvaluationState {
     /// The histories this batch read from the database: the cache may let them go before the
     /// batch is done with them (it is bounded by their rows).
     private var loaded: [String: AccountHistory] = [:]
+    /// The ids of the batch's events that are the first of their id in the queue: no event with
+    /// such an id was evaluated before the batch.
+    private var newIDs: Set<String> = []
 
     init(cache: StateCache, pending: StateChanges = StateChanges(), db: Database) {
         self.cache = cache
@@ -34,14 +37,14 @@ final class BatchState: EvaluationState {
         var accounts = Set<String>()
         for queued in batch {
             guard case .event(let event, _) = queued.input else { continue }
-            ids.insert(event.id)
+            if queued.isFirstOfItsID { newIDs.insert(event.id) } else { ids.insert(event.id) }
             switch event {
             case .payment(let payment): accounts.insert(payment.account)
             case .refund(let refund): originals.insert(refund.originalID)
             case .reversal(let reversal): originals.insert(reversal.originalID)
             }
         }
-        let unknownIDs = ids.union(originals).filter { pending.seen[$0] == nil && cache.seen[$0] == nil }
+        let unknownIDs = ids.union(originals).subtracting(newIDs).filter { pending.seen[$0] == nil && cache.seen[$0] == nil }
         var found: [String: SeenEvent] = [:]
         try forEachRow(
             "SELECT event_id, seen_kind, fingerprint FROM accepted WHERE seen_kind IS NOT NULL AND event_id IN", unknownIDs
@@ -113,6 +116,7 @@ final class BatchState: EvaluationState {
 
     func seenEvent(_ id: String) throws -> SeenEvent? {
         if let seen = changes.seen[id] ?? pending.seen[id] { return seen }
+        if newIDs.contains(id) { return nil }
         if let cached = cache.seen[id] { return cached }
         var seen: SeenEvent?
         try db.cachedStatement(sql: "SELECT seen_kind, fingerprint FROM accepted WHERE event_id = ? AND seen_kind IS NOT NULL")

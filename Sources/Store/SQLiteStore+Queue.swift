@@ -102,14 +102,14 @@ extension SQLiteStore {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT seq, body, file, line FROM queue
+                SELECT seq, body, file, line, first_of_id FROM queue
                 WHERE seq > COALESCE(?, (SELECT processed_through FROM progress)) ORDER BY seq LIMIT ?
                 """,
             arguments: [sequence, limit])
         return try rows.map(queuedEvent)
     }
 
-    /// A queue row (seq, body, file, line) as an event input.
+    /// A queue row (seq, body, file, line, and `first_of_id` when selected) as an event input.
     package static func queuedEvent(_ row: Row) throws -> QueuedEvent {
         let origin = EventOrigin(
             file: try row.decode(forColumn: "file"), line: try row.decode(forColumn: "line"),
@@ -119,7 +119,8 @@ extension SQLiteStore {
         case .success(let event): input = .event(event, origin)
         case .failure(let error): input = .invalid(error, origin)
         }
-        return QueuedEvent(sequence: try row.decode(forColumn: "seq"), input: input)
+        let firstOfID: Int64? = row["first_of_id"]
+        return QueuedEvent(sequence: try row.decode(forColumn: "seq"), input: input, isFirstOfItsID: firstOfID == 1)
     }
 
     /// The event of a queue row's body: a `StoredEvent` since 2026-12-06, its JSON text before.
@@ -159,7 +160,8 @@ private struct QueueWriter {
     package init(_ db: Database, now: Timestamp) throws {
         lookup = try db.cachedStatement(sql: "SELECT fingerprint FROM accepted WHERE event_id = ?")
         accept = try db.cachedStatement(sql: "INSERT INTO accepted (event_id, fingerprint) VALUES (?, ?)")
-        insert = try db.cachedStatement(sql: "INSERT INTO queue (event_id, body, file, line, accepted_at) VALUES (?, ?, ?, ?, ?)")
+        insert = try db.cachedStatement(
+            sql: "INSERT INTO queue (event_id, body, file, line, accepted_at, first_of_id) VALUES (?, ?, ?, ?, ?, ?)")
         self.now = now
     }
 
@@ -167,15 +169,19 @@ private struct QueueWriter {
     package mutating func add(_ incoming: IncomingEvent, index: Int) throws -> EnqueueConflict? {
         let id = incoming.event.id
         let fingerprint = incoming.event.fingerprint
+        let isFirst: Bool
         if let earlier = try Data.fetchOne(lookup, arguments: [id]).map(Fingerprint.init(stored:)) {
             guard earlier == fingerprint else { return EnqueueConflict(eventID: id, origin: incoming.origin, index: index) }
             result.duplicates += 1
+            isFirst = false
         } else {
             try accept.execute(arguments: [id, fingerprint.stored])
             result.accepted += 1
+            isFirst = true
         }
         try insert.execute(arguments: [
             id, Data(StoredEvent.encode(incoming.event)), incoming.origin.file, incoming.origin.line, now.epochSeconds,
+            isFirst,
         ])
         return nil
     }

@@ -445,6 +445,12 @@ package final class SQLiteStore: Sendable {
                     DELETE FROM usage WHERE account <> '';
                     """)
         }
+        migrator.registerMigration("2026-12-06 queue first of an id") { db in
+            // Whether enqueue accepted the id for the first time (1) or as a duplicate (0); NULL
+            // when not known (rows queued before, or again by `dead --retry`). An event first of
+            // its id was not evaluated before: its batch need not look its id up.
+            try db.execute(sql: "ALTER TABLE queue ADD COLUMN first_of_id INTEGER")
+        }
         return migrator
     }
 }

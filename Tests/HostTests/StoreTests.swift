@@ -72,6 +72,32 @@ import Workload
         #expect(lines.last?.contains(#""event":"p2","type":"payment","account":"a1","status":"rewarded""#) == true)
     }
 
+    /// The queue marks the first event of each id, and a batch that skips looking those ids up
+    /// still finds every repeat, in the same batch or after it.
+    @Test func theQueueMarksTheFirstEventOfEachIDAndRepeatsStayDuplicates() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteStore(path: directory.path("s.sqlite"))
+        let rules = try StoreTests.rules()
+        _ = try await store.enqueue(
+            [StoreTests.payment("p1", "10.00"), StoreTests.payment("p2", "6.00"), StoreTests.payment("p4", "1.00")],
+            now: StoreTests.now)
+        _ = try await store.enqueue(
+            [StoreTests.payment("p1", "10.00"), StoreTests.payment("p3", "8.00"), StoreTests.payment("p3", "8.00")],
+            now: StoreTests.now)
+        let claimed = try await store.claimBatch(after: nil, limit: 10)
+        #expect(claimed.map(\.isFirstOfItsID) == [true, true, true, false, true, false])
+
+        // Batches of 3: p1 repeats in the next batch, p3 in its own.
+        let totals = try await drain(store, rules)
+        #expect(totals.events == 6)
+        var statuses: [String] = []
+        try store.forEachDecision { decision in
+            statuses.append(decision.json.contains(#""status":"duplicate""#) ? "duplicate" : "other")
+        }
+        #expect(statuses == ["other", "other", "other", "duplicate", "other", "duplicate"])
+    }
+
     @Test func linesConfirmAfterTheirDelayAndReachTheCreditsFeedOnce() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -3,10 +3,14 @@ package struct QueuedEvent: Sendable {
     /// The queue position (acceptance order).
     package let sequence: Int64
     package let input: EventInput
+    /// Whether the queue accepted no event with its id before it: then no event with its id was
+    /// evaluated before it either. `false` when that is not known.
+    package let isFirstOfItsID: Bool
 
-    package init(sequence: Int64, input: EventInput) {
+    package init(sequence: Int64, input: EventInput, isFirstOfItsID: Bool = false) {
         self.sequence = sequence
         self.input = input
+        self.isFirstOfItsID = isFirstOfItsID
     }
 }
 
