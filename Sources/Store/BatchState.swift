@@ -56,7 +56,8 @@ final class BatchState: EvaluationState {
         let unknownPayments = originals.filter { pending.payments[$0] == nil && cache.payments[$0] == nil }
         var records: [String: PaymentRecord] = [:]
         try forEachRow("SELECT event_id, record FROM payments WHERE event_id IN", unknownPayments) { row in
-            records[row.text(0)] = try paymentRecord(row.value(1))
+            let id = row.text(0)
+            records[id] = try paymentRecord(row.value(1), id: id)
         }
         for id in unknownPayments { cache.payments.insert(id, records[id]) }
         try loadHistories(accounts)
@@ -134,18 +135,26 @@ final class BatchState: EvaluationState {
         if let cached = cache.payments[id] { return cached }
         let stored = try DatabaseValue.fetchOne(
             db.cachedStatement(sql: "SELECT record FROM payments WHERE event_id = ?"), arguments: [id])
-        let record = try stored.flatMap(paymentRecord)
+        let record = try stored.flatMap { try paymentRecord($0, id: id) }
         cache.payments.insert(id, record)
         return record
     }
 
-    /// A stored payment record: packed since 2026-12-02 (a BLOB), JSON text before.
-    private func paymentRecord(_ stored: DatabaseValue) throws -> PaymentRecord? {
+    /// The stored record of payment `id`: a `StoredPaymentRecord` since 2026-12-06, `PackedJSON`
+    /// since 2026-12-02 (BLOBs both), JSON text before.
+    private func paymentRecord(_ stored: DatabaseValue, id: String) throws -> PaymentRecord? {
         switch stored.storage {
         case .string(let text): return PaymentRecord(jsonText: text)
         case .blob(let data):
+            let bytes = [UInt8](data)
+            if StoredPaymentRecord.isEncoded(bytes) {
+                guard let record = StoredPaymentRecord.decode(bytes, id: id) else {
+                    throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a payment record does not decode")
+                }
+                return record
+            }
             var offset = 0
-            let value = try PackedJSON.unpack([UInt8](data), at: &offset) { id in
+            let value = try PackedJSON.unpack(bytes, at: &offset) { id in
                 if let text = cache.stringTexts[id] { return text }
                 let text = try String.fetchOne(db.cachedStatement(sql: "SELECT text FROM strings WHERE id = ?"), arguments: [id])
                 if let text { cache.stringTexts.insert(id, text) }
@@ -278,20 +287,7 @@ final class BatchState: EvaluationState {
 }
 
 extension StateChanges {
-    /// Packs the payment records (`PackedJSON`, with a batch's strings) and the accounts'
-    /// histories, before the write.
-    mutating func pack(with strings: BatchStrings) throws {
-        var writer = PackedJSONWriter(interning: strings.interning())
-        for record in payments.values {
-            writer.inline = record.account
-            record.write(to: &writer)
-            packedPayments[record.id] = try writer.take()
-        }
-        for (account, history) in accounts { packedHistories[account] = history.packed() }
-    }
-
-    /// Writes the changes into `db`, inside the batch's transaction, as `pack(with:)` packed
-    /// them.
+    /// Writes the changes into `db`, inside the batch's transaction.
     func write(to db: Database) throws {
         // One row per id: enqueueing accepted it, evaluation marks it seen.
         let insertSeen = try db.cachedStatement(
@@ -306,7 +302,7 @@ extension StateChanges {
             sql:
                 "INSERT INTO payments (event_id, record) VALUES (?, ?) ON CONFLICT (event_id) DO UPDATE SET record = excluded.record"
         )
-        for (id, packed) in packedPayments { try savePayment.run(.text(id), .blob(packed)) }
+        for (id, record) in payments { try savePayment.run(.text(id), .blob(StoredPaymentRecord.encode(record))) }
         let saveUsage = try db.cachedStatement(
             sql: """
                 INSERT INTO usage (limit_id, account, period, period_index, amount, count) VALUES (?, ?, ?, ?, ?, ?)
@@ -319,7 +315,7 @@ extension StateChanges {
         }
         let saveHistory = try db.cachedStatement(
             sql: "INSERT INTO histories (account, history) VALUES (?, ?) ON CONFLICT DO UPDATE SET history = excluded.history")
-        for (account, packed) in packedHistories { try saveHistory.run(.text(account), .blob(packed)) }
+        for (account, history) in accounts { try saveHistory.run(.text(account), .blob(history.packed())) }
         let deleteOrphans = try db.cachedStatement(sql: "DELETE FROM orphans WHERE original_id = ?")
         for id in orphansTaken { try deleteOrphans.execute(arguments: [id]) }
         let addOrphan = try db.cachedStatement(sql: "INSERT INTO orphans (original_id, event_id, queue_seq) VALUES (?, ?, ?)")

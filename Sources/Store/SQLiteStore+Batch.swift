@@ -48,17 +48,16 @@ extension SQLiteStore: BatchStore {
                 try state.readAhead(batch)
                 // A failure of the state throws here: nothing is written.
                 let outcomes = try evaluator.evaluate(batch, state: state)
-                // Packing happens here too, beside the previous batch's write, not inside it.
+                // Decisions are packed here, beside the previous batch's write, not inside it (the
+                // state's rows need no strings: they are packed in the write, which has time).
                 let strings = BatchStrings(table: self.strings, pending: pending?.strings ?? NewStrings(), db: db)
                 var packedDecisions: [[UInt8]] = []
                 var writer = PackedJSONWriter(interning: strings.interning())
                 for case .decided(let decisions) in outcomes {
                     for decision in decisions { packedDecisions.append(try StoredDecision.pack(decision, with: &writer)) }
                 }
-                var changes = state.changes
-                try changes.pack(with: strings)
                 return EvaluatedBatch(
-                    batch: batch, outcomes: outcomes, changes: changes, packedDecisions: packedDecisions,
+                    batch: batch, outcomes: outcomes, changes: state.changes, packedDecisions: packedDecisions,
                     strings: strings.added)
             }
         }

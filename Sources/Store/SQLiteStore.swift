@@ -460,25 +460,12 @@ extension SQLiteStore {
     /// returns (the store-conformance tests read in a second one what the first wrote).
     package func inStateTransaction<T>(_ body: (any EvaluationState) throws -> T) throws -> T {
         try stateLock.withLock {
-            let (result, changes, added) = try pool.read { db in
+            let (result, changes) = try pool.read { db in
                 let state = BatchState(cache: stateCache, db: db)
-                let result = try body(state)
-                let strings = BatchStrings(table: strings, pending: NewStrings(), db: db)
-                var changes = state.changes
-                try changes.pack(with: strings)
-                return (result, changes, strings.added)
+                return (try body(state), state.changes)
             }
-            do {
-                try pool.write { db in
-                    try added.write(to: db)
-                    try changes.write(to: db)
-                }
-            } catch {
-                strings.removeAll()
-                throw error
-            }
+            try pool.write { db in try changes.write(to: db) }
             stateCache.merge(changes)
-            strings.merge(added)
             return result
         }
     }

@@ -60,13 +60,9 @@ final class StateCache: @unchecked Sendable {
 package struct StateChanges: Sendable {
     var seen: [String: SeenEvent] = [:]
     var payments: [String: PaymentRecord] = [:]
-    /// The payment records packed for the write (see `packPayments`).
-    var packedPayments: [String: [UInt8]] = [:]
     var usage: [UsageKey: Usage] = [:]
     /// The accounts whose history changed, whole.
     var accounts: [String: AccountHistory] = [:]
-    /// The histories packed for the write (see `pack(with:)`).
-    var packedHistories: [String: [UInt8]] = [:]
     /// Orphans added, in order (without those taken again in the same batch).
     var orphansAdded: [Orphan] = []
     /// Payments whose stored orphans were taken.

@@ -15,21 +15,7 @@ struct PackedPaymentRecords {
     /// Appends a record (all but its id, which its owner knows); returns where it starts.
     mutating func append(_ record: PaymentRecord) -> Int {
         let start = writer.bytes.count
-        writer.string(record.account)
-        writer.optionalString(record.partner)
-        writer.string(record.currency.code)
-        writer.integer(record.amount)
-        writer.timestamp(record.occurredAt)
-        writer.integer(record.refunded)
-        writer.bool(record.countsReleased)
-        writer.varint(UInt64(record.lines.count))
-        for line in record.lines {
-            writer.string(line.rule)
-            writer.integer(line.amount)
-            writer.integer(line.clawedBack)
-            write(line.usageKeys)
-        }
-        write(record.countKeys)
+        writer.paymentRecord(record)
         return start
     }
 
@@ -41,20 +27,44 @@ struct PackedPaymentRecords {
         }
         return record
     }
+}
 
-    private mutating func write(_ keys: SmallArray<UsageKey>) {
-        writer.varint(UInt64(keys.count))
+extension BinaryWriter {
+    /// Writes a payment record, all but its id (its owner knows it), as
+    /// `BinaryReader.paymentRecord(id:)` reads it back.
+    package mutating func paymentRecord(_ record: PaymentRecord) {
+        string(record.account)
+        optionalString(record.partner)
+        string(record.currency.code)
+        integer(record.amount)
+        timestamp(record.occurredAt)
+        integer(record.refunded)
+        bool(record.countsReleased)
+        varint(UInt64(record.lines.count))
+        for line in record.lines {
+            string(line.rule)
+            integer(line.amount)
+            integer(line.clawedBack)
+            usageKeys(line.usageKeys)
+        }
+        usageKeys(record.countKeys)
+    }
+
+    private mutating func usageKeys(_ keys: SmallArray<UsageKey>) {
+        varint(UInt64(keys.count))
         for key in keys {
-            writer.string(key.limit)
-            writer.optionalString(key.account)
-            writer.string(key.period.period.rawValue)
-            writer.integer(key.period.index)
+            string(key.limit)
+            optionalString(key.account)
+            string(key.period.period.rawValue)
+            integer(key.period.index)
         }
     }
 }
 
 extension BinaryReader {
-    fileprivate mutating func paymentRecord(id: String) -> PaymentRecord? {
+    /// The payment record `BinaryWriter.paymentRecord` wrote, with its id; `nil` when the bytes
+    /// are not one.
+    package mutating func paymentRecord(id: String) -> PaymentRecord? {
         guard let account = string(), let partner = optionalString(), let currency = currency(), let amount = integer(),
             let occurredAt = timestamp(), let refunded = integer(), let countsReleased = bool(),
             let lineCount = count()
