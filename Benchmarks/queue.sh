@@ -61,7 +61,7 @@ read -r process_s process_kb < <(tail -n 1 "$dir/process.time")
 read -r rows rows_enqueue avg_payload < <(python3 - "$dir/q.sqlite" "$EVENTS" <<'PY'
 import sqlite3, sys
 path, events = sys.argv[1], int(sys.argv[2])
-tables = ["queue", "accepted", "decisions", "payments", "usage", "purchases", "spend", "ledger"]
+tables = ["queue", "accepted", "decisions", "payments", "usage", "histories", "ledger"]
 db = sqlite3.connect(path)
 pages = {}
 for name, pgsize, payload in db.execute("SELECT name, SUM(pgsize), SUM(payload) FROM dbstat GROUP BY name"):
@@ -112,7 +112,7 @@ print(f"process                     {process_s:.2f} s   {events / process_s:,.0f
 print(f"enqueue + process           {enqueue_s + process_s:.2f} s   {events / (enqueue_s + process_s):,.0f} events/s")
 print(f"database after enqueue      {$enqueue_db_bytes:,} bytes (with -wal)   {$enqueue_db_bytes / events:,.0f} bytes/event")
 print(f"database after process      {$final_db_bytes:,} bytes (with -wal)   {$final_db_bytes / events:,.0f} bytes/event")
-print(f"rows per event              {rpe:.3f} (rows in the 8 tables at the end; {rows_enqueue / events:.3f} by enqueue, "
+print(f"rows per event              {rpe:.3f} (rows in the 7 tables at the end; {rows_enqueue / events:.3f} by enqueue, "
       f"{rpe_process:.3f} by process; an upsert that updates a row is not counted)")
 print(f"average row payload         $avg_payload bytes (SQLite record, dbstat)")
 print(f"raw insert (GRDB)           {rows:,} rows of $raw_payload payload bytes ({raw['text_bytes']}-byte TEXT), "
