@@ -6,7 +6,7 @@ import Testing
 /// binary, which finishes its queue exactly as `dry-run` decides the whole stream.
 @Suite struct UpgradeFixtureTests {
     /// The releases whose databases are kept (see each folder's README).
-    static let releases = ["0.3.0", "219a688", "078be1f"]
+    static let releases = ["0.3.0", "219a688", "078be1f", "81f1f63"]
 
     static func fixture(_ release: String) -> URL {
         CashbackBinary.repositoryRoot.appendingPathComponent("Tests/Fixtures/upgrade/\(release)")
