@@ -24,6 +24,11 @@ package protocol BatchStore: Sendable {
     func commit(
         _ batch: EvaluatedBatch, evaluator: BatchEvaluator, rulesVersion: String, confirmAfter: Int64, now: Timestamp
     ) async throws -> BatchSummary
+
+    /// Called when a batch is committed and the next one evaluated, before anything else is
+    /// claimed: the one moment the scheduler reads nothing. A backend may tidy its log there;
+    /// what fails there fails nothing of the batches.
+    func settleBetweenBatches() async
 }
 
 extension BatchStore {
@@ -44,6 +49,7 @@ extension BatchStore {
         let next = try? await evaluateBatch(after: current, limit: limit, evaluator: evaluator)
         let committed = try await summary
         if let next { pipeline.keep(next, key: key) }
+        await settleBetweenBatches()
         return committed
     }
 

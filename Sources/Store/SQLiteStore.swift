@@ -20,6 +20,11 @@ package final class SQLiteStore: Sendable {
     let strings = StringTable(capacity: 20_000)
     /// The background check's outcome, once it finished (see `startBackgroundCheck`).
     let backgroundCheck = Mutex<CheckOutcome?>(nil)
+    /// How large the write-ahead log may grow before the scheduler restarts it (bytes).
+    let logRestartBytes: Int
+
+    /// How long a statement waits for a lock another connection holds before failing (seconds).
+    static let busyTimeout: Double = 10
 
     /// How a command opens the database.
     package enum Access {
@@ -35,11 +40,15 @@ package final class SQLiteStore: Sendable {
     ///
     /// `stateCacheEntries` bounds the evaluation state kept in memory across batches: about that
     /// many ids, payments and limit usages each, and 16 times as many rows of accounts' history
-    /// (`StateCache`).
-    package init(path: String, access: Access = .readWrite, stateCacheEntries: Int = 20_000) throws {
+    /// (`StateCache`). `logRestartBytes` is how large the write-ahead log's file may grow before
+    /// the scheduler restarts the log (`settleBetweenBatches`).
+    package init(
+        path: String, access: Access = .readWrite, stateCacheEntries: Int = 20_000, logRestartBytes: Int = 128 << 20
+    ) throws {
         stateCache = StateCache(capacity: stateCacheEntries)
+        self.logRestartBytes = logRestartBytes
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(SQLiteStore.busyTimeout)
         configuration.readonly = access == .readOnly
         configuration.prepareDatabase { db in
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -49,6 +58,8 @@ package final class SQLiteStore: Sendable {
             // batches 64 MiB of map was no faster than 32 and cost 40 MiB of RSS.
             try db.execute(sql: "PRAGMA cache_size = -16384")
             try db.execute(sql: "PRAGMA mmap_size = 33554432")
+            // When the log restarts (`settleBetweenBatches`), its file is cut back to half its bound.
+            try db.execute(sql: "PRAGMA journal_size_limit = \(logRestartBytes / 2)")
         }
         self.path = path
         if access == .readOnly, !FileManager.default.fileExists(atPath: path) {
