@@ -22,7 +22,7 @@ extension SQLiteStore {
     /// it can and leaves the log as it is.
     static func restartLog(_ db: Database) throws {
         try db.execute(sql: "PRAGMA busy_timeout = 0")
-        defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Int(busyTimeout * 1000))") }
+        defer { try? db.execute(sql: "PRAGMA busy_timeout = \(busyTimeoutSeconds * 1000)") }
         do {
             _ = try db.checkpoint(.restart)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {

@@ -23,8 +23,8 @@ package final class SQLiteStore: Sendable {
     /// How large the write-ahead log may grow before the scheduler restarts it (bytes).
     let logRestartBytes: Int
 
-    /// How long a statement waits for a lock another connection holds before failing (seconds).
-    static let busyTimeout: Double = 10
+    /// How many seconds a statement waits for a lock another connection holds before failing.
+    static let busyTimeoutSeconds = 10
 
     /// How a command opens the database.
     package enum Access {
@@ -48,7 +48,7 @@ package final class SQLiteStore: Sendable {
         stateCache = StateCache(capacity: stateCacheEntries)
         self.logRestartBytes = logRestartBytes
         var configuration = Configuration()
-        configuration.busyMode = .timeout(SQLiteStore.busyTimeout)
+        configuration.busyMode = .timeout(TimeInterval(SQLiteStore.busyTimeoutSeconds))
         configuration.readonly = access == .readOnly
         configuration.prepareDatabase { db in
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
