@@ -1,22 +1,6 @@
 import GRDB
 import GRDBSQLite
 
-/// A value bound to a statement's parameter by `Statement.run`, as GRDB binds the same value.
-enum BoundValue {
-    case integer(Int64)
-    case text(String)
-    case blob([UInt8])
-    case null
-
-    static func integer(_ value: Int) -> BoundValue { .integer(Int64(value)) }
-
-    /// `text`, or `null` when there is none.
-    static func text(_ value: String?) -> BoundValue { value.map(BoundValue.text) ?? .null }
-
-    /// `integer`, or `null` when there is none.
-    static func integer(_ value: Int64?) -> BoundValue { value.map(BoundValue.integer) ?? .null }
-}
-
 /// One row of a statement stepped by `Statement.forEachRow`, its columns (counted from 0) read
 /// through SQLite's C API as GRDB reads them.
 struct DirectRow {
@@ -80,6 +64,7 @@ extension Statement {
         switch value {
         case .integer(let integer): return sqlite3_bind_int64(statement, index, integer)
         case .null: return sqlite3_bind_null(statement, index)
+        case .texts: return SQLITE_MISMATCH
         case .text(var text):
             return text.withUTF8 { utf8 in
                 // A null pointer would bind NULL, not an empty text. Like GRDB, which binds a

@@ -44,7 +44,9 @@ extension SQLiteStore: BatchStore {
     {
         try await pool.read { db in
             try self.stateLock.withLock {
-                let state = BatchState(cache: self.stateCache, pending: pending?.changes ?? StateChanges(), db: db)
+                let state = BatchState(
+                    cache: self.stateCache, pending: pending?.changes ?? StateChanges(),
+                    reader: SQLiteStateReader(db: db, cache: self.stateCache))
                 try state.readAhead(batch)
                 // A failure of the state throws here: nothing is written.
                 let outcomes = try evaluator.evaluate(batch, state: state)

@@ -472,7 +472,7 @@ extension SQLiteStore {
     package func inStateTransaction<T>(_ body: (any EvaluationState) throws -> T) throws -> T {
         try stateLock.withLock {
             let (result, changes) = try pool.read { db in
-                let state = BatchState(cache: stateCache, db: db)
+                let state = BatchState(cache: stateCache, reader: SQLiteStateReader(db: db, cache: stateCache))
                 return (try body(state), state.changes)
             }
             try pool.write { db in try changes.write(to: db) }
