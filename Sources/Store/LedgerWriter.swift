@@ -8,7 +8,7 @@ import GRDB
 /// reduces that line (it confirms with it, and the feed credits only what is left); a clawback
 /// of a confirmed line is a debit, confirmed and in the feed at once.
 struct LedgerWriter {
-    let db: Database
+    let table: any LedgerTable
     /// The time of processing: what is due at or before it is confirmed.
     let now: Timestamp
 
@@ -19,35 +19,29 @@ struct LedgerWriter {
     ) throws {
         guard let currency = decision.currency, let occurredAt = decision.occurredAt, let account = decision.account
         else { return }
-        let insert = try db.cachedStatement(
-            sql: """
-                INSERT INTO ledger (decision_position, event_id, account, partner, rule, currency, amount, occurred_at,
-                                    confirm_at, status, rules_version, original_event_id, nets_ledger_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
         for line in decision.lines {
             var confirmAt = occurredAt.epochSeconds + confirmAfter
-            var status = "pending"
+            var isConfirmed = false
             var nets: Int64?
             if let originalID = decision.originalID {
-                let original = try pendingLine(of: originalID, account: account, rule: line.rule)
+                let original = try table.pendingLine(of: originalID, account: account, rule: line.rule)
                 if let original, original.confirmAt > now.epochSeconds {
                     (confirmAt, nets) = (original.confirmAt, original.id)
                 } else {
                     // The original line is confirmed, or fell due before this clawback: confirm it
                     // first if the sweep has not yet, then debit.
                     if let original { try confirm(original) }
-                    (confirmAt, status) = (now.epochSeconds, "confirmed")
+                    (confirmAt, isConfirmed) = (now.epochSeconds, true)
                 }
             }
-            try insert.run(
-                .integer(position), .text(decision.eventID), .text(account), .text(decision.partner), .text(line.rule),
-                .text(currency.code), .integer(line.amount), .integer(occurredAt.epochSeconds), .integer(confirmAt),
-                .text(status), .integer(rulesVersion), .text(decision.originalID), .integer(nets))
+            let id = try table.insert(
+                NewLedgerLine(
+                    decisionPosition: position, eventID: decision.eventID, account: account, partner: decision.partner,
+                    rule: line.rule, currency: currency.code, amount: line.amount, occurredAt: occurredAt.epochSeconds,
+                    confirmAt: confirmAt, isConfirmed: isConfirmed, rulesVersion: rulesVersion,
+                    originalEventID: decision.originalID, netsLedgerID: nets))
             totals.addLine(partner: decision.partner, rule: line.rule, currency: currency.code, amount: line.amount)
-            if status == "confirmed" {
-                try appendToFeed(ledgerID: db.lastInsertedRowID, amount: line.amount, dueAt: confirmAt)
-            }
+            if isConfirmed { try table.appendToFeed(ledgerID: id, amount: line.amount, dueAt: confirmAt) }
         }
     }
 
@@ -59,34 +53,42 @@ struct LedgerWriter {
         // of thousands may be due at once. A confirmed line is not pending any more, so each
         // query finds the next ones.
         while true {
-            let due = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, amount, confirm_at FROM ledger
-                        WHERE status = 'pending' AND confirm_at <= ? AND nets_ledger_id IS NULL ORDER BY id LIMIT 1000
-                        """),
-                arguments: [now.epochSeconds])
-            for row in due {
-                try confirm(
-                    PendingLine(
-                        id: try row.decode(forColumn: "id"), amount: try row.decode(forColumn: "amount"),
-                        confirmAt: try row.decode(forColumn: "confirm_at")))
-            }
+            let due = try table.dueLines(at: now.epochSeconds, limit: 1000)
+            for line in due { try confirm(line) }
             confirmed += due.count
             if due.count < 1000 { return confirmed }
         }
     }
 
-    /// A pending line and when it falls due.
-    private struct PendingLine {
-        let id: Int64
-        let amount: Int
-        let confirmAt: Int64
+    /// Confirms `line` with the clawbacks that reduced it, and credits what is left (nothing
+    /// when nothing is).
+    private func confirm(_ line: PendingLine) throws {
+        let left = line.amount + (try table.nettedAmount(of: line.id))
+        try table.confirm(line.id)
+        if left != 0 { try table.appendToFeed(ledgerID: line.id, amount: left, dueAt: line.confirmAt) }
+    }
+}
+
+/// The ledger's tables in a SQLite database.
+struct SQLiteLedgerTable: LedgerTable {
+    let db: Database
+
+    func insert(_ line: NewLedgerLine) throws -> Int64 {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO ledger (decision_position, event_id, account, partner, rule, currency, amount, occurred_at,
+                                    confirm_at, status, rules_version, original_event_id, nets_ledger_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).run(
+            .integer(line.decisionPosition), .text(line.eventID), .text(line.account), .text(line.partner),
+            .text(line.rule), .text(line.currency), .integer(line.amount), .integer(line.occurredAt),
+            .integer(line.confirmAt), .text(line.isConfirmed ? "confirmed" : "pending"), .integer(line.rulesVersion),
+            .text(line.originalEventID), .integer(line.netsLedgerID))
+        return db.lastInsertedRowID
     }
 
-    /// The original payment's pending line for `rule`, if it is still pending. The payment's
-    /// lines are found among its account's (a clawback's account is its payment's).
-    private func pendingLine(of paymentID: String, account: String, rule: String) throws -> PendingLine? {
+    func pendingLine(of paymentID: String, account: String, rule: String) throws -> PendingLine? {
         try Row.fetchOne(
             db.cachedStatement(
                 sql: """
@@ -95,27 +97,37 @@ struct LedgerWriter {
                       AND status = 'pending'
                     """),
             arguments: [account, paymentID, rule]
-        ).map {
-            PendingLine(
-                id: try $0.decode(forColumn: "id"), amount: try $0.decode(forColumn: "amount"),
-                confirmAt: try $0.decode(forColumn: "confirm_at"))
-        }
+        ).map(SQLiteLedgerTable.pendingLine)
     }
 
-    /// Confirms `line` with the clawbacks that reduced it, and credits what is left (nothing
-    /// when nothing is).
-    private func confirm(_ line: PendingLine) throws {
-        let netted =
-            try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT SUM(amount) FROM ledger WHERE nets_ledger_id = ?"), arguments: [line.id]) ?? 0
-        try db.cachedStatement(sql: "UPDATE ledger SET status = 'confirmed' WHERE id = ?").execute(arguments: [line.id])
-        try db.cachedStatement(sql: "UPDATE ledger SET status = 'confirmed' WHERE nets_ledger_id = ?").execute(
-            arguments: [line.id])
-        let left = line.amount + netted
-        if left != 0 { try appendToFeed(ledgerID: line.id, amount: left, dueAt: line.confirmAt) }
+    func dueLines(at now: Int64, limit: Int) throws -> [PendingLine] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT id, amount, confirm_at FROM ledger
+                    WHERE status = 'pending' AND confirm_at <= ? AND nets_ledger_id IS NULL ORDER BY id LIMIT ?
+                    """),
+            arguments: [now, limit]
+        ).map(SQLiteLedgerTable.pendingLine)
     }
 
-    private func appendToFeed(ledgerID: Int64, amount: Int, dueAt: Int64) throws {
+    private static func pendingLine(_ row: Row) throws -> PendingLine {
+        PendingLine(
+            id: try row.decode(forColumn: "id"), amount: try row.decode(forColumn: "amount"),
+            confirmAt: try row.decode(forColumn: "confirm_at"))
+    }
+
+    func nettedAmount(of id: Int64) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT SUM(amount) FROM ledger WHERE nets_ledger_id = ?"), arguments: [id])
+            ?? 0
+    }
+
+    func confirm(_ id: Int64) throws {
+        try db.cachedStatement(sql: "UPDATE ledger SET status = 'confirmed' WHERE id = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "UPDATE ledger SET status = 'confirmed' WHERE nets_ledger_id = ?").execute(arguments: [id])
+    }
+
+    func appendToFeed(ledgerID: Int64, amount: Int, dueAt: Int64) throws {
         try db.cachedStatement(sql: "INSERT INTO credits (ledger_id, kind, amount, due_at) VALUES (?, ?, ?, ?)").execute(
             arguments: [ledgerID, amount > 0 ? "credit" : "debit", amount, dueAt])
     }

@@ -42,6 +42,14 @@ struct PartnerTotals {
         }
     }
 
+    /// Each partner and currency the batch counted, with what it adds: payments, rewarded, spend,
+    /// cashback, clawbacks.
+    var additions: [(partner: String, currency: String, added: [Int])] {
+        figures.map { key, added in
+            (key.partner, key.currency, [added.payments, added.rewarded, added.spend, added.cashback, added.clawbacks])
+        }
+    }
+
     func write(to db: Database) throws {
         let upsert = try db.cachedStatement(
             sql: """
@@ -52,10 +60,8 @@ struct PartnerTotals {
                   spend = spend + excluded.spend, cashback = cashback + excluded.cashback,
                   clawbacks = clawbacks + excluded.clawbacks
                 """)
-        for (key, added) in figures {
-            try upsert.execute(arguments: [
-                key.partner, key.currency, added.payments, added.rewarded, added.spend, added.cashback, added.clawbacks,
-            ])
+        for (partner, currency, added) in additions {
+            try upsert.forEachRow(binding: [.text(partner), .text(currency)] + added.map(BoundValue.integer)) { _ in }
         }
     }
 }

@@ -17,8 +17,7 @@ package struct BatchSummary: Sendable, Equatable {
 extension SQLiteStore {
     /// Records the rules version in force with a snapshot of its files (once per version).
     package func recordRulesVersion(_ version: String, files: [RuleSource], now: Timestamp) async throws {
-        let snapshot = files.map { ["path": $0.relativePath, "text": $0.text] }
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: snapshot, options: [.sortedKeys]), as: UTF8.self)
+        let json = try RuleSource.snapshotJSON(files)
         try await pool.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO rules_versions (version, recorded_at) VALUES (?, ?)",
@@ -104,7 +103,7 @@ extension SQLiteStore: BatchStore {
                                        payment_amount, rules_version, processed_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        let ledger = LedgerWriter(db: db, now: now)
+        let ledger = LedgerWriter(table: SQLiteLedgerTable(db: db), now: now)
         var totals = PartnerTotals()
         var packed = evaluated.packedDecisions.makeIterator()
         for (queued, outcome) in zip(evaluated.batch, evaluated.outcomes) {

@@ -33,7 +33,7 @@ extension SQLiteStore {
     /// clawbacks processed while it was pending left of it. Returns how many lines confirmed.
     @discardableResult
     package func confirmDue(now: Timestamp) async throws -> Int {
-        try await pool.write { db in try LedgerWriter(db: db, now: now).confirmDue() }
+        try await pool.write { db in try LedgerWriter(table: SQLiteLedgerTable(db: db), now: now).confirmDue() }
     }
 
     /// The credits feed's identity: 32 hex digits fixed when the database was created.

@@ -18,6 +18,17 @@ package struct StoredDecision: Sendable {
 }
 
 extension StoredDecision {
+    /// A decision's JSON line and trace as texts (PostgreSQL stores them so).
+    init(_ decision: Decision) {
+        let json = decision.jsonLine(includeTrace: false)
+        let withTrace = decision.jsonLine(includeTrace: true)
+        let traceStart = json.utf8.count - 1 + #","trace":"#.utf8.count
+        let trace =
+            withTrace.utf8.count > json.utf8.count
+            ? String(decoding: withTrace.utf8.dropFirst(traceStart).dropLast(), as: UTF8.self) : nil
+        self.init(json: json, trace: trace, paymentAmount: decision.paymentAmount)
+    }
+
     /// A decision's JSON line and trace packed (`PackedJSON`) by a batch's writer.
     static func pack(_ decision: Decision, with writer: inout PackedJSONWriter) throws -> [UInt8] {
         decision.writeForStorage(to: &writer)

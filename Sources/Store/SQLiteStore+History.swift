@@ -61,10 +61,6 @@ extension SQLiteStore {
                 try String.fetchOne(db, sql: "SELECT files FROM rules_snapshots WHERE version = ?", arguments: [version])
             })
         else { return nil }
-        guard case .array(let files) = try JSONParser.parse(text) else { return nil }
-        return files.compactMap { file in
-            guard case .string(let path)? = file["path"], case .string(let content)? = file["text"] else { return nil }
-            return RuleSource(relativePath: path, displayPath: "\(version)/\(path)", text: content)
-        }
+        return try RuleSource.files(ofSnapshot: text, version: version)
     }
 }

@@ -44,6 +44,33 @@ package protocol Storage: Sendable {
     /// The credits feed after `cursor`, at most `limit` entries.
     func credits(after cursor: Int64, limit: Int) async throws -> [Credit]
 
+    // MARK: the commands
+
+    /// Verifies the stored pages where the backend keeps them itself (SQLite's `quick_check`,
+    /// `integrity_check` when `full`); a damaged database throws a `StoreError`. PostgreSQL
+    /// checks its own pages.
+    func check(full: Bool) throws
+    /// Streams events into the queue in one transaction, all or nothing (`enqueue`): `produce`
+    /// hands each event to the function it is given, in order.
+    func enqueueStreaming(now: Timestamp, _ produce: (_ add: (IncomingEvent) throws -> Void) throws -> Void) throws
+        -> Result<EnqueueResult, EnqueueConflict>
+    /// Calls `body` with every stored decision in processing order (`decisions`).
+    func forEachDecision(_ body: (StoredDecision) throws -> Void) throws
+    /// The stored decision of an event (its own, not a duplicate's): position and JSON.
+    func ownDecision(ofEvent id: String) async throws -> (position: Int64, json: String)?
+    /// Every processed queue entry, in processing order, through the entry whose decisions
+    /// include position `lastPosition` (`explain --replay`).
+    func processedEntries(throughDecision lastPosition: Int64) async throws -> [ProcessedEntry]
+    /// The files of a recorded rules version.
+    func rulesSnapshot(_ version: String) async throws -> [RuleSource]?
+    /// The dead events, oldest first.
+    func deadEvents() async throws -> [DeadEvent]
+    /// Puts dead events back at the end of the queue (all when `sequences` is empty); returns how
+    /// many.
+    func retryDead(_ sequences: [Int64], now: Timestamp) async throws -> Int
+    /// Every accepted event in queue order (`dry-run --db`, `diff --db`).
+    func allQueued() async throws -> [QueuedEvent]
+
     // MARK: health
 
     /// Whether a write transaction can commit now.
@@ -51,4 +78,9 @@ package protocol Storage: Sendable {
     /// Why the store cannot take writes right now, when `error` says so (a full disk): such a
     /// failure passes, and callers answer "retry later".
     func transientUnavailability(of error: any Error) -> String?
+}
+
+extension Storage {
+    /// Verifies the stored pages (`quick_check` on SQLite).
+    package func check() throws { try check(full: false) }
 }

@@ -5,7 +5,7 @@ package struct StoreError: Error, CustomStringConvertible, Sendable {
     /// What went wrong, to match on.
     package struct Kind: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
-            case missing, notCashback, newerRelease, cannotOpen, damaged, inUse, gaveUp
+            case missing, notCashback, newerRelease, cannotOpen, damaged, inUse, gaveUp, notLeader
         }
 
         private let base: Base
@@ -24,6 +24,8 @@ package struct StoreError: Error, CustomStringConvertible, Sendable {
         package static let inUse = Kind(base: .inUse)
         /// Commits kept failing and a batch run stopped.
         package static let gaveUp = Kind(base: .gaveUp)
+        /// Another host leads the scheduler of a shared database (PostgreSQL).
+        package static let notLeader = Kind(base: .notLeader)
 
         package var description: String { base.rawValue }
     }

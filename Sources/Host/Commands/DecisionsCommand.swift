@@ -8,8 +8,8 @@ struct DecisionsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decisions", abstract: "Print the stored decisions in processing order, in the dry-run formats.")
 
-    @Option(help: "The SQLite database.")
-    var db = "cashback.sqlite"
+    @Option(help: ArgumentHelp(DatabaseArgument.help))
+    var db = DatabaseArgument.defaultValue
 
     @Option(help: "Output format: json, csv or table.")
     var format: DecisionFormat = .json
@@ -18,7 +18,7 @@ struct DecisionsCommand: ParsableCommand {
     var explain = false
 
     func run() throws {
-        let store = try SQLiteStore(path: db, access: .readOnly)
+        let store = try DatabaseArgument.open(db, access: .readOnly)
         // Check every page first, so a damaged file fails before a line is printed.
         try store.check()
         var output = OutputBuffer()

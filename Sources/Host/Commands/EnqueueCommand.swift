@@ -9,8 +9,8 @@ struct EnqueueCommand: AsyncParsableCommand {
         commandName: "enqueue",
         abstract: "Put events from JSON Lines files into the durable queue, all or nothing.")
 
-    @Option(help: "The SQLite database.")
-    var db = "cashback.sqlite"
+    @Option(help: ArgumentHelp(DatabaseArgument.help))
+    var db = DatabaseArgument.defaultValue
 
     @Argument(help: "JSON Lines files of events; - reads standard input.")
     var files: [String]
@@ -50,7 +50,7 @@ struct EnqueueCommand: AsyncParsableCommand {
         }
 
         // Pass 2: stream them into one transaction.
-        let store = try SQLiteStore(path: db)
+        let store = try DatabaseArgument.open(db, access: .readWrite)
         var progress = Progress()
         let outcome = try store.enqueueStreaming(now: WallClock.now) { add in
             var failure: (any Error)?

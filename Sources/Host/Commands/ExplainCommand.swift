@@ -16,8 +16,8 @@ struct ExplainCommand: AsyncParsableCommand {
     @Argument(help: "The event id.")
     var eventID: String
 
-    @Option(help: "The SQLite database.")
-    var db = "cashback.sqlite"
+    @Option(help: ArgumentHelp(DatabaseArgument.help))
+    var db = DatabaseArgument.defaultValue
 
     @Flag(
         help:
@@ -26,7 +26,7 @@ struct ExplainCommand: AsyncParsableCommand {
     var replay = false
 
     func run() async throws {
-        let store = try SQLiteStore(path: db, access: .readOnly)
+        let store = try DatabaseArgument.open(db, access: .readOnly)
         guard replay else {
             switch try await store.status(ofEvent: eventID) {
             case .processed(let decision, _), .orphan(let decision): print(decision)

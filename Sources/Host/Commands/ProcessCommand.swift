@@ -13,8 +13,8 @@ struct ProcessCommand: AsyncParsableCommand {
         commandName: "process",
         abstract: "Process everything queued with the master/slave scheduler, then exit.")
 
-    @Option(help: "The SQLite database.")
-    var db = "cashback.sqlite"
+    @Option(help: ArgumentHelp(DatabaseArgument.help))
+    var db = DatabaseArgument.defaultValue
 
     @Option(help: "The rules directory.")
     var rules = "rules"
@@ -45,10 +45,21 @@ struct ProcessCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "cashback.process")
         let outcome = try RulesDirectory.loadOutcome(rules)
+        let store = try DatabaseArgument.open(db, access: .readWrite, stateCache: stateCache)
+        let hold = try await SchedulerHold.take(store, argument: db)
+        do {
+            try await drain(store, rules: outcome, logger: logger)
+        } catch {
+            await hold.release()
+            throw error
+        }
+        await hold.release()
+    }
+
+    /// Processes everything queued, then confirms what is due.
+    private func drain(_ store: any Storage, rules outcome: (rules: RuleSet, sources: [RuleSource]), logger: Logger) async throws
+    {
         let ruleSet = outcome.rules
-        let lock = try DatabaseLock(path: db)
-        defer { withExtendedLifetime(lock) {} }
-        let store = try SQLiteStore(path: db, stateCacheEntries: stateCache)
         try store.check()
         let clock = { now.flatMap { try? Timestamp.parse($0).get() } ?? WallClock.now }
         try await store.recordRulesVersion(ruleSet.version, files: outcome.sources, now: clock())

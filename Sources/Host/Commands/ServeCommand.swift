@@ -14,8 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The rules directory.")
     var rules = "rules"
 
-    @Option(help: "The SQLite database.")
-    var db = "cashback.sqlite"
+    @Option(help: ArgumentHelp(DatabaseArgument.help))
+    var db = DatabaseArgument.defaultValue
 
     @Option(help: "HOST:PORT to listen on (port 0 picks a free one).")
     var listen = "127.0.0.1:8080"

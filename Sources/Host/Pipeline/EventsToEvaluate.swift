@@ -27,7 +27,7 @@ struct EventsToEvaluate {
     /// The events to evaluate. A database's queue is read here, before the pipeline starts.
     func source() async throws -> Source {
         if let db {
-            let queued = try await SQLiteStore(path: db, access: .readOnly).allQueued().map(\.input)
+            let queued = try await DatabaseArgument.open(db, access: .readOnly).allQueued().map(\.input)
             return Source(read: { emit in queued.forEach(emit) }, expectedCount: queued.count)
         }
         let source = EventSource(paths: files)

@@ -1,0 +1,45 @@
+import Foundation
+import Store
+
+/// A command's exclusive right to run the scheduler on a database, for `process`: on SQLite the
+/// file's lock (a second `process` or `serve` is refused); on PostgreSQL the leader's lease,
+/// renewed while held (refused while another host leads).
+final class SchedulerHold: Sendable {
+    private let lock: DatabaseLock?
+    private let renewal: Task<Void, Never>?
+    private let store: PostgresStore?
+
+    private init(lock: DatabaseLock?, renewal: Task<Void, Never>?, store: PostgresStore?) {
+        self.lock = lock
+        self.renewal = renewal
+        self.store = store
+    }
+
+    /// Takes the right on `store` (opened from `argument`), or throws a `StoreError` saying who
+    /// holds it.
+    static func take(_ store: any Storage, argument: String) async throws -> SchedulerHold {
+        guard let postgres = store as? PostgresStore else {
+            return SchedulerHold(lock: try DatabaseLock(path: argument), renewal: nil, store: nil)
+        }
+        guard try await postgres.claimLeadership(leaseSeconds: PostgresStore.leaseSeconds) else {
+            let holder = try await postgres.leaseHolder()
+            throw StoreError(
+                .inUse, path: postgres.name,
+                "another host leads its scheduler (\(holder?.holder ?? "unknown")); stop it first, or let `serve` hosts share it")
+        }
+        let renewal = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: PostgresStore.renewEvery)
+                _ = try? await postgres.claimLeadership(leaseSeconds: PostgresStore.leaseSeconds)
+            }
+        }
+        return SchedulerHold(lock: nil, renewal: renewal, store: postgres)
+    }
+
+    /// Gives the right up (on PostgreSQL, so that another host takes over at once).
+    func release() async {
+        renewal?.cancel()
+        await store?.releaseLeadership()
+        withExtendedLifetime(lock) {}
+    }
+}

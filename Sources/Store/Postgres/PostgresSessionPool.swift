@@ -1,0 +1,49 @@
+import Logging
+import Synchronization
+
+/// Connections to one PostgreSQL database, opened when needed and kept for reuse. A connection
+/// that broke is dropped, so that the next use opens a new one: a host that lost the database
+/// recovers by itself once it is back.
+final class PostgresSessionPool: Sendable {
+    let location: PostgresLocation
+    private let logger: Logger
+    private let idle = Mutex<[PostgresSession]>([])
+    /// How many idle connections are kept.
+    private let keep: Int
+
+    init(location: PostgresLocation, logger: Logger, keep: Int = 8) {
+        self.location = location
+        self.logger = logger
+        self.keep = keep
+    }
+
+    /// Runs `body` with a connection of the pool. Waits: not to be called on an event loop.
+    func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        let session = try idle.withLock { $0.popLast() } ?? PostgresSession.connect(to: location, logger: logger)
+        defer { giveBack(session) }
+        return try body(session)
+    }
+
+    /// Opens a connection of its own for a caller that keeps it (the scheduler's).
+    func dedicatedSession() throws -> PostgresSession {
+        try PostgresSession.connect(to: location, logger: logger)
+    }
+
+    private func giveBack(_ session: PostgresSession) {
+        guard !session.isClosed else { return }
+        let kept = idle.withLock { idle in
+            guard idle.count < keep else { return false }
+            idle.append(session)
+            return true
+        }
+        if !kept { session.close() }
+    }
+
+    /// Closes every idle connection.
+    func close() {
+        for session in idle.withLock({ idle in
+            defer { idle = [] }
+            return idle
+        }) { session.close() }
+    }
+}
