@@ -274,8 +274,15 @@ struct APIRoutes: Sendable {
                     "queue.bound": "\(settings.maxQueue)",
                 ])
         }
-        let text =
-            #"{"ready":\#(ready),"rules_version":"\#(rules.rules.version)","store_writable":\#(writable),"queue_depth":\#(metrics.queueDepth),"queue_bound":\#(settings.maxQueue)}"#
+        var text =
+            #"{"ready":\#(ready),"rules_version":"\#(rules.rules.version)","store_writable":\#(writable),"queue_depth":\#(metrics.queueDepth),"queue_bound":\#(settings.maxQueue)"#
+        if let shared = store as? any SharedStore {
+            // Which host runs the scheduler: `null` while none holds a live lease.
+            let holder = (try? await shared.leaseHolder()).flatMap { $0.secondsLeft > 0 ? $0.holder : nil }
+            text +=
+                #","host":\#(quoted(shared.hostName)),"leading":\#(shared.isLeader),"leader":\#(holder.map(quoted) ?? "null")"#
+        }
+        text += "}"
         return Response.json(text, status: ready ? .ok : .serviceUnavailable)
     }
 

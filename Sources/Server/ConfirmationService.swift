@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 import Store
 
-/// Confirms due ledger lines into the credits feed every `interval`.
+/// Confirms due ledger lines into the credits feed every `interval`. On a store several hosts
+/// share, only the scheduler's leader sweeps (and its sweep is fenced like a batch).
 struct ConfirmationService: Service {
     let store: any Storage
     let interval: Duration
@@ -12,19 +13,23 @@ struct ConfirmationService: Service {
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                let now = WallClock.now
-                let confirmed = try await store.confirmDue(now: now)
-                metrics.confirmationSwept(at: now)
-                if confirmed > 0 { logger.info("ledger lines confirmed", metadata: ["ledger.confirmed": "\(confirmed)"]) }
-            } catch {
-                logger.error("confirmation sweep failed", metadata: ["error.message": "\(error)"])
-            }
+            if (store as? any SharedStore)?.isLeader ?? true { await sweep() }
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {
                 return  // shutdown or cancellation
             }
+        }
+    }
+
+    private func sweep() async {
+        do {
+            let now = WallClock.now
+            let confirmed = try await store.confirmDue(now: now)
+            metrics.confirmationSwept(at: now)
+            if confirmed > 0 { logger.info("ledger lines confirmed", metadata: ["ledger.confirmed": "\(confirmed)"]) }
+        } catch {
+            logger.error("confirmation sweep failed", metadata: ["error.message": "\(error)"])
         }
     }
 }

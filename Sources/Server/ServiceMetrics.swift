@@ -16,6 +16,7 @@ final class ServiceMetrics: Sendable {
     private let lagGauge: Gauge
     private let reloadFailures: Counter
     private let lastSweep: Gauge
+    private let leadingGauge: Gauge
     private let depth: Atomic<Int>
     private let lastReadiness = Atomic<Bool>(true)
     /// `cashback_http_requests_total`'s series met so far, by route, method and status: one
@@ -51,6 +52,11 @@ final class ServiceMetrics: Sendable {
             descriptor: Self.describe(
                 "cashback_last_confirmation_sweep_timestamp_seconds", "When the ledger was last swept for lines due (Unix time).")
         )
+        leadingGauge = registry.makeGauge(
+            descriptor: Self.describe(
+                "cashback_scheduler_leading",
+                "1 while this host runs the scheduler (always, on SQLite; on PostgreSQL, while it holds the lease)."))
+        leadingGauge.set(Int64(1))
         depth = Atomic(queueDepth)
         depthGauge.set(Int64(queueDepth))
         // Every status from the start, at zero, so that rates and alerts see the series at once.
@@ -81,6 +87,15 @@ final class ServiceMetrics: Sendable {
         ingested.increment(by: Int64(count))
         depthGauge.set(Int64(depth.add(count, ordering: .relaxed).newValue))
     }
+
+    /// The queue's depth as the store counts it (other hosts change it too, on a shared store).
+    func setQueueDepth(_ count: Int) {
+        depth.store(count, ordering: .relaxed)
+        depthGauge.set(Int64(count))
+    }
+
+    /// Whether this host runs the scheduler now.
+    func leading(_ leads: Bool) { leadingGauge.set(Int64(leads ? 1 : 0)) }
 
     /// A batch was committed.
     func batchCommitted(_ summary: BatchSummary, duration: Duration) {

@@ -114,9 +114,14 @@ struct ServeCommand: AsyncParsableCommand {
                 metadata: ["server.listen": "\(listen)"])
         }
         let outcome = try RulesDirectory.loadOutcome(rules)
-        let lock = try DatabaseLock(path: db)
-        let store = try SQLiteStore(path: db, stateCacheEntries: stateCache)
-        try await StartupCheck.run(store, budget: .milliseconds(Int(checkWithin * 1000)), logger: logger)
+        let store = try DatabaseArgument.open(db, access: .readWrite, stateCache: stateCache)
+        // SQLite: one service per file (its lock), and its pages checked; PostgreSQL: any number
+        // of hosts, one leading the scheduler at a time (`SchedulerService`).
+        var lock: DatabaseLock?
+        if let sqlite = store as? SQLiteStore {
+            lock = try DatabaseLock(path: db)
+            try await StartupCheck.run(sqlite, budget: .milliseconds(Int(checkWithin * 1000)), logger: logger)
+        }
         try await store.recordRulesVersion(outcome.rules.version, files: outcome.sources, now: WallClock.now)
         let app = try await buildApplication(
             settings: settings, store: store, rules: outcome.rules, rulesDirectory: rules, registry: .builtin, logger: logger
@@ -124,15 +129,16 @@ struct ServeCommand: AsyncParsableCommand {
             // Tests and scripts that ask for port 0 read the real one from this line.
             FileHandle.standardOutput.write(Data("listening on \(settings.host):\(port)\n".utf8))
         }
-        let depth = try store.queueDepth()
+        let depth = try await store.queueDepth()
         logger.notice(
             "starting",
             metadata: [
-                "rules.version": "\(outcome.rules.version)", "db.path": "\(db)", "scheduler.workers": "\(workers)",
+                "rules.version": "\(outcome.rules.version)", "db.path": "\(store.name)", "scheduler.workers": "\(workers)",
                 "queue.depth": "\(depth)",
             ])
         try await app.runService()
-        logger.notice("stopped cleanly", metadata: ["queue.depth": "\((try? store.queueDepth()).map(String.init) ?? "unknown")"])
+        let left = (try? await store.queueDepth()).map(String.init) ?? "unknown"
+        logger.notice("stopped cleanly", metadata: ["queue.depth": "\(left)"])
         withExtendedLifetime(lock) {}
     }
 

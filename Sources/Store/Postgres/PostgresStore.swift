@@ -83,7 +83,7 @@ package final class PostgresStore: Sendable {
 
 /// The PostgreSQL store serves the service and the commands as the SQLite store does; the
 /// requirements are implemented by its extensions (`+Queue`, `+Batch`, `+Queries`).
-extension PostgresStore: Storage {
+extension PostgresStore: Storage, SharedStore {
     /// PostgreSQL checks its own pages (with data checksums when the cluster has them).
     package func check(full: Bool) throws {}
 }
