@@ -21,7 +21,14 @@ final class SchedulerHold: Sendable {
         guard let postgres = store as? PostgresStore else {
             return SchedulerHold(lock: try DatabaseLock(path: argument), renewal: nil, store: nil)
         }
-        guard try await postgres.claimLeadership(leaseSeconds: PostgresStore.leaseSeconds) else {
+        // A leader that died (`kill -9`) leaves its lease to run out: wait that long for it.
+        let deadline = ContinuousClock.now + .seconds(PostgresStore.leaseSeconds + 1)
+        var leads = try await postgres.claimLeadership(leaseSeconds: PostgresStore.leaseSeconds)
+        while !leads, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(250))
+            leads = try await postgres.claimLeadership(leaseSeconds: PostgresStore.leaseSeconds)
+        }
+        guard leads else {
             let holder = try await postgres.leaseHolder()
             throw StoreError(
                 .inUse, path: postgres.name,
