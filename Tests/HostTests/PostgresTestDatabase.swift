@@ -32,6 +32,12 @@ struct PostgresTestDatabase {
     /// The rows `sql` returns in the test's database, each as its columns joined by `|`.
     func rows(_ sql: String) throws -> [String] { try PostgresTestDatabase.psql(url, sql) }
 
+    /// Runs `sql` on the cluster's `postgres` database (to change the test's database itself).
+    func onServer(_ sql: String) throws {
+        guard let server = PostgresTestDatabase.server else { throw NoCluster() }
+        _ = try PostgresTestDatabase.psql(server, sql)
+    }
+
     /// Drops the database (closing its connections).
     func drop() {
         guard let server = PostgresTestDatabase.server else { return }

@@ -19,19 +19,19 @@ final class PostgresSessionPool: Sendable {
 
     /// Runs `body` with a connection of the pool. Waits: not to be called on an event loop.
     func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
-        let session = try idle.withLock { $0.popLast() } ?? PostgresSession.connect(to: location, logger: logger)
+        let kept = idle.withLock { idle -> PostgresSession? in
+            // A connection the server closed meanwhile (a restart, a terminated backend) is dropped.
+            while let session = idle.popLast() { if !session.isClosed { return session } }
+            return nil
+        }
+        let session = try kept ?? PostgresSession.connect(to: location, logger: logger)
         defer { giveBack(session) }
         return try body(session)
     }
 
-    /// Opens a connection of its own for a caller that keeps it (the scheduler's).
-    func dedicatedSession() throws -> PostgresSession {
-        try PostgresSession.connect(to: location, logger: logger)
-    }
-
     private func giveBack(_ session: PostgresSession) {
         guard !session.isClosed else { return }
-        let kept = idle.withLock { idle in
+        let kept = idle.withLock { idle -> Bool in
             guard idle.count < keep else { return false }
             idle.append(session)
             return true
