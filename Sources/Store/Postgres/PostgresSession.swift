@@ -24,6 +24,9 @@ final class PostgresSession: Sendable {
             host: location.host, port: location.port, username: location.username, password: location.password,
             database: location.database, tls: .disable)
         configuration.options.connectTimeout = .seconds(5)
+        // A frozen leader must not hold the lease row's lock (and so every takeover) for long:
+        // the server ends a session left idle inside a transaction.
+        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "5000")]
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let connection = try PostgresConnection.connect(
             on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration, id: id, logger: logger
@@ -58,10 +61,35 @@ final class PostgresSession: Sendable {
             }
         }
         do {
-            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+            return try answer(to: connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
         } catch {
             throw PostgresFailure(error)
         }
+    }
+
+    /// How long a statement may go unanswered before its connection is given up.
+    static let answerDeadline = Duration.seconds(60)
+
+    /// Waits for `future`, but not for ever: a connection that closed (the server ended it, the
+    /// network failed) fails its statement within a quarter of a second even when the driver
+    /// leaves it pending, and a statement unanswered past `answerDeadline` closes the connection.
+    private func answer<Value: Sendable>(to future: EventLoopFuture<Value>) throws -> Value {
+        let answered = DispatchSemaphore(value: 0)
+        let result = Mutex<Result<Value, any Error>?>(nil)
+        future.whenComplete { outcome in
+            result.withLock { $0 = outcome }
+            answered.signal()
+        }
+        let deadline = ContinuousClock.now + PostgresSession.answerDeadline
+        while answered.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+            if connection.isClosed { throw PostgresSessionClosed(reason: "the connection to PostgreSQL closed") }
+            if ContinuousClock.now > deadline {
+                connection.close().whenComplete { _ in }
+                throw PostgresSessionClosed(reason: "PostgreSQL did not answer within \(PostgresSession.answerDeadline)")
+            }
+        }
+        guard let outcome = result.withLock({ $0 }) else { preconditionFailure("answered without a result") }
+        return try outcome.get()
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
@@ -108,23 +136,26 @@ extension PostgresRow {
     }
 }
 
+/// A statement left without an answer: its connection closed, or stayed silent too long.
+struct PostgresSessionClosed: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { reason }
+}
+
 /// A failure PostgreSQL or the connection reported, described in full: the driver's own
 /// description leaves the server's message out.
 struct PostgresFailure: Error, CustomStringConvertible {
     let description: String
-    /// Whether the server's or the network's state caused it (a query may succeed later), rather
-    /// than stored data that does not decode.
-    let isTransient: Bool
 
     init(_ error: any Error) {
-        if let error = error as? PSQLError {
+        if let error = error as? PostgresSessionClosed {
+            description = error.reason
+        } else if let error = error as? PSQLError {
             let server = error.serverInfo
             description = [server?[.sqlState].map { "[\($0)]" }, server?[.message], server == nil ? "\(error.code)" : nil]
                 .compactMap { $0 }.joined(separator: " ")
-            isTransient = true
         } else {
             description = String(reflecting: error)
-            isTransient = false
         }
     }
 }
