@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The durable pipeline on PostgreSQL, with 1 and 2 hosts, beside a plain `FOR UPDATE SKIP LOCKED`
+# job queue doing trivial work on the same throwaway cluster, in the same run (issue #13).
+#
+#   EVENTS=100000 Benchmarks/postgres.sh          (BIN=path/to/cashback; default the release build)
+#
+# The anchor: the same event lines as jobs, loaded in one COPY (the "publish"), then consumed by
+# two pgbench clients, 100 jobs a transaction, each job deleted and a result row written
+# ("trivial work"). Ours: 1 host, `enqueue` then `process`; 2 hosts, two `serve` processes
+# taking half the events each as NDJSON batches of 1,000, concurrently, timed until the queue
+# is empty. Figures are events per second over the whole (load + processing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVENTS=${EVENTS:-100000}
+BIN=${BIN:-.build/release/cashback}
+[ -x "$BIN" ] || { echo "build first: swift build -c release --product cashback" >&2; exit 2; }
+work=$(mktemp -d /tmp/cashback-pgbench.XXXXXX)
+read -r url pid dir < <(scripts/postgres-throwaway | paste -sd' ')
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  scripts/postgres-throwaway --stop "$pid" "$dir"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+base=${url%/postgres}
+now() { date +%s.%N; }
+rate() { python3 -c "print(round($EVENTS / ($2 - $1)))"; }
+
+"$BIN" generate --out "$work/g" --partners 1000 --accounts 100000 --events "$EVENTS" --seed 1 >/dev/null
+echo "events: $EVENTS (1,000 partners, 100,000 accounts); PostgreSQL $(psql "$url" -XAtc 'SHOW server_version')"
+
+# The anchor.
+psql "$url" -qXc "CREATE DATABASE anchor" -c "CREATE DATABASE one" -c "CREATE DATABASE two"
+psql "$base/anchor" -qX <<'SQL'
+CREATE TABLE jobs (id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE results (job_id BIGINT PRIMARY KEY, done_at TIMESTAMPTZ NOT NULL);
+SQL
+cat >"$work/consume.sql" <<'SQL'
+WITH taken AS (
+  DELETE FROM jobs WHERE id IN (SELECT id FROM jobs ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 100) RETURNING id)
+INSERT INTO results SELECT id, now() FROM taken;
+SQL
+start=$(now)
+psql "$base/anchor" -qXc "\\copy jobs (body) FROM '$work/g/events.jsonl' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+loaded=$(now)
+PGPASSWORD=${url#*:*:}; PGPASSWORD=${PGPASSWORD%%@*}
+port=${base##*:}
+PGPASSWORD=$PGPASSWORD pgbench -n -h 127.0.0.1 -p "$port" -U cashback -f "$work/consume.sql" -c 2 -j 2 \
+  -t $(((EVENTS + 199) / 200)) anchor >/dev/null
+done_at=$(now)
+left=$(psql "$base/anchor" -XAtc "SELECT COUNT(*) FROM jobs")
+anchor=$(rate "$start" "$done_at")
+echo "anchor SKIP LOCKED queue: load $(rate "$start" "$loaded")/s, consume $(rate "$loaded" "$done_at")/s, whole $anchor events/s (left: $left)"
+
+# Ours, one host.
+start=$(now)
+"$BIN" enqueue --db "$base/one" "$work/g/events.jsonl" >/dev/null
+enqueued=$(now)
+"$BIN" process --db "$base/one" --rules "$work/g/rules" 2>/dev/null
+done_at=$(now)
+one=$(rate "$start" "$done_at")
+echo "cashback, 1 host: enqueue $(rate "$start" "$enqueued")/s, process $(rate "$enqueued" "$done_at")/s, whole $one events/s"
+
+# Ours, two hosts.
+split -l 1000 -d -a 5 "$work/g/events.jsonl" "$work/chunk."
+for host in 0 1; do
+  "$BIN" serve --db "$base/two" --rules "$work/g/rules" --listen "127.0.0.1:0" >"$work/serve$host.out" 2>"$work/serve$host.log" &
+  pids+=($!)
+done
+ports=()
+for host in 0 1; do
+  for _ in $(seq 1 100); do grep -q "listening on" "$work/serve$host.out" && break; sleep 0.1; done
+  ports+=("$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve$host.out")")
+done
+post() {
+  local port=$1; shift
+  for file in "$@"; do
+    curl -sf -o /dev/null -XPOST -H 'content-type: application/x-ndjson' --data-binary @"$file" "127.0.0.1:$port/v1/events"
+  done
+}
+chunks=("$work"/chunk.*)
+half=$(((${#chunks[@]} + 1) / 2))
+start=$(now)
+post "${ports[0]}" "${chunks[@]:0:$half}" &
+first=$!
+post "${ports[1]}" "${chunks[@]:$half}" &
+second=$!
+wait "$first" "$second"
+posted=$(now)
+until [ "$(psql "$base/two" -XAtc "SELECT COUNT(*) FROM queue WHERE seq > (SELECT processed_through FROM progress)")" = 0 ] \
+  && [ "$(psql "$base/two" -XAtc "SELECT COUNT(*) FROM queue")" = "$EVENTS" ]; do sleep 0.05; done
+done_at=$(now)
+two=$(rate "$start" "$done_at")
+echo "cashback, 2 hosts: ingest $(rate "$start" "$posted")/s, whole $two events/s"
+python3 -c "print(f'ratio to the anchor: 1 host {$one / $anchor:.2f}x, 2 hosts {$two / $anchor:.2f}x')"
