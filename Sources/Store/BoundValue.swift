@@ -7,6 +7,8 @@ enum BoundValue {
     case null
     /// An array of texts (PostgreSQL's `text[]`, for `= ANY($1)`); SQLite binds none.
     case texts([String])
+    /// An array of integers (PostgreSQL's `bigint[]`); SQLite binds none.
+    case integers([Int64])
 
     static func integer(_ value: Int) -> BoundValue { .integer(Int64(value)) }
 

@@ -64,7 +64,7 @@ extension Statement {
         switch value {
         case .integer(let integer): return sqlite3_bind_int64(statement, index, integer)
         case .null: return sqlite3_bind_null(statement, index)
-        case .texts: return SQLITE_MISMATCH
+        case .texts, .integers: return SQLITE_MISMATCH
         case .text(var text):
             return text.withUTF8 { utf8 in
                 // A null pointer would bind NULL, not an empty text. Like GRDB, which binds a

@@ -38,4 +38,21 @@ protocol LedgerTable {
     func confirm(_ id: Int64) throws
     /// Appends an entry for line `ledgerID` to the credits feed.
     func appendToFeed(ledgerID: Int64, amount: Int, dueAt: Int64) throws
+    /// Confirms each of `lines` (in ledger order) with the clawbacks that reduced it, and credits
+    /// what is left of it (nothing when nothing is).
+    func confirmAll(_ lines: [PendingLine]) throws
+}
+
+extension LedgerTable {
+    /// Confirms `line` with the clawbacks that reduced it, and credits what is left.
+    func confirmWithNetting(_ line: PendingLine) throws {
+        let left = line.amount + (try nettedAmount(of: line.id))
+        try confirm(line.id)
+        if left != 0 { try appendToFeed(ledgerID: line.id, amount: left, dueAt: line.confirmAt) }
+    }
+
+    /// One line after the other.
+    func confirmAll(_ lines: [PendingLine]) throws {
+        for line in lines { try confirmWithNetting(line) }
+    }
 }

@@ -30,7 +30,7 @@ struct LedgerWriter {
                 } else {
                     // The original line is confirmed, or fell due before this clawback: confirm it
                     // first if the sweep has not yet, then debit.
-                    if let original { try confirm(original) }
+                    if let original { try table.confirmWithNetting(original) }
                     (confirmAt, isConfirmed) = (now.epochSeconds, true)
                 }
             }
@@ -54,18 +54,10 @@ struct LedgerWriter {
         // query finds the next ones.
         while true {
             let due = try table.dueLines(at: now.epochSeconds, limit: 1000)
-            for line in due { try confirm(line) }
+            try table.confirmAll(due)
             confirmed += due.count
             if due.count < 1000 { return confirmed }
         }
-    }
-
-    /// Confirms `line` with the clawbacks that reduced it, and credits what is left (nothing
-    /// when nothing is).
-    private func confirm(_ line: PendingLine) throws {
-        let left = line.amount + (try table.nettedAmount(of: line.id))
-        try table.confirm(line.id)
-        if left != 0 { try table.appendToFeed(ledgerID: line.id, amount: left, dueAt: line.confirmAt) }
     }
 }
 

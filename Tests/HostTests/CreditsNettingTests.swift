@@ -9,22 +9,53 @@ import Workload
 /// SPEC §4.3: money never paid out is never taken back. A clawback processed while its line is
 /// pending reduces that line; one processed after it confirmed is a debit at once.
 @Suite struct CreditsNettingTests {
+    /// The backends the ledger's rules are checked on.
+    enum Backend: String, CustomTestStringConvertible, Sendable {
+        case sqlite, postgres
+
+        /// SQLite, and PostgreSQL when the test run has a cluster.
+        static var available: [Backend] { PostgresTestDatabase.isEnabled ? [.sqlite, .postgres] : [.sqlite] }
+
+        var testDescription: String { rawValue }
+    }
+
     /// A store whose rules give 10% at shop M1, confirmed 30 days after the payment.
     struct Ledger {
         let directory: TemporaryDirectory
-        let store: SQLiteStore
+        let store: any Storage
+        let database: PostgresTestDatabase?
         let rules: RuleSet
 
-        init() throws {
+        init(_ backend: Backend) async throws {
             directory = try TemporaryDirectory()
-            store = try SQLiteStore(path: directory.path("s.sqlite"))
             rules = try StoreTests.rules()
+            switch backend {
+            case .sqlite:
+                store = try SQLiteStore(path: directory.path("s.sqlite"))
+                database = nil
+            case .postgres:
+                let database = try PostgresTestDatabase()
+                let postgres = try PostgresStore(location: try #require(PostgresLocation(url: database.url)))
+                #expect(try await postgres.claimLeadership(leaseSeconds: 600))
+                (store, self.database) = (postgres, database)
+            }
+        }
+
+        func remove() {
+            directory.remove()
+            database?.drop()
+        }
+
+        /// The first column of `sql`'s rows, as texts.
+        func texts(_ sql: String) async throws -> [String] {
+            if let database { return try database.rows(sql) }
+            return try await DatabaseQueue(path: directory.path("s.sqlite")).read { db in try String.fetchAll(db, sql: sql) }
         }
 
         /// Enqueues `events` and processes them as if the time were `now`.
         func process(_ events: [IncomingEvent], at now: String) async throws {
             let time = try Timestamp.parse(now).get()
-            _ = try await store.enqueue(events, now: time)
+            _ = try await store.enqueue(groups: [events], now: time)
             try await store.recordRulesVersion(rules.version, files: [], now: time)
             _ = try await SchedulerDriver(store: store, workers: 2, logger: .init(label: "test")).run(
                 SchedulerStateMachine(mode: .drain, batchLimit: 2), environment: .init(rules: { rules }, now: { time }))
@@ -49,9 +80,9 @@ import Workload
         return IncomingEvent(event: try! EventParser.parse(line: Array(line.utf8)).get(), origin: EventOrigin())
     }
 
-    @Test func aPaymentReversedInsideItsWindowNeverReachesTheFeed() async throws {
-        let ledger = try Ledger()
-        defer { ledger.directory.remove() }
+    @Test(arguments: Backend.available) func aPaymentReversedInsideItsWindowNeverReachesTheFeed(backend: Backend) async throws {
+        let ledger = try await Ledger(backend)
+        defer { ledger.remove() }
         try await ledger.process(
             [StoreTests.payment("p1", "110.00", day: 2), CreditsNettingTests.reversal("v1", of: "p1", day: 5)],
             at: "2026-11-05T11:00:00Z")
@@ -62,9 +93,10 @@ import Workload
         #expect(try await ledger.balance() == [0, 0])
     }
 
-    @Test func aPartialRefundInsideTheWindowLeavesOnlyTheRestToCredit() async throws {
-        let ledger = try Ledger()
-        defer { ledger.directory.remove() }
+    @Test(arguments: Backend.available) func aPartialRefundInsideTheWindowLeavesOnlyTheRestToCredit(backend: Backend) async throws
+    {
+        let ledger = try await Ledger(backend)
+        defer { ledger.remove() }
         try await ledger.process([StoreTests.payment("p1", "10.00", day: 2)], at: "2026-11-02T10:00:01Z")
         try await ledger.process([StoreTests.refund("r1", of: "p1", "4.00", day: 9)], at: "2026-11-09T10:00:01Z")
         #expect(try await ledger.balance() == [60, 0])
@@ -79,9 +111,11 @@ import Workload
         #expect(try await ledger.balance() == [0, 60])
     }
 
-    @Test func aClawbackOfAConfirmedLineIsADebitAtOnceThatNamesItsPayment() async throws {
-        let ledger = try Ledger()
-        defer { ledger.directory.remove() }
+    @Test(arguments: Backend.available) func aClawbackOfAConfirmedLineIsADebitAtOnceThatNamesItsPayment(backend: Backend)
+        async throws
+    {
+        let ledger = try await Ledger(backend)
+        defer { ledger.remove() }
         try await ledger.process([StoreTests.payment("p1", "10.00", day: 2)], at: "2026-11-02T10:00:01Z")
         try await ledger.confirm(at: "2026-12-02T10:00:00Z")
         try await ledger.process([StoreTests.refund("r1", of: "p1", "2.50", day: 28)], at: "2026-12-05T08:00:00Z")
@@ -95,9 +129,11 @@ import Workload
         #expect(try await ledger.confirm(at: "2027-06-01T00:00:00Z") == 0, "nothing left to confirm")
     }
 
-    @Test func aLineDueButNotYetSweptIsCreditedBeforeItsClawbackIsDebited() async throws {
-        let ledger = try Ledger()
-        defer { ledger.directory.remove() }
+    @Test(arguments: Backend.available) func aLineDueButNotYetSweptIsCreditedBeforeItsClawbackIsDebited(backend: Backend)
+        async throws
+    {
+        let ledger = try await Ledger(backend)
+        defer { ledger.remove() }
         // Processed 33 days late, in one batch: the payment's line is already due.
         try await ledger.process(
             [StoreTests.payment("p1", "10.00", day: 2), StoreTests.refund("r1", of: "p1", "10.00", day: 3)],
@@ -108,10 +144,12 @@ import Workload
         #expect(feed.map(\.eventID) == ["p1", "r1"])
     }
 
-    @Test func eachPaymentsFeedEntriesSumToItsNetCashbackWhateverTheTiming() async throws {
+    @Test(arguments: Backend.available) func eachPaymentsFeedEntriesSumToItsNetCashbackWhateverTheTiming(backend: Backend)
+        async throws
+    {
         var random = SplitMix(seed: 41)
-        let ledger = try Ledger()
-        defer { ledger.directory.remove() }
+        let ledger = try await Ledger(backend)
+        defer { ledger.remove() }
         var refunded: [String: Int] = [:]
         var clock = try Timestamp.parse("2026-11-01T00:00:00Z").get()
         for batch in 0..<12 {
@@ -135,18 +173,17 @@ import Workload
             if random.next(2) == 0 { try await ledger.confirm(at: clock.description) }
         }
         try await ledger.confirm(at: "2028-01-01T00:00:00Z")
-        let netPerPayment = try await DatabaseQueue(path: ledger.directory.path("s.sqlite")).read { db in
-            try Dictionary(
-                uniqueKeysWithValues: Row.fetchAll(
-                    db, sql: "SELECT COALESCE(original_event_id, event_id) AS payment, SUM(amount) AS net FROM ledger GROUP BY 1"
-                ).map { (try $0.decode(forColumn: "payment") as String, try $0.decode(forColumn: "net") as Int) })
-        }
+        let netPerPayment = Dictionary(
+            uniqueKeysWithValues: try await ledger.texts(
+                "SELECT COALESCE(original_event_id, event_id) || '|' || SUM(amount) FROM ledger GROUP BY COALESCE(original_event_id, event_id)"
+            ).map { row in
+                let parts = row.split(separator: "|")
+                return (String(parts[0]), Int(parts[1]) ?? .min)
+            })
         var fedPerPayment: [String: Int] = [:]
         let feed = try await ledger.feed()
         #expect(Set(feed.map(\.kind)) == [.credit, .debit], "both kinds happened")
-        let netted = try await DatabaseQueue(path: ledger.directory.path("s.sqlite")).read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger WHERE nets_ledger_id IS NOT NULL")
-        }
+        let netted = Int(try await ledger.texts("SELECT COUNT(*) FROM ledger WHERE nets_ledger_id IS NOT NULL").first ?? "")
         #expect((netted ?? 0) > 0, "some clawback reduced a pending line")
         for entry in feed {
             #expect((entry.kind == .credit) == (entry.amount > 0))

@@ -1,15 +1,49 @@
 /// The ledger and credits feed in PostgreSQL, inside the leader's batch transaction. Ids and
 /// cursors are numbered here, after the largest committed (the transaction holds the lease
-/// row's lock, so no other writer numbers at the same time): the feed has no gap. New lines wait
-/// in memory and go in one insert, before anything reads or changes the ledger and at the end.
+/// row's lock, so no other writer numbers at the same time): the feed has no gap.
+///
+/// Round trips are what cost here, so new lines wait in memory and go in one insert (before
+/// anything else reads or changes the ledger, and at the end); the pending lines of the payments
+/// a batch's clawbacks take back from are read in one query (`preparePendingLines`); due lines
+/// are confirmed a thousand at a time in three statements (`confirmAll`).
 final class PostgresLedgerTable: LedgerTable {
     private let session: PostgresSession
     private var nextID: Int64?
     private var nextCursor: Int64?
+    /// Lines inserted and not yet written, with what `pendingLine` matches them by.
     private var lines: [[BoundValue]] = []
+    private var linesByKey: [PendingKey: PendingLine] = [:]
+    /// The pending lines of payments read ahead, by payment and rule; `nil` for those not read.
+    private var prepared: [PendingKey: PendingLine] = [:]
+    private var preparedPayments: Set<String> = []
+
+    private struct PendingKey: Hashable {
+        let paymentID: String
+        let account: String
+        let rule: String
+    }
 
     init(session: PostgresSession) {
         self.session = session
+    }
+
+    /// Reads in one query the pending lines of the payments `clawbacks` (account and original
+    /// payment id each) take back from.
+    func preparePendingLines(of clawbacks: [(account: String, paymentID: String)]) throws {
+        guard !clawbacks.isEmpty else { return }
+        try flush()
+        let rows = try session.rows(
+            """
+            SELECT id, amount, confirm_at, event_id, account, rule FROM ledger
+            WHERE account = ANY($1) AND event_id = ANY($2) AND amount > 0 AND original_event_id IS NULL
+              AND status = 'pending'
+            """, [.texts(Array(Set(clawbacks.map(\.account)))), .texts(Array(Set(clawbacks.map(\.paymentID))))])
+        for row in rows {
+            let key = PendingKey(paymentID: try row.column(3), account: try row.column(4), rule: try row.column(5))
+            prepared[key] = PendingLine(
+                id: try row.column(0), amount: Int(try row.column(1, as: Int64.self)), confirmAt: try row.column(2))
+        }
+        preparedPayments.formUnion(clawbacks.map(\.paymentID))
     }
 
     func insert(_ line: NewLedgerLine) throws -> Int64 {
@@ -21,6 +55,10 @@ final class PostgresLedgerTable: LedgerTable {
             .integer(line.confirmAt), .text(line.isConfirmed ? "confirmed" : "pending"), .integer(line.rulesVersion),
             .text(line.originalEventID), .integer(line.netsLedgerID),
         ])
+        if let eventID = line.eventID, line.amount > 0, line.originalEventID == nil, !line.isConfirmed {
+            linesByKey[PendingKey(paymentID: eventID, account: line.account, rule: line.rule)] = PendingLine(
+                id: id, amount: line.amount, confirmAt: line.confirmAt)
+        }
         return id
     }
 
@@ -33,9 +71,15 @@ final class PostgresLedgerTable: LedgerTable {
                         status, rules_version, original_event_id, nets_ledger_id)
                 """, rows: lines)
         lines = []
+        for (key, line) in linesByKey { prepared[key] = line }
+        preparedPayments.formUnion(linesByKey.keys.map(\.paymentID))
+        linesByKey = [:]
     }
 
     func pendingLine(of paymentID: String, account: String, rule: String) throws -> PendingLine? {
+        let key = PendingKey(paymentID: paymentID, account: account, rule: rule)
+        if let line = linesByKey[key] { return line }
+        if preparedPayments.contains(paymentID) { return prepared[key] }
         try flush()
         return try session.rows(
             """
@@ -67,16 +111,55 @@ final class PostgresLedgerTable: LedgerTable {
 
     func confirm(_ id: Int64) throws {
         try flush()
-        try session.execute(
-            "UPDATE ledger SET status = 'confirmed' WHERE id = $1 OR nets_ledger_id = $1", [.integer(id)])
+        try session.execute("UPDATE ledger SET status = 'confirmed' WHERE id = $1 OR nets_ledger_id = $1", [.integer(id)])
+        forgetPending(Set([id]))
     }
 
     func appendToFeed(ledgerID: Int64, amount: Int, dueAt: Int64) throws {
         try flush()
-        let cursor = try nextCursor ?? session.rows("SELECT COALESCE(MAX(cursor), 0) + 1 FROM credits")[0].column(0)
-        nextCursor = cursor + 1
+        try appendToFeed([(ledgerID, amount, dueAt)])
+    }
+
+    /// Three statements however many lines: what the clawbacks took from each, the status of
+    /// the lines and their clawbacks, and the feed's entries in ledger order.
+    func confirmAll(_ due: [PendingLine]) throws {
+        guard !due.isEmpty else { return }
+        try flush()
+        let ids = due.map(\.id)
+        var netted: [Int64: Int] = [:]
+        for row in try session.rows(
+            "SELECT nets_ledger_id, SUM(amount)::bigint FROM ledger WHERE nets_ledger_id = ANY($1) GROUP BY nets_ledger_id",
+            [.integers(ids)])
+        {
+            netted[try row.column(0)] = Int(try row.column(1, as: Int64.self))
+        }
         try session.execute(
-            "INSERT INTO credits (cursor, ledger_id, kind, amount, due_at) VALUES ($1, $2, $3, $4, $5)",
-            [.integer(cursor), .integer(ledgerID), .text(amount > 0 ? "credit" : "debit"), .integer(amount), .integer(dueAt)])
+            "UPDATE ledger SET status = 'confirmed' WHERE id = ANY($1) OR nets_ledger_id = ANY($1)", [.integers(ids)])
+        forgetPending(Set(ids))
+        try appendToFeed(
+            due.compactMap { line in
+                let left = line.amount + (netted[line.id] ?? 0)
+                return left == 0 ? nil : (line.id, left, line.confirmAt)
+            })
+    }
+
+    private func appendToFeed(_ entries: [(ledgerID: Int64, amount: Int, dueAt: Int64)]) throws {
+        guard !entries.isEmpty else { return }
+        var cursor = try nextCursor ?? session.rows("SELECT COALESCE(MAX(cursor), 0) + 1 FROM credits")[0].column(0)
+        var rows: [[BoundValue]] = []
+        for entry in entries {
+            rows.append([
+                .integer(cursor), .integer(entry.ledgerID), .text(entry.amount > 0 ? "credit" : "debit"),
+                .integer(entry.amount), .integer(entry.dueAt),
+            ])
+            cursor += 1
+        }
+        nextCursor = cursor
+        try session.insert(into: "credits (cursor, ledger_id, kind, amount, due_at)", rows: rows)
+    }
+
+    /// Lines confirmed are not pending any more.
+    private func forgetPending(_ ids: Set<Int64>) {
+        prepared = prepared.filter { !ids.contains($0.value.id) }
     }
 }

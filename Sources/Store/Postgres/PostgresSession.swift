@@ -58,6 +58,7 @@ final class PostgresSession: Sendable {
             case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes))
             case .null: binds.appendNull()
             case .texts(let texts): binds.append(texts)
+            case .integers(let integers): binds.append(integers)
             }
         }
         do {

@@ -109,6 +109,11 @@ extension PostgresStore: BatchStore {
                 decisions (position, queue_seq, event_id, status, partner, currency, json, trace, payment_amount,
                            rules_version, processed_at)
                 """, rows: decisions)
+        try ledgerTable.preparePendingLines(
+            of: lines.compactMap { line in
+                guard let original = line.decision.originalID, let account = line.decision.account else { return nil }
+                return (account, original)
+            })
         for (decision, position) in lines {
             try ledger.record(decision, position: position, confirmAfter: confirmAfter, rulesVersion: version, totals: &totals)
         }
