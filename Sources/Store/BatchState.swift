@@ -18,6 +18,10 @@ final class BatchState: EvaluationState {
     /// The ids of the batch's events that are the first of their id in the queue: no event with
     /// such an id was evaluated before the batch.
     private var newIDs: Set<String> = []
+    /// The stored orphans waiting for the batch's payments, read ahead.
+    private var orphansAhead: [String: [Orphan]] = [:]
+    /// The payments whose stored orphans were read ahead.
+    private var orphansReadAhead: Set<String> = []
 
     init(cache: StateCache, pending: StateChanges = StateChanges(), reader: any StateReader) {
         self.cache = cache
@@ -33,11 +37,14 @@ final class BatchState: EvaluationState {
         var ids = Set<String>()
         var originals = Set<String>()
         var accounts = Set<String>()
+        var payments = Set<String>()
         for queued in batch {
             guard case .event(let event, _) = queued.input else { continue }
             if queued.isFirstOfItsID { newIDs.insert(event.id) } else { ids.insert(event.id) }
             switch event {
-            case .payment(let payment): accounts.insert(payment.account)
+            case .payment(let payment):
+                accounts.insert(payment.account)
+                payments.insert(payment.id)
             case .refund(let refund): originals.insert(refund.originalID)
             case .reversal(let reversal): originals.insert(reversal.originalID)
             }
@@ -50,6 +57,8 @@ final class BatchState: EvaluationState {
         let records = try reader.paymentRecords(unknownPayments)
         for id in unknownPayments { cache.payments.insert(id, records[id]) }
         try loadHistories(accounts)
+        orphansReadAhead = payments.intersection(try awaitedPayments())
+        orphansAhead = try reader.storedOrphans(waitingFor: orphansReadAhead)
     }
 
     /// Loads into the cache the histories of `accounts` that it lacks.
@@ -174,7 +183,10 @@ final class BatchState: EvaluationState {
             let added = pending.orphansAdded.filter { $0.originalID == paymentID }
             if !pending.orphansTaken.contains(paymentID) {
                 let addedSequences = Set(added.map(\.origin.sequence))
-                taken = try reader.storedOrphans(waitingFor: paymentID).filter { !addedSequences.contains($0.origin.sequence) }
+                let stored =
+                    orphansReadAhead.contains(paymentID)
+                    ? orphansAhead[paymentID] ?? [] : try reader.storedOrphans(waitingFor: [paymentID])[paymentID] ?? []
+                taken = stored.filter { !addedSequences.contains($0.origin.sequence) }
             }
             taken += added
             changes.orphansTaken.insert(paymentID)

@@ -52,23 +52,26 @@ struct SQLiteStateReader: StateReader {
         Set(try String.fetchAll(db, sql: "SELECT DISTINCT original_id FROM orphans"))
     }
 
-    func storedOrphans(waitingFor paymentID: String) throws -> [Orphan] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT q.seq, q.body, q.file, q.line FROM orphans o JOIN queue q ON q.seq = o.queue_seq
-                    WHERE o.original_id = ? ORDER BY o.id
-                    """),
-            arguments: [paymentID]
-        ).compactMap { row in
-            guard case .success(let event) = try SQLiteStore.queuedBody(row["body"]), let clawback = Event.Clawback(event)
-            else { return nil }
-            return Orphan(
-                clawback,
-                origin: EventOrigin(
-                    file: try row.decode(forColumn: "file"), line: try row.decode(forColumn: "line"),
-                    sequence: try row.decode(forColumn: "seq")))
+    func storedOrphans(waitingFor paymentIDs: Set<String>) throws -> [String: [Orphan]] {
+        var orphans: [String: [Orphan]] = [:]
+        let select = try db.cachedStatement(
+            sql: """
+                SELECT q.seq, q.body, q.file, q.line FROM orphans o JOIN queue q ON q.seq = o.queue_seq
+                WHERE o.original_id = ? ORDER BY o.id
+                """)
+        for paymentID in paymentIDs {
+            let found = try Row.fetchAll(select, arguments: [paymentID]).compactMap { row -> Orphan? in
+                guard case .success(let event) = try SQLiteStore.queuedBody(row["body"]), let clawback = Event.Clawback(event)
+                else { return nil }
+                return Orphan(
+                    clawback,
+                    origin: EventOrigin(
+                        file: try row.decode(forColumn: "file"), line: try row.decode(forColumn: "line"),
+                        sequence: try row.decode(forColumn: "seq")))
+            }
+            if !found.isEmpty { orphans[paymentID] = found }
         }
+        return orphans
     }
 
     /// The lengths of the `IN` lists `forEachRow` prepares, with their places.

@@ -14,6 +14,7 @@ protocol StateReader {
     func sharedUsage(_ key: UsageKey) throws -> Usage
     /// The payments that stored orphans wait for.
     func awaitedPayments() throws -> Set<String>
-    /// The stored orphans waiting for `paymentID`, oldest first.
-    func storedOrphans(waitingFor paymentID: String) throws -> [Orphan]
+    /// The stored orphans waiting for each of `paymentIDs`, oldest first (a payment nobody
+    /// waits for is absent).
+    func storedOrphans(waitingFor paymentIDs: Set<String>) throws -> [String: [Orphan]]
 }

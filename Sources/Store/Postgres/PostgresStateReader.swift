@@ -59,17 +59,20 @@ struct PostgresStateReader: StateReader {
         Set(try session.rows("SELECT DISTINCT original_id FROM orphans").map { try $0.column(0, as: String.self) })
     }
 
-    func storedOrphans(waitingFor paymentID: String) throws -> [Orphan] {
-        try session.rows(
+    func storedOrphans(waitingFor paymentIDs: Set<String>) throws -> [String: [Orphan]] {
+        guard !paymentIDs.isEmpty else { return [:] }
+        var orphans: [String: [Orphan]] = [:]
+        for row in try session.rows(
             """
             SELECT q.seq, q.body, q.file, q.line FROM orphans o JOIN queue q ON q.seq = o.queue_seq
-            WHERE o.original_id = $1 ORDER BY o.id
-            """, [.text(paymentID)]
-        ).compactMap { row in
+            WHERE o.original_id = ANY($1) ORDER BY o.id
+            """, [.texts(Array(paymentIDs))])
+        {
             let queued = try PostgresStore.queuedEvent(row: row, columns: 4)
-            guard case .event(let event, let origin) = queued.input, let clawback = Event.Clawback(event) else { return nil }
-            return Orphan(clawback, origin: origin)
+            guard case .event(let event, let origin) = queued.input, let clawback = Event.Clawback(event) else { continue }
+            orphans[clawback.originalID, default: []].append(Orphan(clawback, origin: origin))
         }
+        return orphans
     }
 }
 
