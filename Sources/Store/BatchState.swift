@@ -18,10 +18,10 @@ final class BatchState: EvaluationState {
     /// The ids of the batch's events that are the first of their id in the queue: no event with
     /// such an id was evaluated before the batch.
     private var newIDs: Set<String> = []
-    /// The stored orphans waiting for the batch's payments, read ahead.
-    private var orphansAhead: [String: [Orphan]] = [:]
-    /// The payments whose stored orphans were read ahead.
-    private var orphansReadAhead: Set<String> = []
+    /// The stored orphans waiting for the batch's payments, once read ahead. Only orphans the
+    /// database or the batch before awaited then can be stored: the batch's own are in its
+    /// changes.
+    private var orphansAhead: [String: [Orphan]]?
 
     init(cache: StateCache, pending: StateChanges = StateChanges(), reader: any StateReader) {
         self.cache = cache
@@ -57,8 +57,7 @@ final class BatchState: EvaluationState {
         let records = try reader.paymentRecords(unknownPayments)
         for id in unknownPayments { cache.payments.insert(id, records[id]) }
         try loadHistories(accounts)
-        orphansReadAhead = payments.intersection(try awaitedPayments())
-        orphansAhead = try reader.storedOrphans(waitingFor: orphansReadAhead)
+        orphansAhead = try reader.storedOrphans(waitingFor: payments.intersection(try awaitedPayments()))
     }
 
     /// Loads into the cache the histories of `accounts` that it lacks.
@@ -183,9 +182,7 @@ final class BatchState: EvaluationState {
             let added = pending.orphansAdded.filter { $0.originalID == paymentID }
             if !pending.orphansTaken.contains(paymentID) {
                 let addedSequences = Set(added.map(\.origin.sequence))
-                let stored =
-                    orphansReadAhead.contains(paymentID)
-                    ? orphansAhead[paymentID] ?? [] : try reader.storedOrphans(waitingFor: [paymentID])[paymentID] ?? []
+                let stored = try (orphansAhead ?? reader.storedOrphans(waitingFor: [paymentID]))[paymentID] ?? []
                 taken = stored.filter { !addedSequences.contains($0.origin.sequence) }
             }
             taken += added
