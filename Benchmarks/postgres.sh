@@ -94,4 +94,14 @@ until [ "$(psql "$base/two" -XAtc "SELECT COUNT(*) FROM queue WHERE seq > (SELEC
 done_at=$(now)
 two=$(rate "$start" "$done_at")
 echo "cashback, 2 hosts: ingest $(rate "$start" "$posted")/s, whole $two events/s"
+# Failover: kill -9 the leader, post one more event to the other host, time until it is processed.
+leader=0
+curl -s "127.0.0.1:${ports[1]}/readyz" | grep -q '"leading":true' && leader=1
+survivor=$((1 - leader))
+kill -9 "${pids[$leader]}"
+killed=$(now)
+tail -1 "$work/g/events.jsonl" | sed 's/"id":"[^"]*"/"id":"after-the-kill"/' \
+  | curl -sf -o /dev/null -XPOST -H 'content-type: application/x-ndjson' --data-binary @- "127.0.0.1:${ports[$survivor]}/v1/events"
+until [ "$(psql "$base/two" -XAtc "SELECT COUNT(*) FROM decisions WHERE event_id = 'after-the-kill'")" != 0 ]; do sleep 0.05; done
+echo "failover: an event posted after kill -9 of the leader was processed $(python3 -c "print(round($(now) - $killed, 2))") s after the kill"
 python3 -c "print(f'ratio to the anchor: 1 host {$one / $anchor:.2f}x, 2 hosts {$two / $anchor:.2f}x')"

@@ -59,6 +59,10 @@ struct PostgresHostsTests {
         try await postChunks(12, to: hosts)
 
         let first = try #require(try await PostgresHostsTests.leader(among: hosts))
+        #expect(try await first.request("GET", "/metrics").body.contains("cashback_scheduler_leading 1"))
+        for host in hosts where host !== first {
+            #expect(try await host.request("GET", "/metrics").body.contains("cashback_scheduler_leading 0"))
+        }
         kill(first.process.processIdentifier, SIGKILL)
         first.process.waitUntilExit()
         let survivors = hosts.filter { $0 !== first }
@@ -125,5 +129,53 @@ struct PostgresHostsTests {
         #expect(try await PostgresHostsTests.eventually { try database.rows(depth) == ["0"] })
         #expect(try database.rows("SELECT COUNT(*) FROM queue") == ["200"])
         #expect(host.terminate() == 0)
+    }
+
+    @Test func theAPIAnswersAsItDoesOnSQLite() async throws {
+        let directory = try QueueCommandTests.workload(events: 1_500)
+        defer { directory.remove() }
+        let database = try PostgresTestDatabase()
+        defer { database.drop() }
+        let body = try String(contentsOfFile: directory.path("events.jsonl"), encoding: .utf8)
+        let sqlite = try RunningService(in: directory, arguments: ["--rules", "rules", "--db", "api.sqlite"])
+        let postgres = try RunningService(in: directory, arguments: ["--rules", "rules", "--db", database.url])
+        for host in [sqlite, postgres] {
+            let reply = try await host.request("POST", "/v1/events", body: body, contentType: "application/x-ndjson")
+            #expect(reply.status == 202, "\(reply.body)")
+        }
+        for host in [sqlite, postgres] {
+            let deadline = Date().addingTimeInterval(60)
+            while try await host.request("GET", "/readyz").body.contains(#""queue_depth":0"#) == false, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        let ids = body.split(separator: "\n").compactMap { line in
+            line.split(separator: "\"").dropFirst(3).first.map(String.init)
+        }
+        var paths = ids.prefix(60).map { "/v1/events/\($0)" } + ["/v1/events/never-sent", "/v1/partners"]
+        paths += (0..<20).map { "/v1/accounts/a\($0)" }
+        paths += ["/v1/partners/budgeted/stats", "/v1/partners/p1/stats", "/v1/partners/nobody/stats"]
+        for path in paths {
+            let expected = try await sqlite.request("GET", path)
+            let answered = try await postgres.request("GET", path)
+            #expect(answered.status == expected.status, "\(path)")
+            #expect(answered.body == expected.body, "\(path)")
+        }
+        // The feed: the same entries. Their order, cursors and due times follow each service's
+        // clock and sweeps, and its identity differs from one database to another.
+        func entries(_ host: RunningService) async throws -> [String] {
+            let reply = try await host.request("GET", "/v1/credits?after=0&limit=1000")
+            let object = try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any]
+            let credits = object?["credits"] as? [[String: Any]] ?? []
+            return credits.map { credit in
+                credit.filter { !["cursor", "due_at"].contains($0.key) }.map { "\($0.key)=\($0.value)" }.sorted()
+                    .joined(separator: " ")
+            }.sorted()
+        }
+        let expectedFeed = try await entries(sqlite)
+        #expect(!expectedFeed.isEmpty)
+        #expect(try await entries(postgres) == expectedFeed)
+        #expect(sqlite.terminate() == 0)
+        #expect(postgres.terminate() == 0)
     }
 }
