@@ -11,6 +11,9 @@ package struct EvaluatedBatch: Sendable {
     let packedDecisions: [[UInt8]]
     /// The strings its packed rows added to the table.
     let strings: NewStrings
+    /// On a shared store, the lease token under which its state was read: it commits only while
+    /// that token is the lease's (a lease lost and won back meanwhile is a new token).
+    var fence: Int64?
 }
 
 /// The batch evaluated ahead while the one before it was committed, with what it was evaluated
@@ -27,4 +30,7 @@ package final class BatchPipeline: Sendable {
     }
 
     func keep(_ batch: EvaluatedBatch, key: String) { next.withLock { $0 = (batch, key) } }
+
+    /// Forgets the batch evaluated ahead (the state it was evaluated over may be stale).
+    func discard() { next.withLock { $0 = nil } }
 }

@@ -22,13 +22,16 @@ extension PostgresStore: BatchStore {
     {
         try await withSession { session in
             try self.stateLock.withLock {
+                // The lease changes hands only with the state forgotten, under this lock.
+                let fence = self.leadership.withLock { $0?.token }
                 let state = BatchState(
                     cache: self.stateCache, pending: pending?.changes ?? StateChanges(),
                     reader: PostgresStateReader(session: session))
                 try state.readAhead(batch)
                 let outcomes = try evaluator.evaluate(batch, state: state)
                 return EvaluatedBatch(
-                    batch: batch, outcomes: outcomes, changes: state.changes, packedDecisions: [], strings: NewStrings())
+                    batch: batch, outcomes: outcomes, changes: state.changes, packedDecisions: [], strings: NewStrings(),
+                    fence: fence)
             }
         }
     }
@@ -40,7 +43,7 @@ extension PostgresStore: BatchStore {
         do {
             summary = try await withSession { session in
                 try session.transaction {
-                    try self.checkLeadership(in: session)
+                    try self.checkLeadership(in: session, readUnder: batch.fence)
                     try batch.changes.write(to: session)
                     return try PostgresStore.record(
                         batch, in: session, evaluator: evaluator, rulesVersion: rulesVersion, confirmAfter: confirmAfter,
@@ -158,7 +161,7 @@ extension PostgresStore: BatchStore {
     package func confirmDue(now: Timestamp) async throws -> Int {
         try await withSession { session in
             try session.transaction {
-                try self.checkLeadership(in: session)
+                try self.checkLeadership(in: session, readUnder: self.leadership.withLock { $0?.token })
                 return try LedgerWriter(table: PostgresLedgerTable(session: session), now: now).confirmDue()
             }
         }

@@ -41,11 +41,18 @@ extension PostgresStore {
             ).first?.column(0, as: Int64.self)
         }
         let leads = won.map(Leadership.init)
-        let changed = leadership.withLock { current in
-            defer { current = leads }
-            return current != leads
+        // A new token (or none) and the state read under the old one are forgotten together,
+        // under the state lock that evaluation holds while it reads the token.
+        stateLock.withLock {
+            let changed = leadership.withLock { current in
+                defer { current = leads }
+                return current != leads
+            }
+            if changed {
+                stateCache.removeAll()
+                pipeline.discard()
+            }
         }
-        if changed { forgetState() }
         return leads != nil
     }
 
@@ -83,13 +90,14 @@ extension PostgresStore {
     /// Whether this host leads (as far as it knows: its last claim or renewal).
     package var isLeader: Bool { leadership.withLock { $0 != nil } }
 
-    /// Checks, inside a batch's transaction, that this host still holds the lease's token, and
-    /// locks the lease row until the transaction ends (a takeover waits for it).
-    func checkLeadership(in session: PostgresSession) throws {
-        guard let held = leadership.withLock({ $0 }) else { throw notLeading() }
-        let token = try session.rows("SELECT token FROM leadership WHERE only_row FOR UPDATE").first?.column(0, as: Int64.self)
-        guard token == held.token else {
-            leadership.withLock { $0 = nil }
+    /// Checks, inside a batch's transaction, that the lease's token is still `token`, the one
+    /// this host held when it read the batch's state, and locks the lease row until the
+    /// transaction ends (a takeover waits for it).
+    func checkLeadership(in session: PostgresSession, readUnder token: Int64?) throws {
+        guard let token, leadership.withLock({ $0?.token }) == token else { throw notLeading() }
+        let current = try session.rows("SELECT token FROM leadership WHERE only_row FOR UPDATE").first?.column(0, as: Int64.self)
+        guard current == token else {
+            leadership.withLock { if $0?.token == token { $0 = nil } }
             throw notLeading()
         }
     }
@@ -101,7 +109,7 @@ extension PostgresStore {
     /// Forgets the evaluation state and the batch evaluated ahead.
     func forgetState() {
         stateLock.withLock { stateCache.removeAll() }
-        _ = pipeline.take(matching: "")
+        pipeline.discard()
     }
 }
 
