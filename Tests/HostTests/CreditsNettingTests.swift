@@ -9,48 +9,20 @@ import Workload
 /// SPEC §4.3: money never paid out is never taken back. A clawback processed while its line is
 /// pending reduces that line; one processed after it confirmed is a debit at once.
 @Suite struct CreditsNettingTests {
-    /// The backends the ledger's rules are checked on.
-    enum Backend: String, CustomTestStringConvertible, Sendable {
-        case sqlite, postgres
-
-        /// SQLite, and PostgreSQL when the test run has a cluster.
-        static var available: [Backend] { PostgresTestDatabase.isEnabled ? [.sqlite, .postgres] : [.sqlite] }
-
-        var testDescription: String { rawValue }
-    }
-
     /// A store whose rules give 10% at shop M1, confirmed 30 days after the payment.
     struct Ledger {
-        let directory: TemporaryDirectory
-        let store: any Storage
-        let database: PostgresTestDatabase?
+        let test: TestStore
+        var store: any Storage { test.store }
         let rules: RuleSet
 
-        init(_ backend: Backend) async throws {
-            directory = try TemporaryDirectory()
+        init(_ backend: StoreBackend) async throws {
+            test = try await TestStore(backend)
             rules = try StoreTests.rules()
-            switch backend {
-            case .sqlite:
-                store = try SQLiteStore(path: directory.path("s.sqlite"))
-                database = nil
-            case .postgres:
-                let database = try PostgresTestDatabase()
-                let postgres = try PostgresStore(location: try #require(PostgresLocation(url: database.url)))
-                #expect(try await postgres.claimLeadership(leaseSeconds: 600))
-                (store, self.database) = (postgres, database)
-            }
         }
 
-        func remove() {
-            directory.remove()
-            database?.drop()
-        }
+        func remove() { test.remove() }
 
-        /// The first column of `sql`'s rows, as texts.
-        func texts(_ sql: String) async throws -> [String] {
-            if let database { return try database.rows(sql) }
-            return try await DatabaseQueue(path: directory.path("s.sqlite")).read { db in try String.fetchAll(db, sql: sql) }
-        }
+        func texts(_ sql: String) async throws -> [String] { try await test.texts(sql) }
 
         /// Enqueues `events` and processes them as if the time were `now`.
         func process(_ events: [IncomingEvent], at now: String) async throws {
@@ -80,7 +52,9 @@ import Workload
         return IncomingEvent(event: try! EventParser.parse(line: Array(line.utf8)).get(), origin: EventOrigin())
     }
 
-    @Test(arguments: Backend.available) func aPaymentReversedInsideItsWindowNeverReachesTheFeed(backend: Backend) async throws {
+    @Test(arguments: StoreBackend.available) func aPaymentReversedInsideItsWindowNeverReachesTheFeed(backend: StoreBackend)
+        async throws
+    {
         let ledger = try await Ledger(backend)
         defer { ledger.remove() }
         try await ledger.process(
@@ -93,7 +67,8 @@ import Workload
         #expect(try await ledger.balance() == [0, 0])
     }
 
-    @Test(arguments: Backend.available) func aPartialRefundInsideTheWindowLeavesOnlyTheRestToCredit(backend: Backend) async throws
+    @Test(arguments: StoreBackend.available) func aPartialRefundInsideTheWindowLeavesOnlyTheRestToCredit(backend: StoreBackend)
+        async throws
     {
         let ledger = try await Ledger(backend)
         defer { ledger.remove() }
@@ -111,7 +86,9 @@ import Workload
         #expect(try await ledger.balance() == [0, 60])
     }
 
-    @Test(arguments: Backend.available) func aClawbackOfAConfirmedLineIsADebitAtOnceThatNamesItsPayment(backend: Backend)
+    @Test(arguments: StoreBackend.available) func aClawbackOfAConfirmedLineIsADebitAtOnceThatNamesItsPayment(
+        backend: StoreBackend
+    )
         async throws
     {
         let ledger = try await Ledger(backend)
@@ -129,7 +106,9 @@ import Workload
         #expect(try await ledger.confirm(at: "2027-06-01T00:00:00Z") == 0, "nothing left to confirm")
     }
 
-    @Test(arguments: Backend.available) func aLineDueButNotYetSweptIsCreditedBeforeItsClawbackIsDebited(backend: Backend)
+    @Test(arguments: StoreBackend.available) func aLineDueButNotYetSweptIsCreditedBeforeItsClawbackIsDebited(
+        backend: StoreBackend
+    )
         async throws
     {
         let ledger = try await Ledger(backend)
@@ -144,7 +123,9 @@ import Workload
         #expect(feed.map(\.eventID) == ["p1", "r1"])
     }
 
-    @Test(arguments: Backend.available) func eachPaymentsFeedEntriesSumToItsNetCashbackWhateverTheTiming(backend: Backend)
+    @Test(arguments: StoreBackend.available) func eachPaymentsFeedEntriesSumToItsNetCashbackWhateverTheTiming(
+        backend: StoreBackend
+    )
         async throws
     {
         var random = SplitMix(seed: 41)

@@ -40,32 +40,34 @@ import Workload
 
     static let now = Timestamp(epochSeconds: 1_800_000_000)
 
-    func drain(_ store: SQLiteStore, _ rules: RuleSet) async throws -> SchedulerDriver.Totals {
+    func drain(_ store: any Storage, _ rules: RuleSet) async throws -> SchedulerDriver.Totals {
         try await store.recordRulesVersion(rules.version, files: [], now: StoreTests.now)
         return try await SchedulerDriver(store: store, workers: 2, logger: .init(label: "test")).run(
             SchedulerStateMachine(mode: .drain, batchLimit: 3), environment: .init(rules: { rules }, now: { StoreTests.now }))
     }
 
-    @Test func aFailingPluginSetsItsEventAsideAndTheOthersFlow() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try SQLiteStore(path: directory.path("s.sqlite"))
+    @Test(arguments: StoreBackend.available) func aFailingPluginSetsItsEventAsideAndTheOthersFlow(backend: StoreBackend)
+        async throws
+    {
+        let test = try await TestStore(backend)
+        defer { test.remove() }
+        let store = test.store
         let rules = try StoreTests.rules(flaky: true)
         _ = try await store.enqueue(
-            [StoreTests.payment("p1", "10.00"), StoreTests.payment("p2", "6.66"), StoreTests.payment("p3", "20.00")],
+            groups: [[StoreTests.payment("p1", "10.00"), StoreTests.payment("p2", "6.66"), StoreTests.payment("p3", "20.00")]],
             now: StoreTests.now)
         let totals = try await drain(store, rules)
         #expect(totals.dead == 1)
-        #expect(try store.deadEvents().map(\.eventID) == ["p2"])
-        #expect(try store.deadEvents().first?.error.contains("[shop/base] flaky: lookup service unavailable") == true)
+        #expect(try await store.deadEvents().map(\.eventID) == ["p2"])
+        #expect(try await store.deadEvents().first?.error.contains("[shop/base] flaky: lookup service unavailable") == true)
         var lines: [String] = []
         try store.forEachDecision { lines.append($0.json) }
         #expect(lines.count == 2)
         #expect(lines.allSatisfy { !$0.contains(#""event":"p2""#) })
 
         // Once the plugin works again, the retried event is processed like any other.
-        #expect(try store.retryDead(now: StoreTests.now) == 1)
-        #expect(try store.deadEvents().isEmpty)
+        #expect(try await store.retryDead([], now: StoreTests.now) == 1)
+        #expect(try await store.deadEvents().isEmpty)
         #expect(try await drain(store, try StoreTests.rules(flaky: false)).events == 1)
         lines = []
         try store.forEachDecision { lines.append($0.json) }
@@ -74,18 +76,20 @@ import Workload
 
     /// The queue marks the first event of each id, and a batch that skips looking those ids up
     /// still finds every repeat, in the same batch or after it.
-    @Test func theQueueMarksTheFirstEventOfEachIDAndRepeatsStayDuplicates() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try SQLiteStore(path: directory.path("s.sqlite"))
+    @Test(arguments: StoreBackend.available) func theQueueMarksTheFirstEventOfEachIDAndRepeatsStayDuplicates(
+        backend: StoreBackend
+    ) async throws {
+        let test = try await TestStore(backend)
+        defer { test.remove() }
+        let store = test.store
         let rules = try StoreTests.rules()
         _ = try await store.enqueue(
-            [StoreTests.payment("p1", "10.00"), StoreTests.payment("p2", "6.00"), StoreTests.payment("p4", "1.00")],
+            groups: [[StoreTests.payment("p1", "10.00"), StoreTests.payment("p2", "6.00"), StoreTests.payment("p4", "1.00")]],
             now: StoreTests.now)
         _ = try await store.enqueue(
-            [StoreTests.payment("p1", "10.00"), StoreTests.payment("p3", "8.00"), StoreTests.payment("p3", "8.00")],
+            groups: [[StoreTests.payment("p1", "10.00"), StoreTests.payment("p3", "8.00"), StoreTests.payment("p3", "8.00")]],
             now: StoreTests.now)
-        let claimed = try await store.claimBatch(after: nil, limit: 10)
+        let claimed = try await (store as? any BatchStore)?.claimBatch(after: nil, limit: 10) ?? []
         #expect(claimed.map(\.isFirstOfItsID) == [true, true, true, false, true, false])
 
         // Batches of 3: p1 repeats in the next batch, p3 in its own.
@@ -98,13 +102,16 @@ import Workload
         #expect(statuses == ["other", "other", "other", "duplicate", "other", "duplicate"])
     }
 
-    @Test func linesConfirmAfterTheirDelayAndReachTheCreditsFeedOnce() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try SQLiteStore(path: directory.path("s.sqlite"))
+    @Test(arguments: StoreBackend.available) func linesConfirmAfterTheirDelayAndReachTheCreditsFeedOnce(backend: StoreBackend)
+        async throws
+    {
+        let test = try await TestStore(backend)
+        defer { test.remove() }
+        let store = test.store
         let rules = try StoreTests.rules()
         _ = try await store.enqueue(
-            [StoreTests.payment("p1", "10.00", day: 2), StoreTests.payment("p2", "20.00", day: 10)], now: StoreTests.now)
+            groups: [[StoreTests.payment("p1", "10.00", day: 2), StoreTests.payment("p2", "20.00", day: 10)]],
+            now: StoreTests.now)
         _ = try await drain(store, rules)
         // 30 days after 2 Nov 10:00Z: p1's line; p2's on 10 Dec. (Clawbacks: CreditsNettingTests.)
         #expect(try await store.confirmDue(now: try Timestamp.parse("2026-12-02T09:59:59Z").get()) == 0)
