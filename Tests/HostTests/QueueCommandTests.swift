@@ -75,15 +75,17 @@ import Testing
         #expect(table.stdout.contains("Summary by partner and currency"))
     }
 
-    @Test func aBadEventFileChangesNothing() throws {
+    @Test(arguments: StoreBackend.available) func aBadEventFileChangesNothing(backend: StoreBackend) throws {
         let directory = try QueueCommandTests.workload(events: 2_000, rejects: true)
         defer { directory.remove() }
-        let rejected = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "events.jsonl"], in: directory.url)
+        let (db, drop) = try backend.commandDatabase()
+        defer { drop() }
+        let rejected = try CashbackBinary.run(["enqueue", "--db", db, "events.jsonl"], in: directory.url)
         #expect(rejected.status != 0)
         #expect(rejected.stderr.contains("events.jsonl:"), "names the file and line")
         #expect(rejected.stderr.contains("amount: 1.001 has more fraction digits"), "names the field")
         #expect(rejected.stderr.contains("nothing enqueued"))
-        #expect(try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url).stdout.isEmpty)
+        #expect(try CashbackBinary.run(["decisions", "--db", db], in: directory.url).stdout.isEmpty)
 
         // A conflict with an already accepted event also stores nothing of its file.
         try directory.write(
@@ -96,12 +98,12 @@ import Testing
                 + "\n"
                 + #"{"id":"p1","account":"a1","occurred_at":"2026-11-02T10:00:00Z","amount":"11.00","currency":"EUR","merchant":{"mid":"B1"}}"#
                 + "\n")
-        #expect(try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "first.jsonl"], in: directory.url).status == 0)
-        let conflict = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "second.jsonl"], in: directory.url)
+        #expect(try CashbackBinary.run(["enqueue", "--db", db, "first.jsonl"], in: directory.url).status == 0)
+        let conflict = try CashbackBinary.run(["enqueue", "--db", db, "second.jsonl"], in: directory.url)
         #expect(conflict.status != 0)
         #expect(conflict.stderr.contains("second.jsonl:2") || conflict.stderr.contains(":2: id: p1"), "\(conflict.stderr)")
-        _ = try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules"], in: directory.url)
-        let decisions = try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url)
+        _ = try CashbackBinary.run(["process", "--db", db, "--rules", "rules"], in: directory.url)
+        let decisions = try CashbackBinary.run(["decisions", "--db", db], in: directory.url)
         #expect(decisions.lines.count == 1, "only first.jsonl was enqueued: \(decisions.stdout)")
     }
 }
@@ -109,24 +111,28 @@ import Testing
 /// `cashback explain` prints stored events' traces; `--replay` re-evaluates them with the rules
 /// of their time and gets the same.
 @Suite struct ExplainCommandTests {
-    @Test func explainAgreesWithStoredDecisionsAfterARulesChange() throws {
+    @Test(arguments: StoreBackend.available) func explainAgreesWithStoredDecisionsAfterARulesChange(backend: StoreBackend)
+        throws
+    {
         let directory = try QueueCommandTests.workload(events: 600)
         defer { directory.remove() }
+        let (db, drop) = try backend.commandDatabase()
+        defer { drop() }
         let events = try String(contentsOf: directory.url.appendingPathComponent("events.jsonl"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         try directory.write("first.jsonl", events[..<300].joined(separator: "\n") + "\n")
         try directory.write("second.jsonl", events[300...].joined(separator: "\n") + "\n")
-        _ = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "first.jsonl"], in: directory.url)
-        _ = try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules"], in: directory.url)
+        _ = try CashbackBinary.run(["enqueue", "--db", db, "first.jsonl"], in: directory.url)
+        _ = try CashbackBinary.run(["process", "--db", db, "--rules", "rules"], in: directory.url)
         // The budgeted partner's rate changes between the two halves.
         let path = directory.path("rules/partners/budgeted.yaml")
         let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
             of: "percentage: 4%", with: "percentage: 7%")
         try directory.write("rules/partners/budgeted.yaml", text)
-        _ = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "second.jsonl"], in: directory.url)
-        _ = try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules"], in: directory.url)
+        _ = try CashbackBinary.run(["enqueue", "--db", db, "second.jsonl"], in: directory.url)
+        _ = try CashbackBinary.run(["process", "--db", db, "--rules", "rules"], in: directory.url)
 
-        let stored = try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url).lines
+        let stored = try CashbackBinary.run(["decisions", "--db", db], in: directory.url).lines
         let early = try #require(stored.first { $0.contains(#""rule":"budgeted/base""#) })
         let late = try #require(stored.last { $0.contains(#""rule":"budgeted/base""#) })
         for decision in [early, late] {
@@ -134,14 +140,14 @@ import Testing
                 Issue.record("no event id in \(decision)")
                 continue
             }
-            let explained = try CashbackBinary.run(["explain", id, "--db", "q.sqlite", "--replay"], in: directory.url)
+            let explained = try CashbackBinary.run(["explain", id, "--db", db, "--replay"], in: directory.url)
             #expect(explained.status == 0, "\(explained.stderr)")
             #expect(explained.stderr.contains("agrees with the stored decision"))
             #expect(explained.stdout.hasPrefix(String(decision.dropLast()) + #","trace":"#), "\(explained.stdout)")
-            let stored = try CashbackBinary.run(["explain", id, "--db", "q.sqlite"], in: directory.url)
+            let stored = try CashbackBinary.run(["explain", id, "--db", db], in: directory.url)
             #expect(stored.stdout == explained.stdout, "the stored trace is the replayed one")
         }
-        #expect(try CashbackBinary.run(["explain", "nope", "--db", "q.sqlite"], in: directory.url).status != 0)
-        #expect(try CashbackBinary.run(["explain", "nope", "--db", "q.sqlite", "--replay"], in: directory.url).status != 0)
+        #expect(try CashbackBinary.run(["explain", "nope", "--db", db], in: directory.url).status != 0)
+        #expect(try CashbackBinary.run(["explain", "nope", "--db", db, "--replay"], in: directory.url).status != 0)
     }
 }

@@ -46,3 +46,16 @@ struct TestStore {
         return try await DatabaseQueue(path: directory.path("s.sqlite")).read { db in try String.fetchAll(db, sql: sql) }
     }
 }
+
+extension StoreBackend {
+    /// A fresh database for the commands' `--db`: a file name (in the test's directory) or a
+    /// PostgreSQL URL, and what drops it.
+    func commandDatabase() throws -> (db: String, drop: () -> Void) {
+        switch self {
+        case .sqlite: return ("q.sqlite", {})
+        case .postgres:
+            let database = try PostgresTestDatabase()
+            return (database.url, database.drop)
+        }
+    }
+}
