@@ -5,44 +5,39 @@ import Testing
 /// streaming standby, so that an acknowledged event is on two machines. The primary crashes,
 /// the standby is promoted, and it holds every event a host acknowledged; a host pointed at it
 /// carries on.
-@Suite(.enabled(if: PostgresTestDatabase.isEnabled, "needs PostgreSQL (scripts/test)"))
+@Suite(.enabled(if: PostgresTestDatabase.isEnabled, "needs scripts/test's primary and standby"))
 struct PostgresStandbyFailoverTests {
-    /// A primary and its synchronous standby (`scripts/postgres-throwaway --standby`).
+    /// The primary and its synchronous standby that `scripts/test` started
+    /// (`scripts/postgres-throwaway --standby`), named in `CASHBACK_TEST_POSTGRES_STANDBY` as
+    /// "PRIMARY_URL STANDBY_URL DIRECTORY". Used once: the test crashes the primary.
     struct Pair {
         let primary: String
         let standby: String
-        let pids: [String]
         let directory: String
 
+        static let named = ProcessInfo.processInfo.environment["CASHBACK_TEST_POSTGRES_STANDBY"]
+
         init() throws {
-            let lines = try Pair.run(Pair.script, ["--standby"])
-            guard lines.count == 5 else { throw PostgresTestDatabase.QueryFailed(description: "\(lines)") }
-            (primary, standby, pids, directory) = (lines[0], lines[3], [lines[1], lines[4]], lines[2])
+            let parts = Pair.named?.split(separator: " ").map(String.init) ?? []
+            guard parts.count == 3 else {
+                throw PostgresTestDatabase.QueryFailed(description: "no standby pair: run the tests with scripts/test")
+            }
+            (primary, standby, directory) = (parts[0], parts[1], parts[2])
         }
 
-        func crashPrimary() throws { _ = try Pair.run(Pair.script, ["--crash", directory]) }
-        func promoteStandby() throws { _ = try Pair.run(Pair.script, ["--promote", directory]) }
-        func stop() { _ = try? Pair.run(Pair.script, ["--stop"] + pids + [directory]) }
+        func crashPrimary() throws { try Pair.run(["--crash", directory]) }
+        func promoteStandby() throws { try Pair.run(["--promote", directory]) }
 
-        static let script = CashbackBinary.repositoryRoot.appendingPathComponent("scripts/postgres-throwaway").path
-
-        private static func run(_ path: String, _ arguments: [String]) throws -> [String] {
-            // To a file, not a pipe: the servers the script starts inherit its descriptors, and a
-            // pipe would never reach its end while they run.
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("cashback-pair-\(UUID().uuidString)")
-            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: file) }
+        /// Runs `scripts/postgres-throwaway` with `arguments` (steps that leave no server behind).
+        private static func run(_ arguments: [String]) throws {
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
+            process.executableURL = CashbackBinary.repositoryRoot.appendingPathComponent("scripts/postgres-throwaway")
             process.arguments = arguments
-            process.standardOutput = try FileHandle(forWritingTo: file)
             try process.run()
             process.waitUntilExit()
-            let data = try Data(contentsOf: file)
             guard process.terminationStatus == 0 else {
-                throw PostgresTestDatabase.QueryFailed(description: "\(path) \(arguments) failed")
+                throw PostgresTestDatabase.QueryFailed(description: "postgres-throwaway \(arguments) failed")
             }
-            return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
         }
     }
 
@@ -50,7 +45,6 @@ struct PostgresStandbyFailoverTests {
         let directory = try QueueCommandTests.workload(events: 1_000)
         defer { directory.remove() }
         let pair = try Pair()
-        defer { pair.stop() }
         let lines = try String(contentsOfFile: directory.path("events.jsonl"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         let host = try RunningService(in: directory, arguments: ["--rules", "rules", "--db", pair.primary])
