@@ -121,5 +121,10 @@ struct PostgresStoreTests {
         #expect(unreachable.status != 0)
         #expect(unreachable.stderr.contains("postgres://cashback@127.0.0.1:1/cashback: cannot open the database"))
         #expect(!unreachable.stderr.contains("secret"), "the password is never printed")
+        guard let server = PostgresTestDatabase.server else { return }
+        let password = try #require(server.split(separator: ":").dropFirst(2).first?.split(separator: "@").first)
+        let missing = try CashbackBinary.run(["explain", "nope", "--db", server], in: directory.url)
+        #expect(missing.status != 0)
+        #expect(!missing.stderr.isEmpty && !missing.stderr.contains(password), "\(missing.stderr)")
     }
 }

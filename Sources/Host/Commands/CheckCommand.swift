@@ -15,6 +15,6 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let store = try DatabaseArgument.open(db, access: .readOnly)
         try store.check(full: full)
-        print("ok: \(db)")
+        print("ok: \(store.name)")
     }
 }

@@ -32,12 +32,12 @@ struct ExplainCommand: AsyncParsableCommand {
             case .processed(let decision, _), .orphan(let decision): print(decision)
             case .queued: throw ExplainFailure(message: "event \(eventID) is queued, not processed yet")
             case .dead(let error): throw ExplainFailure(message: "event \(eventID) is dead: \(error)")
-            case nil: throw ExplainFailure(message: "no processed event \(eventID) in \(db)")
+            case nil: throw ExplainFailure(message: "no processed event \(eventID) in \(store.name)")
             }
             return
         }
         guard let stored = try await store.ownDecision(ofEvent: eventID) else {
-            throw ExplainFailure(message: "no processed event \(eventID) in \(db)")
+            throw ExplainFailure(message: "no processed event \(eventID) in \(store.name)")
         }
         let entries = try await store.processedEntries(throughDecision: stored.position)
         let state = InMemoryState()
