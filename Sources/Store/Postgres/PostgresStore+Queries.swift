@@ -212,11 +212,13 @@ extension PostgresStore {
         }
     }
 
-    /// Whether a write transaction can commit now (for readiness).
+    /// Whether the database takes writes now (for readiness): it answers and is not a standby
+    /// in recovery. Nothing is written, so a host's readiness probe never waits for the
+    /// leader's batch.
     package func isWritable() async -> Bool {
         (try? await withSession { session in
-            try session.execute("UPDATE progress SET processed_through = processed_through WHERE only_row")
-        }) != nil
+            try session.rows("SELECT NOT pg_is_in_recovery()").first?.column(0, as: Bool.self)
+        }) == true
     }
 
     /// Why the store cannot take writes right now, when `error` says so: the database cannot be
