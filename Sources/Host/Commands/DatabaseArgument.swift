@@ -14,6 +14,13 @@ enum DatabaseArgument {
         ProcessInfo.processInfo.environment["CASHBACK_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "cashback.sqlite"
     }
 
+    /// The one-scheduler lock of a SQLite file, to take before opening it (so that a second
+    /// `serve` or `process` is refused before it touches the file); `nil` for PostgreSQL, whose
+    /// hosts share the database under the scheduler's lease.
+    static func lockIfFile(_ argument: String) throws -> DatabaseLock? {
+        PostgresLocation.isURL(argument) ? nil : try DatabaseLock(path: argument)
+    }
+
     /// Opens the database `argument` names.
     static func open(_ argument: String, access: SQLiteStore.Access, stateCache: Int = 20_000) throws -> any Storage {
         guard PostgresLocation.isURL(argument) else {

@@ -45,8 +45,9 @@ struct ProcessCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "cashback.process")
         let outcome = try RulesDirectory.loadOutcome(rules)
+        let lock = try DatabaseArgument.lockIfFile(db)
         let store = try DatabaseArgument.open(db, access: .readWrite, stateCache: stateCache)
-        let hold = try await SchedulerHold.take(store, argument: db)
+        let hold = try await SchedulerHold.take(store, lock: lock)
         do {
             try await drain(store, rules: outcome, logger: logger)
         } catch {

@@ -15,12 +15,11 @@ final class SchedulerHold: Sendable {
         self.store = store
     }
 
-    /// Takes the right on `store` (opened from `argument`), or throws a `StoreError` saying who
-    /// holds it.
-    static func take(_ store: any Storage, argument: String) async throws -> SchedulerHold {
-        guard let postgres = store as? PostgresStore else {
-            return SchedulerHold(lock: try DatabaseLock(path: argument), renewal: nil, store: nil)
-        }
+    /// Takes the right on `store`: keeps `lock` (`DatabaseArgument.lockIfFile`, taken before
+    /// the store was opened) for SQLite; takes the lease on PostgreSQL, or throws a `StoreError`
+    /// saying who holds it.
+    static func take(_ store: any Storage, lock: DatabaseLock?) async throws -> SchedulerHold {
+        guard let postgres = store as? PostgresStore else { return SchedulerHold(lock: lock, renewal: nil, store: nil) }
         // A leader that died (`kill -9`) leaves its lease to run out: wait that long for it.
         let deadline = ContinuousClock.now + .seconds(PostgresStore.leaseSeconds + 1)
         var leads = try await postgres.claimLeadership(leaseSeconds: PostgresStore.leaseSeconds)

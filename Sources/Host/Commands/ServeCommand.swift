@@ -114,12 +114,11 @@ struct ServeCommand: AsyncParsableCommand {
                 metadata: ["server.listen": "\(listen)"])
         }
         let outcome = try RulesDirectory.loadOutcome(rules)
-        let store = try DatabaseArgument.open(db, access: .readWrite, stateCache: stateCache)
         // SQLite: one service per file (its lock), and its pages checked; PostgreSQL: any number
         // of hosts, one leading the scheduler at a time (`SchedulerService`).
-        var lock: DatabaseLock?
+        let lock = try DatabaseArgument.lockIfFile(db)
+        let store = try DatabaseArgument.open(db, access: .readWrite, stateCache: stateCache)
         if let sqlite = store as? SQLiteStore {
-            lock = try DatabaseLock(path: db)
             try await StartupCheck.run(sqlite, budget: .milliseconds(Int(checkWithin * 1000)), logger: logger)
         }
         try await store.recordRulesVersion(outcome.rules.version, files: outcome.sources, now: WallClock.now)

@@ -149,12 +149,14 @@ struct PostgresFailure: Error, CustomStringConvertible {
     let description: String
 
     init(_ error: any Error) {
-        if let error = error as? PostgresSessionClosed {
+        if let error = error as? PostgresFailure {
+            description = error.description
+        } else if let error = error as? PostgresSessionClosed {
             description = error.reason
+        } else if let error = error as? PSQLError, let server = error.serverInfo {
+            description = [server[.sqlState].map { "[\($0)]" }, server[.message]].compactMap { $0 }.joined(separator: " ")
         } else if let error = error as? PSQLError {
-            let server = error.serverInfo
-            description = [server?[.sqlState].map { "[\($0)]" }, server?[.message], server == nil ? "\(error.code)" : nil]
-                .compactMap { $0 }.joined(separator: " ")
+            description = error.underlying.map { "\(error.code): \($0)" } ?? "\(error.code)"
         } else {
             description = String(reflecting: error)
         }

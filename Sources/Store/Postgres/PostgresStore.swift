@@ -76,9 +76,7 @@ package final class PostgresStore: Sendable {
     }
 
     /// What a PostgreSQL or connection error says, in one line.
-    static func describe(_ error: any Error) -> String {
-        String(reflecting: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-    }
+    static func describe(_ error: any Error) -> String { PostgresFailure(error).description }
 }
 
 /// The PostgreSQL store serves the service and the commands as the SQLite store does; the
