@@ -4,11 +4,13 @@
 #
 #   EVENTS=100000 Benchmarks/postgres.sh          (BIN=path/to/cashback; default the release build)
 #
-# The anchor: the same event lines as jobs, loaded in one COPY (the "publish"), then consumed by
-# two pgbench clients, 100 jobs a transaction, each job deleted and a result row written
-# ("trivial work"). Ours: 1 host, `enqueue` then `process`; 2 hosts, two `serve` processes
-# taking half the events each as NDJSON batches of 1,000, concurrently, timed until the queue
-# is empty. Figures are events per second over the whole (load + processing).
+# The anchor, a plain job queue: the event lines are published as jobs in the same chunks of
+# 1,000 that the hosts are sent, one transaction a chunk; two pgbench clients then consume them
+# one job a transaction (take it with SKIP LOCKED, delete it, write a result row: "trivial
+# work"). A batched variant is measured beside it for reference: one COPY of every line, then
+# 100 jobs a transaction. Ours: 1 host, `enqueue` then `process`; 2 hosts, two `serve`
+# processes taking half the events each as NDJSON batches of 1,000, concurrently, timed until
+# the queue is empty. Figures are events per second over the whole (load + processing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS=${EVENTS:-100000}
@@ -31,28 +33,45 @@ rate() { python3 -c "print(round($EVENTS / ($2 - $1)))"; }
 "$BIN" generate --out "$work/g" --partners 1000 --accounts 100000 --events "$EVENTS" --seed 1 >/dev/null
 echo "events: $EVENTS (1,000 partners, 100,000 accounts); PostgreSQL $(psql "$url" -XAtc 'SHOW server_version')"
 
-# The anchor.
-psql "$url" -qXc "CREATE DATABASE anchor" -c "CREATE DATABASE one" -c "CREATE DATABASE two"
-psql "$base/anchor" -qX <<'SQL'
+split -l 1000 -d -a 5 "$work/g/events.jsonl" "$work/chunk."
+chunks=("$work"/chunk.*)
+PGPASSWORD=${url#*:*:}; PGPASSWORD=${PGPASSWORD%%@*}
+port=${base##*:}
+psql "$url" -qXc "CREATE DATABASE plain" -c "CREATE DATABASE batched" -c "CREATE DATABASE one" -c "CREATE DATABASE two"
+
+# The anchors. anchor DATABASE LOAD JOBS-PER-TRANSACTION: publish (LOAD is "chunks" or "copy"),
+# then consume with two clients; prints "load/s consume/s whole/s".
+anchor() {
+  local database=$1 load=$2 per=$3 start loaded done_at left
+  psql "$base/$database" -qX <<'SQL'
 CREATE TABLE jobs (id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE results (job_id BIGINT PRIMARY KEY, done_at TIMESTAMPTZ NOT NULL);
 SQL
-cat >"$work/consume.sql" <<'SQL'
+  cat >"$work/consume.sql" <<SQL
 WITH taken AS (
-  DELETE FROM jobs WHERE id IN (SELECT id FROM jobs ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 100) RETURNING id)
+  DELETE FROM jobs WHERE id IN (SELECT id FROM jobs ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $per) RETURNING id)
 INSERT INTO results SELECT id, now() FROM taken;
 SQL
-start=$(now)
-psql "$base/anchor" -qXc "\\copy jobs (body) FROM '$work/g/events.jsonl' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
-loaded=$(now)
-PGPASSWORD=${url#*:*:}; PGPASSWORD=${PGPASSWORD%%@*}
-port=${base##*:}
-PGPASSWORD=$PGPASSWORD pgbench -n -h 127.0.0.1 -p "$port" -U cashback -f "$work/consume.sql" -c 2 -j 2 \
-  -t $(((EVENTS + 199) / 200)) anchor >/dev/null
-done_at=$(now)
-left=$(psql "$base/anchor" -XAtc "SELECT COUNT(*) FROM jobs")
-anchor=$(rate "$start" "$done_at")
-echo "anchor SKIP LOCKED queue: load $(rate "$start" "$loaded")/s, consume $(rate "$loaded" "$done_at")/s, whole $anchor events/s (left: $left)"
+  local copy="(body) FROM '%s' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+  if [ "$load" = chunks ]; then
+    for chunk in "${chunks[@]}"; do printf "\\copy jobs $copy\n" "$chunk"; done >"$work/publish.sql"
+  else
+    printf "\\copy jobs $copy\n" "$work/g/events.jsonl" >"$work/publish.sql"
+  fi
+  start=$(now)
+  psql "$base/$database" -qX -f "$work/publish.sql"
+  loaded=$(now)
+  PGPASSWORD=$PGPASSWORD pgbench -n -h 127.0.0.1 -p "$port" -U cashback -f "$work/consume.sql" -c 2 -j 2 \
+    -t $(((EVENTS + 2 * per - 1) / (2 * per))) "$database" >/dev/null
+  done_at=$(now)
+  left=$(psql "$base/$database" -XAtc "SELECT COUNT(*) FROM jobs")
+  [ "$left" = 0 ] || { echo "the $database anchor left $left jobs" >&2; exit 1; }
+  echo "$(rate "$start" "$loaded") $(rate "$loaded" "$done_at") $(rate "$start" "$done_at")"
+}
+read -r load consume anchor < <(anchor plain chunks 1)
+echo "anchor, plain SKIP LOCKED queue (chunks of 1,000 published, 1 job a transaction): publish $load/s, consume $consume/s, whole $anchor events/s"
+read -r load consume batched < <(anchor batched copy 100)
+echo "for reference, batched (one COPY, 100 jobs a transaction): publish $load/s, consume $consume/s, whole $batched events/s"
 
 # Ours, one host.
 start=$(now)
@@ -64,7 +83,6 @@ one=$(rate "$start" "$done_at")
 echo "cashback, 1 host: enqueue $(rate "$start" "$enqueued")/s, process $(rate "$enqueued" "$done_at")/s, whole $one events/s"
 
 # Ours, two hosts.
-split -l 1000 -d -a 5 "$work/g/events.jsonl" "$work/chunk."
 for host in 0 1; do
   "$BIN" serve --db "$base/two" --rules "$work/g/rules" --listen "127.0.0.1:0" >"$work/serve$host.out" 2>"$work/serve$host.log" &
   pids+=($!)
@@ -80,7 +98,6 @@ post() {
     curl -sf -o /dev/null -XPOST -H 'content-type: application/x-ndjson' --data-binary @"$file" "127.0.0.1:$port/v1/events"
   done
 }
-chunks=("$work"/chunk.*)
 half=$(((${#chunks[@]} + 1) / 2))
 start=$(now)
 post "${ports[0]}" "${chunks[@]:0:$half}" &
@@ -104,4 +121,5 @@ tail -1 "$work/g/events.jsonl" | sed 's/"id":"[^"]*"/"id":"after-the-kill"/' \
   | curl -sf -o /dev/null -XPOST -H 'content-type: application/x-ndjson' --data-binary @- "127.0.0.1:${ports[$survivor]}/v1/events"
 until [ "$(psql "$base/two" -XAtc "SELECT COUNT(*) FROM decisions WHERE event_id = 'after-the-kill'")" != 0 ]; do sleep 0.05; done
 echo "failover: an event posted after kill -9 of the leader was processed $(python3 -c "print(round($(now) - $killed, 2))") s after the kill"
-python3 -c "print(f'ratio to the anchor: 1 host {$one / $anchor:.2f}x, 2 hosts {$two / $anchor:.2f}x')"
+python3 -c "print(f'ratio to the plain anchor: 1 host {$one / $anchor:.2f}x, 2 hosts {$two / $anchor:.2f}x')"
+python3 -c "print(f'ratio to the batched one: 1 host {$one / $batched:.2f}x, 2 hosts {$two / $batched:.2f}x')"
