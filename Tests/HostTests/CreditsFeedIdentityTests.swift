@@ -6,14 +6,27 @@ import Testing
 /// The credits feed names itself: fixed when the database is created, kept across restarts,
 /// different for another database, and given to a database an earlier release wrote.
 @Suite struct CreditsFeedIdentityTests {
-    @Test func theFeedKeepsItsIdentityAndAnotherDatabaseHasAnother() async throws {
+    @Test(arguments: StoreBackend.available) func theFeedKeepsItsIdentityAndAnotherDatabaseHasAnother(
+        backend: StoreBackend
+    ) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let first = try await SQLiteStore(path: directory.path("a.sqlite")).feedID()
+        let one = try CommandDatabase(backend, in: directory, file: "a.sqlite")
+        let another = try CommandDatabase(backend, in: directory, file: "b.sqlite")
+        defer { [one, another].forEach { $0.drop() } }
+        func feed(_ database: CommandDatabase, _ access: SQLiteStore.Access = .readWrite) async throws -> String {
+            if let location = PostgresLocation(url: database.location) {
+                let store = try PostgresStore(location: location, access: access)
+                defer { store.close() }
+                return try await store.feedID()
+            }
+            return try await SQLiteStore(path: database.location, access: access).feedID()
+        }
+        let first = try await feed(one)
         #expect(first.range(of: "^[0-9a-f]{32}$", options: .regularExpression) != nil, "\(first)")
-        #expect(try await SQLiteStore(path: directory.path("a.sqlite")).feedID() == first, "kept when opened again")
-        #expect(try await SQLiteStore(path: directory.path("a.sqlite"), access: .readOnly).feedID() == first)
-        #expect(try await SQLiteStore(path: directory.path("b.sqlite")).feedID() != first, "another database, another feed")
+        #expect(try await feed(one) == first, "kept when opened again")
+        #expect(try await feed(one, .readOnly) == first)
+        #expect(try await feed(another) != first, "another database, another feed")
     }
 
     @Test func aDatabaseFromTheEarlierReleaseGetsAnIdentityWhenOpened() async throws {

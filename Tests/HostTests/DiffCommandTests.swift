@@ -84,10 +84,12 @@ import Testing
         #expect(text.contains(#""lines":[{"rule":"decathlon/base","amount":"1.08"}]}]}"#))
     }
 
-    @Test func replaysTheStoredQueueLikeTheFile() throws {
+    @Test(arguments: StoreBackend.available) func replaysTheStoredQueueLikeTheFile(backend: StoreBackend) throws {
         let directory = try QueueCommandTests.workload(events: 800)
         defer { directory.remove() }
-        _ = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "events.jsonl"], in: directory.url)
+        let database = try CommandDatabase(backend, in: directory)
+        defer { database.drop() }
+        _ = try CashbackBinary.run(["enqueue", "--db", database.argument, "events.jsonl"], in: directory.url)
         try FileManager.default.copyItem(
             at: directory.url.appendingPathComponent("rules"), to: directory.url.appendingPathComponent("draft"))
         let path = directory.path("draft/partners/budgeted.yaml")
@@ -97,7 +99,7 @@ import Testing
         let fromFile = try CashbackBinary.run(
             ["diff", "--base", "rules", "--rules", "draft", "--format", "json", "events.jsonl"], in: directory.url)
         let fromQueue = try CashbackBinary.run(
-            ["diff", "--base", "rules", "--rules", "draft", "--format", "json", "--db", "q.sqlite"], in: directory.url)
+            ["diff", "--base", "rules", "--rules", "draft", "--format", "json", "--db", database.argument], in: directory.url)
         #expect(fromFile.status == 0 && fromQueue.status == 0)
         #expect(fromFile.stdout == fromQueue.stdout)
         #expect(fromFile.stdout.contains(#""partner":"budgeted","currency":"EUR","base":{"#))

@@ -58,11 +58,15 @@ import Testing
         #expect(!result.stdout.contains("\u{1B}"))
     }
 
-    @Test func theServiceAnswers400NamingTheRepeatedField() async throws {
+    @Test(arguments: StoreBackend.available) func theServiceAnswers400NamingTheRepeatedField(backend: StoreBackend)
+        async throws
+    {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
+        let database = try CommandDatabase(backend, in: directory, file: "a.sqlite")
+        defer { database.drop() }
         try directory.write("rules/program.yaml", "currency: EUR\n")
-        let service = try RunningService(in: directory, arguments: ["--rules", "rules", "--db", "a.sqlite"])
+        let service = try RunningService(in: directory, arguments: ["--rules", "rules", "--db", database.argument])
         let valid =
             #"{"id":"ok","account":"a","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR","merchant":{"mid":"M"}}"#
         let repeatedAmount =

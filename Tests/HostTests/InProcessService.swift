@@ -12,15 +12,18 @@ import Store
 struct InProcessService: ServiceClient {
     let client: any TestClientProtocol
 
-    /// Opens (creating) the database at `database`, loads `rules` (absolute) and runs `body`
-    /// against the application; the services stop gracefully when it returns.
+    /// Opens (creating) the database `database` (a SQLite path or a PostgreSQL URL), loads
+    /// `rules` (absolute) and runs `body` against the application; the services stop
+    /// gracefully when it returns.
     static func run(
         database: String, rules: String, settings: ServeSettings,
         _ body: @escaping @Sendable (InProcessService) async throws -> Void
     ) async throws {
         let outcome = RuleLoader(registry: .builtin).load(directory: rules)
         guard let ruleSet = outcome.rules else { throw RuleLoadFailed(diagnostics: outcome.diagnostics.map(\.description)) }
-        let store = try SQLiteStore(path: database)
+        let postgres = try PostgresLocation(url: database).map { try PostgresStore(location: $0) }
+        defer { postgres?.close() }
+        let store: any Storage = try postgres ?? SQLiteStore(path: database)
         try await store.recordRulesVersion(ruleSet.version, files: outcome.sources, now: WallClock.now)
         let app = try await buildApplication(
             settings: settings, store: store, rules: ruleSet, rulesDirectory: rules, registry: .builtin,

@@ -126,11 +126,14 @@ import Yams
 
     // MARK: the service, in process
 
-    @Test func serviceConformsToTheDocumentInProcess() async throws {
+    @Test(arguments: StoreBackend.available) func serviceConformsToTheDocumentInProcess(backend: StoreBackend) async throws {
         let document = try OpenAPIDocument.load()
         let run = ConformanceRun(document: document)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
+        let first = try CommandDatabase(backend, in: directory, file: "a.sqlite")
+        let second = try CommandDatabase(backend, in: directory, file: "b.sqlite")
+        defer { [first, second].forEach { $0.drop() } }
         try Self.writeRules(in: directory)
         try directory.write("token", Self.token + "\n")
         try directory.write("admin-token", Self.adminToken)
@@ -141,7 +144,7 @@ import Yams
         settings.maxBodyBytes = 20_000
         settings.workers = 2
         settings.confirmInterval = .seconds(1)
-        try await InProcessService.run(database: directory.path("a.sqlite"), rules: directory.path("rules"), settings: settings) {
+        try await InProcessService.run(database: first.location, rules: directory.path("rules"), settings: settings) {
             service in
             let token = Self.token
             // 401 on every /v1 operation without a token, and with a wrong one.
@@ -309,7 +312,7 @@ import Yams
         backlogSettings.workers = 1
         backlogSettings.batchSize = 1
         try await InProcessService.run(
-            database: directory.path("b.sqlite"), rules: directory.path("rules"), settings: backlogSettings
+            database: second.location, rules: directory.path("rules"), settings: backlogSettings
         ) { backlog in
             let token = Self.token
             let single = Self.single

@@ -1,6 +1,5 @@
 import Engine
 import Foundation
-import GRDB
 import Testing
 
 /// `enqueue`, `process` and `decisions` through the binary: the durable queue must give exactly
@@ -16,70 +15,117 @@ import Testing
         return directory
     }
 
-    /// The last case keeps almost nothing across batches: each batch reads its state again, and
-    /// the cache lets histories go while the batch still uses them.
-    @Test(arguments: [(1, 512, 20_000), (4, 512, 20_000), (2, 7, 20_000), (2, 512, 1)])
-    func processedDecisionsEqualDryRun(workers: Int, batchSize: Int, stateCache: Int) throws {
-        let directory = try QueueCommandTests.workload(events: 20_000)
-        defer { directory.remove() }
-        let enqueue = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "events.jsonl"], in: directory.url)
-        #expect(enqueue.status == 0, "\(enqueue.stderr)")
-        let process = try CashbackBinary.run(
-            [
-                "process", "--db", "q.sqlite", "--rules", "rules", "--workers", "\(workers)", "--batch-size", "\(batchSize)",
-                "--state-cache", "\(stateCache)",
-            ], in: directory.url)
-        #expect(process.status == 0, "\(process.stderr)")
-        let decisions = try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url)
-        let dryRun = try CashbackBinary.run(
-            ["dry-run", "--format", "json", "--rules", "rules", "events.jsonl"], in: directory.url)
-        #expect(decisions.lines.count == dryRun.lines.count)
-        #expect(decisions.stdout == dryRun.stdout, "decisions must be byte for byte what dry-run prints")
-        let queueDryRun = try CashbackBinary.run(
-            ["dry-run", "--format", "json", "--rules", "rules", "--db", "q.sqlite"], in: directory.url)
-        #expect(queueDryRun.stdout == dryRun.stdout, "the queue holds the events as they were given")
-        // Processing again finds nothing to do and changes nothing.
-        #expect(try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules"], in: directory.url).status == 0)
-        #expect(try CashbackBinary.run(["decisions", "--db", "q.sqlite"], in: directory.url).stdout == dryRun.stdout)
+    /// One run of the equivalence test: the backend, the evaluators, the batch size, the state
+    /// cache (nil for the default) and the number of events.
+    struct EquivalenceCase: CustomTestStringConvertible, Sendable {
+        let backend: StoreBackend
+        let workers: Int
+        let batchSize: Int
+        var stateCache: Int? = nil
+        var events = 20_000
+
+        var testDescription: String {
+            "\(backend) \(workers) workers, batches of \(batchSize), \(events) events"
+                + (stateCache.map { ", state cache \($0)" } ?? "")
+        }
+
+        /// A state cache of 1 keeps almost nothing across batches: each batch reads its state
+        /// again, and the cache lets histories go while the batch still uses them. PostgreSQL
+        /// runs fewer events: each batch is a dozen round trips to the server.
+        static var all: [EquivalenceCase] {
+            var cases: [EquivalenceCase] = [
+                .init(backend: .sqlite, workers: 1, batchSize: 512), .init(backend: .sqlite, workers: 4, batchSize: 512),
+                .init(backend: .sqlite, workers: 2, batchSize: 7), .init(backend: .sqlite, workers: 2, batchSize: 512, stateCache: 1),
+            ]
+            if StoreBackend.available.contains(.postgres) {
+                cases += [
+                    .init(backend: .postgres, workers: 1, batchSize: 512, events: 4_000),
+                    .init(backend: .postgres, workers: 4, batchSize: 512, events: 4_000),
+                    .init(backend: .postgres, workers: 2, batchSize: 7, events: 4_000),
+                    .init(backend: .postgres, workers: 2, batchSize: 512, stateCache: 1, events: 4_000),
+                    .init(backend: .postgres, workers: 2, batchSize: 1, events: 600),
+                ]
+            }
+            return cases
+        }
     }
 
-    @Test func everyLineDueIsConfirmedAtTheEndEvenThousandsOfThem() throws {
+    @Test(arguments: EquivalenceCase.all) func processedDecisionsEqualDryRun(_ run: EquivalenceCase) throws {
+        let directory = try QueueCommandTests.workload(events: run.events)
+        defer { directory.remove() }
+        let database = try CommandDatabase(run.backend, in: directory)
+        defer { database.drop() }
+        let db = database.argument
+        let enqueue = try CashbackBinary.run(["enqueue", "--db", db, "events.jsonl"], in: directory.url)
+        #expect(enqueue.status == 0, "\(enqueue.stderr)")
+        let cache = run.stateCache.map { ["--state-cache", "\($0)"] } ?? []
+        let process = try CashbackBinary.run(
+            ["process", "--db", db, "--rules", "rules", "--workers", "\(run.workers)", "--batch-size", "\(run.batchSize)"]
+                + cache, in: directory.url)
+        #expect(process.status == 0, "\(process.stderr)")
+        let decisions = try CashbackBinary.run(["decisions", "--db", db, "--explain"], in: directory.url)
+        let dryRun = try CashbackBinary.run(
+            ["dry-run", "--explain", "--format", "json", "--rules", "rules", "events.jsonl"], in: directory.url)
+        #expect(decisions.lines.count == dryRun.lines.count)
+        #expect(decisions.stdout == dryRun.stdout, "decisions must be byte for byte what dry-run prints, traces included")
+        let queueDryRun = try CashbackBinary.run(
+            ["dry-run", "--explain", "--format", "json", "--rules", "rules", "--db", db], in: directory.url)
+        #expect(queueDryRun.stdout == dryRun.stdout, "the queue holds the events as they were given")
+        // Processing again finds nothing to do and changes nothing.
+        #expect(try CashbackBinary.run(["process", "--db", db, "--rules", "rules"], in: directory.url).status == 0)
+        #expect(try CashbackBinary.run(["decisions", "--db", db, "--explain"], in: directory.url).stdout == dryRun.stdout)
+    }
+
+    @Test(arguments: StoreBackend.available) func everyLineDueIsConfirmedAtTheEndEvenThousandsOfThem(backend: StoreBackend)
+        throws
+    {
         let directory = try QueueCommandTests.workload(events: 5_000)
         defer { directory.remove() }
-        _ = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "events.jsonl"], in: directory.url)
+        let database = try CommandDatabase(backend, in: directory)
+        defer { database.drop() }
+        _ = try CashbackBinary.run(["enqueue", "--db", database.argument, "events.jsonl"], in: directory.url)
         // Years later: every line is due, more than one sweep's thousand.
         let process = try CashbackBinary.run(
-            ["process", "--db", "q.sqlite", "--rules", "rules", "--now", "2036-01-01T00:00:00Z"], in: directory.url)
+            ["process", "--db", database.argument, "--rules", "rules", "--now", "2036-01-01T00:00:00Z"], in: directory.url)
         #expect(process.status == 0, "\(process.stderr)")
-        let db = try DatabaseQueue(path: directory.path("q.sqlite"))
-        defer { try? db.close() }
-        let pending = try db.read { db throws in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger WHERE status = 'pending'") ?? -1
-        }
-        #expect(pending == 0)
+        #expect(try database.texts("SELECT COUNT(*) FROM ledger WHERE status = 'pending'") == ["0"])
         let confirmed = process.stderr.split(separator: " ").first { $0.hasPrefix("ledger.confirmed=") }
             .flatMap { Int($0.dropFirst("ledger.confirmed=".count)) }
         #expect((confirmed ?? 0) > 1_000, "more than one sweep's thousand: \(process.stderr)")
+        // The feed has no gap and no repeat: cursors 1…n, each line once.
+        let feed = try database.texts(
+            "SELECT COUNT(*) || '|' || MIN(cursor) || '|' || MAX(cursor) || '|' || COUNT(DISTINCT ledger_id) FROM credits")
+        let figures = try #require(feed.first).split(separator: "|").map { Int($0) ?? -1 }
+        #expect(figures[0] > 1_000 && figures[1] == 1 && figures[2] == figures[0] && figures[3] == figures[0], "\(feed)")
     }
 
-    @Test func explainedDecisionsCarryTheDryRunTrace() throws {
+    @Test(arguments: StoreBackend.available) func explainedDecisionsCarryTheDryRunTrace(backend: StoreBackend) throws {
         let directory = try QueueCommandTests.workload(events: 500)
         defer { directory.remove() }
-        _ = try CashbackBinary.run(["enqueue", "--db", "q.sqlite", "events.jsonl"], in: directory.url)
-        _ = try CashbackBinary.run(["process", "--db", "q.sqlite", "--rules", "rules", "--workers", "2"], in: directory.url)
-        let decisions = try CashbackBinary.run(["decisions", "--db", "q.sqlite", "--explain"], in: directory.url)
+        let database = try CommandDatabase(backend, in: directory)
+        defer { database.drop() }
+        let db = database.argument
+        _ = try CashbackBinary.run(["enqueue", "--db", db, "events.jsonl"], in: directory.url)
+        _ = try CashbackBinary.run(["process", "--db", db, "--rules", "rules", "--workers", "2"], in: directory.url)
+        let decisions = try CashbackBinary.run(["decisions", "--db", db, "--explain"], in: directory.url)
         let dryRun = try CashbackBinary.run(
             ["dry-run", "--explain", "--format", "json", "--rules", "rules", "events.jsonl"], in: directory.url)
         #expect(decisions.stdout == dryRun.stdout)
-        let table = try CashbackBinary.run(["decisions", "--db", "q.sqlite", "--format", "table"], in: directory.url)
+        let table = try CashbackBinary.run(["decisions", "--db", db, "--format", "table"], in: directory.url)
         #expect(table.stdout.contains("Summary by partner and currency"))
+        let rewarded = try #require(decisions.lines.first { $0.contains(#""status":"rewarded""#) })
+        let id = try #require(rewarded.split(separator: "\"").dropFirst(3).first.map(String.init))
+        #expect(try CashbackBinary.run(["explain", id, "--db", db], in: directory.url).stdout == rewarded + "\n")
+        let replay = try CashbackBinary.run(["explain", id, "--db", db, "--replay"], in: directory.url)
+        #expect(replay.status == 0, "\(replay.stderr)")
     }
 
     @Test(arguments: StoreBackend.available) func aBadEventFileChangesNothing(backend: StoreBackend) throws {
         let directory = try QueueCommandTests.workload(events: 2_000, rejects: true)
         defer { directory.remove() }
-        let (db, drop) = try backend.commandDatabase()
-        defer { drop() }
+        let database = try CommandDatabase(backend, in: directory)
+        defer { database.drop() }
+        let db = database.argument
         let rejected = try CashbackBinary.run(["enqueue", "--db", db, "events.jsonl"], in: directory.url)
         #expect(rejected.status != 0)
         #expect(rejected.stderr.contains("events.jsonl:"), "names the file and line")
@@ -116,8 +162,9 @@ import Testing
     {
         let directory = try QueueCommandTests.workload(events: 600)
         defer { directory.remove() }
-        let (db, drop) = try backend.commandDatabase()
-        defer { drop() }
+        let database = try CommandDatabase(backend, in: directory)
+        defer { database.drop() }
+        let db = database.argument
         let events = try String(contentsOf: directory.url.appendingPathComponent("events.jsonl"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         try directory.write("first.jsonl", events[..<300].joined(separator: "\n") + "\n")

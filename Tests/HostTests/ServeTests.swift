@@ -8,15 +8,19 @@ import Testing
     static let token = "t0k3n-for-tests"
     static let adminToken = "admin-t0k3n-for-tests"
 
-    @Test func liveServiceAnswersLikeTheSpecAndStoresWhatDryRunPrints() async throws {
+    @Test(arguments: StoreBackend.available) func liveServiceAnswersLikeTheSpecAndStoresWhatDryRunPrints(
+        backend: StoreBackend
+    ) async throws {
         let directory = try QueueCommandTests.workload(events: 1_500)
         defer { directory.remove() }
+        let database = try CommandDatabase(backend, in: directory, file: "s.sqlite")
+        defer { database.drop() }
         try directory.write("token", ServeTests.token + "\n")
         try directory.write("admin-token", ServeTests.adminToken)
         let service = try RunningService(
             in: directory,
             arguments: [
-                "--rules", "rules", "--db", "s.sqlite", "--token-file", "token", "--admin-token-file", "admin-token",
+                "--rules", "rules", "--db", database.argument, "--token-file", "token", "--admin-token-file", "admin-token",
                 "--max-body", "200000", "--workers", "2", "--batch-size", "64",
             ])
         let events = try String(contentsOf: directory.url.appendingPathComponent("events.jsonl"), encoding: .utf8)
@@ -133,7 +137,7 @@ import Testing
         try FileManager.default.removeItem(atPath: directory.path("rules/partners/zz-broken.yaml"))
         let dryRun = try CashbackBinary.run(
             ["dry-run", "--format", "json", "--rules", "rules", "accepted.jsonl"], in: directory.url)
-        let stored = try CashbackBinary.run(["decisions", "--db", "s.sqlite"], in: directory.url)
+        let stored = try CashbackBinary.run(["decisions", "--db", database.argument], in: directory.url)
         #expect(stored.lines.count == dryRun.lines.count + 1)
         #expect(Array(stored.lines.dropLast()) == dryRun.lines)
     }

@@ -24,11 +24,13 @@ import Testing
         return directory
     }
 
-    static func serveWithTokens(in directory: TemporaryDirectory, _ extra: [String] = []) throws -> RunningService {
+    /// `serve` in `directory` on `db` (a file there, or a URL), with both tokens.
+    static func serveWithTokens(in directory: TemporaryDirectory, db: String = "s.sqlite", _ extra: [String] = []) throws
+        -> RunningService
+    {
         try RunningService(
             in: directory,
-            arguments: ["--rules", "rules", "--db", "s.sqlite", "--token-file", "token", "--admin-token-file", "admin-token"]
-                + extra)
+            arguments: ["--rules", "rules", "--db", db, "--token-file", "token", "--admin-token-file", "admin-token"] + extra)
     }
 
     @Test(arguments: [
@@ -273,10 +275,14 @@ import Testing
         #expect(service.terminate() == 0)
     }
 
-    @Test func aPaymentInYear10000LocalTimeIsDecidedAndTheEventsBehindItFlow() async throws {
+    @Test(arguments: StoreBackend.available) func aPaymentInYear10000LocalTimeIsDecidedAndTheEventsBehindItFlow(
+        backend: StoreBackend
+    ) async throws {
         let directory = try Self.directoryWithTokens()
         defer { directory.remove() }
-        let service = try Self.serveWithTokens(in: directory)
+        let database = try CommandDatabase(backend, in: directory, file: "s.sqlite")
+        defer { database.drop() }
+        let service = try Self.serveWithTokens(in: directory, db: database.argument)
         let poison =
             #"{"id":"p","account":"C1","occurred_at":"9999-12-31T23:30:00Z","amount":"41.90","currency":"EUR","merchant":{"siret":"65201405100033","name":"CRF CITY PARIS 11","mcc":"5411","country":"FR"}}"#
         let yearZero =

@@ -6,12 +6,16 @@ import Testing
 /// `# HELP`, the counters an alert watches exist from the start at zero, and requests, reload
 /// failures, sweeps and budgets show.
 @Suite struct ServiceMetricsTests {
-    @Test func seriesAreDescribedPresentFromTheStartAndCounted() async throws {
+    @Test(arguments: StoreBackend.available) func seriesAreDescribedPresentFromTheStartAndCounted(backend: StoreBackend)
+        async throws
+    {
         let directory = try ServiceFaultTests.directoryWithTokens()
         defer { directory.remove() }
+        let database = try CommandDatabase(backend, in: directory, file: "s.sqlite")
+        defer { database.drop() }
         var settings = ServeSettings()
         settings.confirmInterval = .seconds(1)
-        try await InProcessService.run(database: directory.path("s.sqlite"), rules: directory.path("rules"), settings: settings) {
+        try await InProcessService.run(database: database.location, rules: directory.path("rules"), settings: settings) {
             service in
             let first = try await service.request("GET", "/metrics").body
             let lines = first.split(separator: "\n")

@@ -47,15 +47,39 @@ struct TestStore {
     }
 }
 
-extension StoreBackend {
-    /// A fresh database for the commands' `--db`: a file name (in the test's directory) or a
-    /// PostgreSQL URL, and what drops it.
-    func commandDatabase() throws -> (db: String, drop: () -> Void) {
-        switch self {
-        case .sqlite: return ("q.sqlite", {})
+/// A fresh database for the commands' `--db`, on one backend: a SQLite file in the test's
+/// directory, or a database of its own on the test run's PostgreSQL cluster.
+struct CommandDatabase {
+    /// What `--db` takes: the file's name (relative to the test's directory) or the URL.
+    let argument: String
+    /// The file's absolute path or the URL, for a store opened in this process.
+    var location: String { postgres == nil ? directory.path(argument) : argument }
+    private let directory: TemporaryDirectory
+    private let postgres: PostgresTestDatabase?
+
+    init(_ backend: StoreBackend, in directory: TemporaryDirectory, file: String = "q.sqlite") throws {
+        self.directory = directory
+        switch backend {
+        case .sqlite: (argument, postgres) = (file, nil)
         case .postgres:
             let database = try PostgresTestDatabase()
-            return (database.url, database.drop)
+            (argument, postgres) = (database.url, database)
         }
     }
+
+    /// The first column of `sql`'s rows, as texts, read beside the commands.
+    func texts(_ sql: String) throws -> [String] {
+        if let postgres { return try postgres.rows(sql) }
+        let queue = try DatabaseQueue(path: directory.path(argument))
+        defer { try? queue.close() }
+        return try queue.read { db in try String.fetchAll(db, sql: sql) }
+    }
+
+    /// The number of events accepted and not yet processed.
+    func queueDepth() throws -> Int {
+        Int(try texts("SELECT COUNT(*) FROM queue WHERE seq > (SELECT processed_through FROM progress)").first ?? "") ?? -1
+    }
+
+    /// Drops the PostgreSQL database (the SQLite file goes with the test's directory).
+    func drop() { postgres?.drop() }
 }
