@@ -35,7 +35,8 @@ import Testing
         static var all: [EquivalenceCase] {
             var cases: [EquivalenceCase] = [
                 .init(backend: .sqlite, workers: 1, batchSize: 512), .init(backend: .sqlite, workers: 4, batchSize: 512),
-                .init(backend: .sqlite, workers: 2, batchSize: 7), .init(backend: .sqlite, workers: 2, batchSize: 512, stateCache: 1),
+                .init(backend: .sqlite, workers: 2, batchSize: 7),
+                .init(backend: .sqlite, workers: 2, batchSize: 512, stateCache: 1),
             ]
             if StoreBackend.available.contains(.postgres) {
                 cases += [
