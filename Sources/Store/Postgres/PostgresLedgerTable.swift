@@ -1,11 +1,15 @@
+import PostgresNIO
+
 /// The ledger and credits feed in PostgreSQL, inside the leader's batch transaction. Ids and
 /// cursors are numbered here, after the largest committed (the transaction holds the lease
 /// row's lock, so no other writer numbers at the same time): the feed has no gap.
 ///
-/// Round trips are what cost here, so new lines wait in memory and go in one insert (before
-/// anything else reads or changes the ledger, and at the end); the pending lines of the payments
-/// a batch's clawbacks take back from are read in one query (`preparePendingLines`); due lines
-/// are confirmed a thousand at a time in three statements (`confirmAll`).
+/// Round trips are what cost here, so what a batch changes waits in memory: new lines,
+/// confirmations and feed entries are written by `flush`, in three statements, before anything
+/// reads the tables again and at the end of the batch. The pending lines of the payments a
+/// batch's clawbacks take back from are read in one query, with what earlier clawbacks netted
+/// from them (`preparePendingLines`), so a clawback that confirms a line already due costs no
+/// round trip. Due lines are confirmed a thousand at a time in three statements (`confirmAll`).
 final class PostgresLedgerTable: LedgerTable {
     private let session: PostgresSession
     private var nextID: Int64?
@@ -16,6 +20,15 @@ final class PostgresLedgerTable: LedgerTable {
     /// The pending lines of payments read ahead, by payment and rule; `nil` for those not read.
     private var prepared: [PendingKey: PendingLine] = [:]
     private var preparedPayments: Set<String> = []
+    /// What the written clawbacks net from the pending lines known here, by line id.
+    private var writtenNetting: [Int64: Int] = [:]
+    /// What the clawbacks not yet written net, by the line they reduce.
+    private var unwrittenNetting: [Int64: Int] = [:]
+    /// Lines confirmed here (pending no more), and those not yet written as confirmed.
+    private var confirmed: Set<Int64> = []
+    private var confirmations: [Int64] = []
+    /// Feed entries appended, not yet written.
+    private var feed: [(ledgerID: Int64, amount: Int, dueAt: Int64)] = []
 
     private struct PendingKey: Hashable {
         let paymentID: String
@@ -34,14 +47,13 @@ final class PostgresLedgerTable: LedgerTable {
         try flush()
         let rows = try session.rows(
             """
-            SELECT id, amount, confirm_at, event_id, account, rule FROM ledger
+            SELECT id, amount, confirm_at, \(PostgresLedgerTable.nettedColumn), event_id, account, rule FROM ledger
             WHERE account = ANY($1) AND event_id = ANY($2) AND amount > 0 AND original_event_id IS NULL
               AND status = 'pending'
             """, [.texts(Array(Set(clawbacks.map(\.account)))), .texts(Array(Set(clawbacks.map(\.paymentID))))])
         for row in rows {
-            let key = PendingKey(paymentID: try row.column(3), account: try row.column(4), rule: try row.column(5))
-            prepared[key] = PendingLine(
-                id: try row.column(0), amount: Int(try row.column(1, as: Int64.self)), confirmAt: try row.column(2))
+            let key = PendingKey(paymentID: try row.column(4), account: try row.column(5), rule: try row.column(6))
+            prepared[key] = try knownPendingLine(row)
         }
         preparedPayments.formUnion(clawbacks.map(\.paymentID))
     }
@@ -58,38 +70,62 @@ final class PostgresLedgerTable: LedgerTable {
         if let eventID = line.eventID, line.amount > 0, line.originalEventID == nil, !line.isConfirmed {
             linesByKey[PendingKey(paymentID: eventID, account: line.account, rule: line.rule)] = PendingLine(
                 id: id, amount: line.amount, confirmAt: line.confirmAt)
+            writtenNetting[id] = 0
         }
+        if let nets = line.netsLedgerID { unwrittenNetting[nets, default: 0] += line.amount }
         return id
     }
 
-    /// Writes the lines waiting in memory.
+    /// Writes what waits in memory: the new lines, then the confirmations, then the feed's
+    /// entries (which name lines).
     func flush() throws {
-        guard !lines.isEmpty else { return }
-        try session.insert(
-            into: """
-                ledger (id, decision_position, event_id, account, partner, rule, currency, amount, occurred_at, confirm_at,
-                        status, rules_version, original_event_id, nets_ledger_id)
-                """, rows: lines)
-        lines = []
-        for (key, line) in linesByKey { prepared[key] = line }
-        preparedPayments.formUnion(linesByKey.keys.map(\.paymentID))
-        linesByKey = [:]
+        if !lines.isEmpty {
+            try session.insert(
+                into: """
+                    ledger (id, decision_position, event_id, account, partner, rule, currency, amount, occurred_at, confirm_at,
+                            status, rules_version, original_event_id, nets_ledger_id)
+                    """, rows: lines)
+            lines = []
+            for (key, line) in linesByKey { prepared[key] = line }
+            preparedPayments.formUnion(linesByKey.keys.map(\.paymentID))
+            linesByKey = [:]
+            for (id, amount) in unwrittenNetting where writtenNetting[id] != nil { writtenNetting[id]! += amount }
+            unwrittenNetting = [:]
+        }
+        if !confirmations.isEmpty {
+            try session.execute(
+                "UPDATE ledger SET status = 'confirmed' WHERE id = ANY($1) OR nets_ledger_id = ANY($1)",
+                [.integers(confirmations)])
+            confirmations = []
+        }
+        try appendToFeed(feed)
+        feed = []
+    }
+
+    /// What the clawbacks netting a line add up to, as a column of a query on `ledger`.
+    private static let nettedColumn =
+        "(SELECT COALESCE(SUM(netting.amount), 0)::bigint FROM ledger netting WHERE netting.nets_ledger_id = ledger.id)"
+
+    /// A pending line from a row of `id, amount, confirm_at, netted`, whose netting is then known.
+    private func knownPendingLine(_ row: PostgresRow) throws -> PendingLine {
+        let line = PendingLine(
+            id: try row.column(0), amount: Int(try row.column(1, as: Int64.self)), confirmAt: try row.column(2))
+        writtenNetting[line.id] = Int(try row.column(3, as: Int64.self))
+        return line
     }
 
     func pendingLine(of paymentID: String, account: String, rule: String) throws -> PendingLine? {
         let key = PendingKey(paymentID: paymentID, account: account, rule: rule)
-        if let line = linesByKey[key] { return line }
-        if preparedPayments.contains(paymentID) { return prepared[key] }
+        if let line = linesByKey[key] ?? prepared[key] { return confirmed.contains(line.id) ? nil : line }
+        if preparedPayments.contains(paymentID) { return nil }
         try flush()
         return try session.rows(
             """
-            SELECT id, amount, confirm_at FROM ledger
+            SELECT id, amount, confirm_at, \(PostgresLedgerTable.nettedColumn) FROM ledger
             WHERE account = $1 AND event_id = $2 AND rule = $3 AND amount > 0 AND original_event_id IS NULL
               AND status = 'pending'
             """, [.text(account), .text(paymentID), .text(rule)]
-        ).first.map {
-            PendingLine(id: try $0.column(0), amount: Int(try $0.column(1, as: Int64.self)), confirmAt: try $0.column(2))
-        }
+        ).first.map(knownPendingLine)
     }
 
     func dueLines(at now: Int64, limit: Int) throws -> [PendingLine] {
@@ -103,6 +139,7 @@ final class PostgresLedgerTable: LedgerTable {
     }
 
     func nettedAmount(of id: Int64) throws -> Int {
+        if let written = writtenNetting[id] { return written + (unwrittenNetting[id] ?? 0) }
         try flush()
         let sum: Int64? = try session.rows(
             "SELECT SUM(amount)::bigint FROM ledger WHERE nets_ledger_id = $1", [.integer(id)])[0].column(0)
@@ -110,14 +147,12 @@ final class PostgresLedgerTable: LedgerTable {
     }
 
     func confirm(_ id: Int64) throws {
-        try flush()
-        try session.execute("UPDATE ledger SET status = 'confirmed' WHERE id = $1 OR nets_ledger_id = $1", [.integer(id)])
-        forgetPending(Set([id]))
+        confirmations.append(id)
+        confirmed.insert(id)
     }
 
     func appendToFeed(ledgerID: Int64, amount: Int, dueAt: Int64) throws {
-        try flush()
-        try appendToFeed([(ledgerID, amount, dueAt)])
+        feed.append((ledgerID, amount, dueAt))
     }
 
     /// Three statements however many lines: what the clawbacks took from each, the status of
@@ -135,7 +170,7 @@ final class PostgresLedgerTable: LedgerTable {
         }
         try session.execute(
             "UPDATE ledger SET status = 'confirmed' WHERE id = ANY($1) OR nets_ledger_id = ANY($1)", [.integers(ids)])
-        forgetPending(Set(ids))
+        confirmed.formUnion(ids)
         try appendToFeed(
             due.compactMap { line in
                 let left = line.amount + (netted[line.id] ?? 0)
@@ -156,10 +191,5 @@ final class PostgresLedgerTable: LedgerTable {
         }
         nextCursor = cursor
         try session.insert(into: "credits (cursor, ledger_id, kind, amount, due_at)", rows: rows)
-    }
-
-    /// Lines confirmed are not pending any more.
-    private func forgetPending(_ ids: Set<Int64>) {
-        prepared = prepared.filter { !ids.contains($0.value.id) }
     }
 }
