@@ -49,6 +49,14 @@ final class PostgresSession: Sendable {
         try run(sql, values).metadata.rows ?? 0
     }
 
+    /// Runs one statement with `columns` bound to `$1`, `$2`… and returns how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, columns: [PostgresColumnArray]) throws -> Int {
+        var binds = PostgresBindings(capacity: columns.count)
+        for column in columns { binds.append(column) }
+        return try run(sql, binds).metadata.rows ?? 0
+    }
+
     private func run(_ sql: String, _ values: [BoundValue]) throws -> PostgresQueryResult {
         var binds = PostgresBindings(capacity: values.count)
         for value in values {
@@ -61,6 +69,10 @@ final class PostgresSession: Sendable {
             case .integers(let integers): binds.append(integers)
             }
         }
+        return try run(sql, binds)
+    }
+
+    private func run(_ sql: String, _ binds: PostgresBindings) throws -> PostgresQueryResult {
         do {
             return try answer(to: connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
         } catch {
