@@ -33,13 +33,6 @@ package struct EnqueueConflict: Error, CustomStringConvertible {
 }
 
 extension SQLiteStore {
-    /// Stores valid events in the durable queue in one transaction, all or nothing: an id seen
-    /// before with other content is a conflict and nothing is stored. Returns once the
-    /// transaction is durable.
-    package func enqueue(_ events: [IncomingEvent], now: Timestamp) async throws -> Result<EnqueueResult, EnqueueConflict> {
-        try await enqueue(groups: [events], now: now)[0]
-    }
-
     /// Group commit: stores several requests' events in one transaction (one fsync), each
     /// request all or nothing on its own (a savepoint each), and returns each one's result.
     package func enqueue(groups: [[IncomingEvent]], now: Timestamp) async throws -> [Result<EnqueueResult, EnqueueConflict>] {

@@ -83,4 +83,11 @@ package protocol Storage: Sendable {
 extension Storage {
     /// Verifies the stored pages (`quick_check` on SQLite).
     package func check() throws { try check(full: false) }
+
+    /// Stores valid events in the durable queue in one transaction, all or nothing: an id seen
+    /// before with other content is a conflict and nothing is stored. Returns once the
+    /// transaction is durable.
+    package func enqueue(_ events: [IncomingEvent], now: Timestamp) async throws -> Result<EnqueueResult, EnqueueConflict> {
+        try await enqueue(groups: [events], now: now)[0]
+    }
 }

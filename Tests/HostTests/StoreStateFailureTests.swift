@@ -1,12 +1,11 @@
 import BuiltinPlugins
 import Engine
-import GRDB
 import Store
 import Testing
 
-/// A batch whose state cannot be read or written stops with SQLite's error and commits nothing:
-/// no decision, no dead event, no state, the queue where it was. Once the database is whole
-/// again, the same batch applies.
+/// A batch whose state cannot be read or written stops with the database's error and commits
+/// nothing: no decision, no dead event, no state, the queue where it was. Once the database is
+/// whole again, the same batch applies.
 @Suite struct StoreStateFailureTests {
     static func rules() throws -> RuleSet {
         let outcome = RuleLoader(registry: .builtin).load(sources: [
@@ -51,15 +50,20 @@ import Testing
 
     static let now = Timestamp(epochSeconds: 1_800_000_000)
 
-    func count(_ table: String, in store: SQLiteStore) async throws -> Int {
-        try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+    func count(_ sql: String, in test: TestStore) async throws -> Int {
+        Int(try await test.texts("SELECT COUNT(*) \(sql)").first ?? "") ?? -1
     }
 
-    @Test(arguments: ["accepted", "usage", "histories", "payments", "orphans"])
-    func aBatchWhoseStateFailsCommitsNothingAndAppliesOnceTheStateIsBack(table: String) async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try SQLiteStore(path: directory.path("s.sqlite"))
+    /// How each backend names a table that is not there.
+    static func missingTable(_ table: String, on backend: StoreBackend) -> String {
+        backend == .sqlite ? "no such table: \(table)" : "relation \"\(table)\" does not exist"
+    }
+
+    @Test(arguments: StoreBackend.available, ["accepted", "usage", "histories", "payments", "orphans"])
+    func aBatchWhoseStateFailsCommitsNothingAndAppliesOnceTheStateIsBack(backend: StoreBackend, table: String) async throws {
+        let test = try await TestStore(backend)
+        defer { test.remove() }
+        let store = test.store
         let rules = try StoreStateFailureTests.rules()
         try await store.recordRulesVersion(rules.version, files: [], now: StoreStateFailureTests.now)
         _ = try await store.enqueue(StoreStateFailureTests.events, now: StoreStateFailureTests.now)
@@ -69,49 +73,46 @@ import Testing
                 limit: 10, evaluator: evaluator, rulesVersion: rules.version, confirmAfter: 0, now: StoreStateFailureTests.now)
         }
 
-        try await store.pool.write { db in try db.execute(sql: "ALTER TABLE \(table) RENAME TO \(table)_away") }
+        try await test.execute("ALTER TABLE \(table) RENAME TO \(table)_away")
         await #expect { try await processBatch() } throws: { error in
-            "\(error)".contains("no such table: \(table)")
+            "\(error)".contains(StoreStateFailureTests.missingTable(table, on: backend))
         }
-        #expect(try store.queueDepth() == StoreStateFailureTests.events.count)
+        #expect(try await store.queueDepth() == StoreStateFailureTests.events.count)
         for other in ["decisions", "dead", "ledger", "payments", "usage", "histories", "orphans"]
         where other != table {
-            #expect(try await count(other, in: store) == 0, "\(other)")
+            #expect(try await count("FROM \(other)", in: test) == 0, "\(other)")
         }
         if table != "accepted" {
-            let seen = try await store.pool.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accepted WHERE seen_kind IS NOT NULL")
-            }
-            #expect(seen == 0, "no id marked seen")
+            #expect(try await count("FROM accepted WHERE seen_kind IS NOT NULL", in: test) == 0, "no id marked seen")
         }
 
-        try await store.pool.write { db in try db.execute(sql: "ALTER TABLE \(table)_away RENAME TO \(table)") }
+        try await test.execute("ALTER TABLE \(table)_away RENAME TO \(table)")
         let summary = try await processBatch()
         #expect(summary.claimed == StoreStateFailureTests.events.count)
         #expect(summary.dead == 0)
         #expect(summary.statuses == ["orphan": 1, "rewarded": 2, "clawback": 1])
-        #expect(try store.queueDepth() == 0)
+        #expect(try await store.queueDepth() == 0)
     }
 
     /// What a failed read would have been taken for, had it been swallowed: a refund's payment
     /// "unknown" (an orphan), a payment's waiting refunds "none" (never released).
-    @Test func aFailedReadIsNeverTakenForAMissingRow() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try SQLiteStore(path: directory.path("s.sqlite"))
+    @Test(arguments: StoreBackend.available) func aFailedReadIsNeverTakenForAMissingRow(backend: StoreBackend) async throws {
+        let test = try await TestStore(backend)
+        defer { test.remove() }
+        let store = test.store
         let rules = try StoreStateFailureTests.rules()
         try await store.recordRulesVersion(rules.version, files: [], now: StoreStateFailureTests.now)
         let evaluator = BatchEvaluator(evaluator: Evaluator(rules: rules), workers: 1)
         func process(_ lines: [String], breaking table: String? = nil) async throws -> BatchSummary {
             _ = try await store.enqueue(lines.map(StoreStateFailureTests.event), now: StoreStateFailureTests.now)
             if let table {
-                try await store.pool.write { db in try db.execute(sql: "ALTER TABLE \(table) RENAME TO \(table)_away") }
+                try await test.execute("ALTER TABLE \(table) RENAME TO \(table)_away")
                 await #expect(throws: (any Error).self, "\(table)") {
                     try await store.processBatch(
                         limit: 10, evaluator: evaluator, rulesVersion: rules.version, confirmAfter: 0,
                         now: StoreStateFailureTests.now)
                 }
-                try await store.pool.write { db in try db.execute(sql: "ALTER TABLE \(table)_away RENAME TO \(table)") }
+                try await test.execute("ALTER TABLE \(table)_away RENAME TO \(table)")
             }
             return try await store.processBatch(
                 limit: 10, evaluator: evaluator, rulesVersion: rules.version, confirmAfter: 0, now: StoreStateFailureTests.now)

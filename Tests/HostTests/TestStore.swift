@@ -40,6 +40,17 @@ struct TestStore {
         database?.drop()
     }
 
+    /// Runs `sql` beside the store (to break or mend its tables).
+    func execute(_ sql: String) async throws {
+        if let database {
+            _ = try database.rows(sql)
+            return
+        }
+        let queue = try DatabaseQueue(path: directory.path("s.sqlite"))
+        defer { try? queue.close() }
+        try await queue.write { db in try db.execute(sql: sql) }
+    }
+
     /// The first column of `sql`'s rows, as texts.
     func texts(_ sql: String) async throws -> [String] {
         if let database { return try database.rows(sql) }
