@@ -10,11 +10,13 @@ import Testing
         #expect(result.stderr.isEmpty)
     }
 
-    @Test func deadSaysSoWhenThereAreNone() throws {
+    @Test(arguments: StoreBackend.available) func deadSaysSoWhenThereAreNone(backend: StoreBackend) throws {
         let directory = try QueueCommandTests.workload(events: 10)
         defer { directory.remove() }
-        #expect(try CashbackBinary.run(["enqueue", "--db", "d.sqlite", "events.jsonl"], in: directory.url).status == 0)
-        let dead = try CashbackBinary.run(["dead", "--db", "d.sqlite"], in: directory.url)
+        let database = try CommandDatabase(backend, in: directory, file: "d.sqlite")
+        defer { database.drop() }
+        #expect(try CashbackBinary.run(["enqueue", "--db", database.argument, "events.jsonl"], in: directory.url).status == 0)
+        let dead = try CashbackBinary.run(["dead", "--db", database.argument], in: directory.url)
         #expect(dead.status == 0)
         #expect(dead.stdout == "no dead events\n")
     }
