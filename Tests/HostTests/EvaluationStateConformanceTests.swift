@@ -4,13 +4,16 @@ import Store
 import Testing
 
 /// One suite, every implementation of the evaluation state: the in-memory state of `dry-run` and
-/// the SQLite state of `process` and `serve`. What one writes, the other must read back the
-/// same; for SQLite the reads happen in a later transaction of a store that cached nothing, so
-/// what a batch commits is what a restarted scheduler sees.
+/// the SQLite and PostgreSQL states of `process` and `serve`. What one writes, the other must
+/// read back the same; for a database the reads happen in a later transaction of a store that
+/// cached nothing, so what a batch commits is what a restarted scheduler sees.
 @Suite struct EvaluationStateConformanceTests {
-    enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
-        case memory, sqlite
+    enum Backend: String, CustomTestStringConvertible, Sendable {
+        case memory, sqlite, postgres
         var testDescription: String { rawValue }
+
+        /// Memory, and the store backends of the test run.
+        static var available: [Backend] { [.memory] + StoreBackend.available.map { Backend(rawValue: $0.rawValue)! } }
     }
 
     /// Runs `write` on a fresh state, then `read` on the same data (SQLite: a new state in a new
@@ -41,6 +44,21 @@ import Testing
             try store.inStateTransaction { try write($0, Dictionary(uniqueKeysWithValues: origins)) }
             // Another store on the file: nothing cached, everything read back from the database.
             try SQLiteStore(path: store.path).inStateTransaction { try read($0) }
+        case .postgres:
+            let database = try PostgresTestDatabase()
+            defer { database.drop() }
+            let location = try #require(PostgresLocation(url: database.url))
+            let store = try PostgresStore(location: location)
+            defer { store.close() }
+            _ = try await store.enqueue(events, now: Timestamp(epochSeconds: 0))
+            let origins = try await store.allQueued().compactMap { queued -> (String, EventOrigin)? in
+                guard case .event(let event, _) = queued.input else { return nil }
+                return (event.id, EventOrigin(sequence: queued.sequence))
+            }
+            try store.inStateTransaction { try write($0, Dictionary(uniqueKeysWithValues: origins)) }
+            let another = try PostgresStore(location: location)
+            defer { another.close() }
+            try another.inStateTransaction { try read($0) }
         }
     }
 
@@ -58,7 +76,7 @@ import Testing
     static let euro = Currency(code: "EUR")!
     static let day = PeriodKey(period: .month, index: 2026 * 12 + 10)
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func seenIdsAreRememberedWithTheirFingerprint(backend: Backend) async throws {
         try await Self.check(backend) { state, _ throws in
             #expect(try state.seenEvent("p1") == nil)
@@ -71,7 +89,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func usageStartsAtZeroAddsAndGivesBack(backend: Backend) async throws {
         let key = UsageKey(limit: "shop/base#0", account: "a1", period: Self.day)
         let everyone = UsageKey(limit: "shop#budget", account: nil, period: PeriodKey(period: .lifetime, index: 0))
@@ -88,7 +106,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func paymentRecordsComeBackAsSaved(backend: Backend) async throws {
         let key = UsageKey(limit: "shop/base#0", account: "Zoé", period: Self.day)
         var record = PaymentRecord(
@@ -106,7 +124,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func historyCountsPaymentsAndSpendPerAccountPartnerAndDay(backend: Backend) async throws {
         try await Self.check(backend) { state, _ throws in
             try state.recordPurchase(account: "a1", at: "shop", currency: Self.euro, amount: 1_000, day: 20_000)
@@ -130,7 +148,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func orphansComeBackOnceInArrivalOrder(backend: Backend) async throws {
         let lines = [
             #"{"id":"r1","type":"refund","original_id":"p9","occurred_at":"2026-11-02T10:00:00Z","amount":"1.00","currency":"EUR"}"#,

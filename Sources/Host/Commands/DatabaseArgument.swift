@@ -28,7 +28,9 @@ enum DatabaseArgument {
         }
         guard let location = PostgresLocation(url: argument) else {
             throw StoreError(
-                .cannotOpen, path: "the --db URL", "not a PostgreSQL URL: expected postgres://user:password@host:port/database")
+                .cannotOpen, path: "the --db URL",
+                "not a PostgreSQL URL: expected postgres://user:password@host:port/database, optionally with "
+                    + "?sslmode=disable|prefer|require|verify-ca|verify-full and &sslrootcert=FILE")
         }
         return try PostgresStore(location: location, access: access, stateCacheEntries: stateCache)
     }

@@ -22,7 +22,7 @@ final class PostgresSession: Sendable {
     static func connect(to location: PostgresLocation, logger: Logger) throws -> PostgresSession {
         var configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.username, password: location.password,
-            database: location.database, tls: .disable)
+            database: location.database, tls: try location.connectionTLS())
         configuration.options.connectTimeout = .seconds(5)
         // A frozen leader must not hold the lease row's lock (and so every takeover) for long:
         // the server ends a session left idle inside a transaction.
@@ -165,6 +165,13 @@ struct PostgresFailure: Error, CustomStringConvertible {
             description = error.description
         } else if let error = error as? PostgresSessionClosed {
             description = error.reason
+        } else if let error = error as? PSQLError,
+            String(describing: error.underlying.map { $0 } ?? error).contains("CERTIFICATE_VERIFY_FAILED")
+        {
+            description =
+                "the server's certificate does not verify: no authority of sslrootcert vouches for it, or it names another host"
+        } else if let error = error as? PSQLError, error.code == .sslUnsupported {
+            description = "the server does not accept TLS, which sslmode asks for"
         } else if let error = error as? PSQLError, let server = error.serverInfo {
             description = [server[.sqlState].map { "[\($0)]" }, server[.message]].compactMap { $0 }.joined(separator: " ")
         } else if let error = error as? PSQLError {

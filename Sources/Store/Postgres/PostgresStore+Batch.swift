@@ -167,3 +167,20 @@ extension PostgresStore: BatchStore {
         }
     }
 }
+
+extension PostgresStore {
+    /// Runs `body` on the evaluation state, read through one session, and commits what it
+    /// changed in one transaction when it returns (the store-conformance tests read in a
+    /// second store what the first wrote).
+    package func inStateTransaction<T>(_ body: (any EvaluationState) throws -> T) throws -> T {
+        try stateLock.withLock {
+            try pool.withSession { session in
+                let state = BatchState(cache: stateCache, reader: PostgresStateReader(session: session))
+                let result = try body(state)
+                try session.transaction { try state.changes.write(to: session) }
+                stateCache.merge(state.changes)
+                return result
+            }
+        }
+    }
+}
