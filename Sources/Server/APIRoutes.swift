@@ -175,29 +175,28 @@ struct APIRoutes: Sendable {
         guard let partner = rules.rules.partners.first(where: { $0.id == id }) else {
             throw APIError(status: .notFound, message: "no partner \(id) in the rules in force")
         }
-        let (stats, budgetUsed) = try await store.stats(ofPartner: id)
+        let stats = try await store.stats(ofPartner: id)
         var writer = JSONWriter()
         writer.beginObject()
         writer.string("partner", id)
         writer.beginArray("currencies")
         for entry in stats {
-            let currency = Currency(code: entry.currency)
-            let format = { (units: Int) in currency?.format(units) ?? String(units) }
+            guard let currency = Currency(code: entry.currency) else { continue }
             writer.beginObject()
             writer.string("currency", entry.currency)
-            writer.int("payments", entry.payments)
-            writer.int("rewarded", entry.rewarded)
-            writer.string("spend", format(entry.spend))
-            writer.string("cashback", format(entry.cashback))
-            writer.string("clawbacks", format(entry.clawbacks))
+            writer.partnerFigures(entry.figures, currency: currency)
+            // The names the first release gave the partner's own lines.
+            writer.string("cashback", currency.format(entry.figures.partnerFunded))
+            writer.string("clawbacks", currency.format(entry.figures.partnerClawbacks))
             writer.endObject()
         }
         writer.endArray()
         if let budget = partner.budget, let currency = partner.currency {
+            let used = stats.first { $0.currency == currency.code }?.figures.budgetUsed ?? 0
             writer.beginObject("budget")
             writer.string("total", currency.format(budget))
-            writer.string("used", currency.format(budgetUsed))
-            writer.string("left", currency.format(max(0, budget - budgetUsed)))
+            writer.string("used", currency.format(used))
+            writer.string("left", currency.format(max(0, Int128(budget) - used)))
             writer.endObject()
         } else {
             writer.null("budget")
@@ -294,9 +293,11 @@ struct APIRoutes: Sendable {
         }
         for partner in rules.rules.partners {
             guard let budget = partner.budget, let currency = partner.currency,
-                let used = try? await store.stats(ofPartner: partner.id).budgetUsed
+                let stats = try? await store.stats(ofPartner: partner.id)
             else { continue }
-            metrics.budgetRemaining(partner: partner.id, currency: currency.code, minorUnits: max(0, budget - used))
+            let used = stats.first { $0.currency == currency.code }?.figures.budgetUsed ?? 0
+            metrics.budgetRemaining(
+                partner: partner.id, currency: currency.code, minorUnits: Int(clamping: max(0, Int128(budget) - used)))
         }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],

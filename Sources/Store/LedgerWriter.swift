@@ -13,9 +13,9 @@ struct LedgerWriter {
     let now: Timestamp
 
     /// Records a reward's or a clawback's lines, made by the rules version numbered
-    /// `rulesVersion`, for the decision stored at `position`, and counts them in `totals`.
+    /// `rulesVersion`, for the decision stored at `position`.
     func record(
-        _ decision: Decision, position: Int64, confirmAfter: Int64, rulesVersion: Int64, totals: inout PartnerTotals
+        _ decision: Decision, position: Int64, confirmAfter: Int64, rulesVersion: Int64
     ) throws {
         guard let currency = decision.currency, let occurredAt = decision.occurredAt, let account = decision.account
         else { return }
@@ -40,7 +40,6 @@ struct LedgerWriter {
                     rule: line.rule, currency: currency.code, amount: line.amount, occurredAt: occurredAt.epochSeconds,
                     confirmAt: confirmAt, isConfirmed: isConfirmed, rulesVersion: rulesVersion,
                     originalEventID: decision.originalID, netsLedgerID: nets))
-            totals.addLine(partner: decision.partner, rule: line.rule, currency: currency.code, amount: line.amount)
             if isConfirmed { try table.appendToFeed(ledgerID: id, amount: line.amount, dueAt: confirmAt) }
         }
     }

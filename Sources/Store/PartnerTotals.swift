@@ -1,65 +1,50 @@
 import Engine
 import GRDB
 
-/// What a batch adds to `partner_totals`, a partner's running statistics per currency: the
-/// payments attributed to it (how many, how many rewarded, their spend) and the lines of its
-/// own rules (cashback awarded, clawbacks). Written in the batch's transaction.
+/// What a batch adds to `partner_totals`, each partner's running figures per currency
+/// (`PartnerFigures`, SPEC §5.1): the payments attributed to it (how many, how many rewarded,
+/// their spend), the cashback its own rules and the programme awarded on them, and the
+/// clawbacks of each. Written in the batch's transaction.
 struct PartnerTotals {
     private struct Key: Hashable {
         let partner: String
         let currency: String
     }
 
-    private struct Figures {
-        var payments = 0
-        var rewarded = 0
-        var spend = 0
-        var cashback = 0
-        var clawbacks = 0
-    }
+    private var figures: [Key: PartnerFigures] = [:]
 
-    private var figures: [Key: Figures] = [:]
+    /// The stored columns, in the order of `additions`' values.
+    static let columns = ["payments", "rewarded", "spend", "cashback", "clawbacks", "bank_cashback", "bank_clawbacks"]
 
-    /// Counts a stored decision: a payment attributed to a partner, with its amount.
+    /// Counts a stored decision attributed to a partner: a payment, or a clawback of one.
     mutating func add(_ decision: Decision) {
-        guard decision.carriesAmounts, let partner = decision.partner, let currency = decision.currency,
-            let amount = decision.paymentAmount
-        else { return }
-        figures[Key(partner: partner, currency: currency.code), default: Figures()].payments += 1
-        figures[Key(partner: partner, currency: currency.code), default: Figures()].spend += amount
-        if decision.status == .rewarded {
-            figures[Key(partner: partner, currency: currency.code), default: Figures()].rewarded += 1
-        }
+        guard let amounts = decision.amounts, let partner = amounts.partner else { return }
+        figures[Key(partner: partner, currency: amounts.currency.code), default: PartnerFigures()].add(
+            decision, partner: partner)
     }
 
-    /// Counts a ledger line when it is one of `partner`'s own rules'.
-    mutating func addLine(partner: String?, rule: String, currency: String, amount: Int) {
-        guard let partner, rule.hasPrefix(partner + "/") else { return }
-        if amount > 0 {
-            figures[Key(partner: partner, currency: currency), default: Figures()].cashback += amount
-        } else {
-            figures[Key(partner: partner, currency: currency), default: Figures()].clawbacks += amount
-        }
-    }
-
-    /// Each partner and currency the batch counted, with what it adds: payments, rewarded, spend,
-    /// cashback, clawbacks.
+    /// Each partner and currency the batch counted, with what it adds to each of `columns`.
+    /// (A batch's sums are far from `Int`'s bounds: at most thousands of lines of 10^12.)
     var additions: [(partner: String, currency: String, added: [Int])] {
         figures.map { key, added in
-            (key.partner, key.currency, [added.payments, added.rewarded, added.spend, added.cashback, added.clawbacks])
+            let values = [
+                Int128(added.payments), Int128(added.rewarded), added.spend, added.partnerFunded, added.partnerClawbacks,
+                added.bankFunded, added.bankClawbacks,
+            ]
+            return (key.partner, key.currency, values.map { Int(clamping: $0) })
         }
     }
+
+    /// The upsert that adds `additions`' values to the stored ones (SQLite and PostgreSQL alike).
+    static let upsertSuffix =
+        "ON CONFLICT (partner, currency) DO UPDATE SET "
+        + columns.map { "\($0) = partner_totals.\($0) + excluded.\($0)" }.joined(separator: ", ")
 
     func write(to db: Database) throws {
         let upsert = try db.cachedStatement(
-            sql: """
-                INSERT INTO partner_totals (partner, currency, payments, rewarded, spend, cashback, clawbacks)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (partner, currency) DO UPDATE SET
-                  payments = payments + excluded.payments, rewarded = rewarded + excluded.rewarded,
-                  spend = spend + excluded.spend, cashback = cashback + excluded.cashback,
-                  clawbacks = clawbacks + excluded.clawbacks
-                """)
+            sql: "INSERT INTO partner_totals (partner, currency, \(PartnerTotals.columns.joined(separator: ", "))) "
+                + "VALUES (?, ?, \(PartnerTotals.columns.map { _ in "?" }.joined(separator: ", "))) "
+                + PartnerTotals.upsertSuffix)
         for (partner, currency, added) in additions {
             try upsert.forEachRow(binding: [.text(partner), .text(currency)] + added.map(BoundValue.integer)) { _ in }
         }

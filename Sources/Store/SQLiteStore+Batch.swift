@@ -124,8 +124,7 @@ extension SQLiteStore: BatchStore {
                     }
                     totals.add(decision)
                     try ledger.record(
-                        decision, position: db.lastInsertedRowID, confirmAfter: confirmAfter, rulesVersion: version,
-                        totals: &totals)
+                        decision, position: db.lastInsertedRowID, confirmAfter: confirmAfter, rulesVersion: version)
                 }
             case .dead(let failure):
                 guard case .event(let event, _) = queued.input else { continue }

@@ -35,13 +35,19 @@ package struct LedgerLine: Sendable, Equatable {
 /// A partner's figures in one currency, in minor units.
 package struct PartnerStats: Sendable, Equatable {
     package let currency: String
-    package var payments = 0
-    package var rewarded = 0
-    package var spend = 0
-    /// Awarded by the partner's own rules.
-    package var cashback = 0
-    /// Clawed back from the partner's own rules (negative or zero).
-    package var clawbacks = 0
+    package let figures: PartnerFigures
+
+    /// The figures from `partner_totals`' values, in `PartnerTotals.columns`' order.
+    init(currency: String, stored values: [Int]) {
+        var figures = PartnerFigures()
+        (figures.payments, figures.rewarded) = (values[0], values[1])
+        (figures.spend, figures.partnerFunded, figures.partnerClawbacks) = (
+            Int128(values[2]), Int128(values[3]), Int128(values[4])
+        )
+        (figures.bankFunded, figures.bankClawbacks) = (Int128(values[5]), Int128(values[6]))
+        self.currency = currency
+        self.figures = figures
+    }
 }
 
 extension SQLiteStore {
@@ -116,26 +122,20 @@ extension SQLiteStore {
 
     /// A partner's statistics per currency: payments, rewarded, spend, its own rules' cashback
     /// and clawbacks, and its budget usage.
-    package func stats(ofPartner id: String) async throws -> (stats: [PartnerStats], budgetUsed: Int) {
+    package func stats(ofPartner id: String) async throws -> [PartnerStats] {
         try await pool.read { db in
-            let stats = try Row.fetchAll(
+            try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT currency, payments, rewarded, spend, cashback, clawbacks FROM partner_totals
+                    SELECT currency, \(PartnerTotals.columns.joined(separator: ", ")) FROM partner_totals
                     WHERE partner = ? ORDER BY currency
                     """,
                 arguments: [id]
             ).map { row in
                 PartnerStats(
-                    currency: try row.decode(forColumn: "currency"), payments: try row.decode(forColumn: "payments"),
-                    rewarded: try row.decode(forColumn: "rewarded"), spend: try row.decode(forColumn: "spend"),
-                    cashback: try row.decode(forColumn: "cashback"), clawbacks: try row.decode(forColumn: "clawbacks"))
+                    currency: try row.decode(atIndex: 0),
+                    stored: try PartnerTotals.columns.indices.map { try row.decode(Int.self, atIndex: $0 + 1) })
             }
-            let budgetUsed =
-                try Int.fetchOne(
-                    db, sql: "SELECT amount FROM usage WHERE limit_id = ? AND account = '' AND period = 'lifetime'",
-                    arguments: ["\(id)#budget"]) ?? 0
-            return (stats, budgetUsed)
         }
     }
 

@@ -462,6 +462,22 @@ package final class SQLiteStore: Sendable {
             // its id was not evaluated before: its batch need not look its id up.
             try db.execute(sql: "ALTER TABLE queue ADD COLUMN first_of_id INTEGER")
         }
+        migrator.registerMigration("2026-12-06 partner totals funded by the bank") { db in
+            // SPEC 5.1's figures: besides its own rules' lines, a partner's statistics count the
+            // programme's lines on its payments (the bank funds them) and their clawbacks.
+            try db.execute(
+                sql: """
+                    ALTER TABLE partner_totals ADD COLUMN bank_cashback INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE partner_totals ADD COLUMN bank_clawbacks INTEGER NOT NULL DEFAULT 0;
+                    UPDATE partner_totals SET bank_cashback = bank.cashback, bank_clawbacks = bank.clawbacks
+                    FROM (
+                      SELECT partner, currency, SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS cashback,
+                             SUM(CASE WHEN amount < 0 THEN amount ELSE 0 END) AS clawbacks
+                      FROM ledger WHERE partner IS NOT NULL AND substr(rule, 1, length(partner) + 1) <> partner || '/'
+                      GROUP BY partner, currency) AS bank
+                    WHERE bank.partner = partner_totals.partner AND bank.currency = partner_totals.currency
+                    """)
+        }
         return migrator
     }
 }

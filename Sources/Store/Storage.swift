@@ -36,8 +36,8 @@ package protocol Storage: Sendable {
     func status(ofEvent id: String) async throws -> EventStatus?
     /// An account's balances per currency and its most recent ledger lines.
     func account(_ id: String, recent: Int) async throws -> (balances: [AccountBalance], lines: [LedgerLine])
-    /// A partner's figures per currency, and the budget its lines used.
-    func stats(ofPartner id: String) async throws -> (stats: [PartnerStats], budgetUsed: Int)
+    /// A partner's figures per currency (SPEC §5.1), as the batches counted them.
+    func stats(ofPartner id: String) async throws -> [PartnerStats]
     /// The credits feed's identity, fixed when the database was created: a consumer that sees it
     /// change is reading a restored or different database, whose cursors are not its own.
     func feedID() async throws -> String

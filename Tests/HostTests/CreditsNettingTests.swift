@@ -237,7 +237,9 @@ import Workload
             feed.map(\.dueAt.epochSeconds) == [Int64(nov2 - 10 * day), Int64(nov2 + 30 * day), Int64(nov2 + 48 * day)],
             "r2 fell due when it was processed")
         #expect(try await store.account("a1", recent: 0).balances.map(\.confirmed) == [60])
-        let stats = try await store.stats(ofPartner: "shop").stats
-        #expect(stats.map(\.cashback) == [300] && stats.map(\.clawbacks) == [-240], "its own lines, carried over")
+        let stats = try await store.stats(ofPartner: "shop")
+        #expect(
+            stats.map(\.figures.partnerFunded) == [300] && stats.map(\.figures.partnerClawbacks) == [-240],
+            "its own lines, carried over")
     }
 }

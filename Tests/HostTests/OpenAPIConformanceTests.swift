@@ -822,25 +822,3 @@ struct SchemaValidator {
         return lhs == rhs
     }
 }
-
-fileprivate extension JSONValue {
-    var asString: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-
-    var asArray: [JSONValue]? {
-        if case .array(let items) = self { return items }
-        return nil
-    }
-
-    var asInt: Int? {
-        if case .number(let text) = self { return Int(text) }
-        return nil
-    }
-
-    var asDouble: Double? {
-        if case .number(let text) = self { return Double(text) }
-        return nil
-    }
-}

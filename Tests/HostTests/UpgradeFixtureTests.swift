@@ -33,8 +33,9 @@ import Testing
         try UpgradeFixtureTests.expectPartnerTotalsAgreeWithTheRows(at: directory.path("q.sqlite"))
     }
 
-    /// The running partner totals (carried over by the migration, then kept by each batch) equal
-    /// what the decisions and ledger lines add up to.
+    /// The running partner totals (carried over by the migrations, then kept by each batch) equal
+    /// what the decisions and ledger lines add up to: the partner's own lines and the
+    /// programme's on its payments.
     static func expectPartnerTotalsAgreeWithTheRows(at path: String) throws {
         let db = try DatabaseQueue(path: path)
         defer { try? db.close() }
@@ -42,22 +43,27 @@ import Testing
             let totals = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT partner, currency, payments, rewarded, spend, cashback, clawbacks FROM partner_totals
-                    ORDER BY partner, currency
+                    SELECT partner, currency, payments, rewarded, spend, cashback, clawbacks, bank_cashback, bank_clawbacks
+                    FROM partner_totals ORDER BY partner, currency
                     """)
             let fromRows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT partner, currency, SUM(payments) AS payments, SUM(rewarded) AS rewarded, SUM(spend) AS spend,
-                           SUM(cashback) AS cashback, SUM(clawbacks) AS clawbacks
+                           SUM(cashback) AS cashback, SUM(clawbacks) AS clawbacks, SUM(bank_cashback) AS bank_cashback,
+                           SUM(bank_clawbacks) AS bank_clawbacks
                     FROM (
                       SELECT partner, currency, COUNT(*) AS payments, SUM(status = 'rewarded') AS rewarded,
-                             SUM(payment_amount) AS spend, 0 AS cashback, 0 AS clawbacks
+                             SUM(payment_amount) AS spend, 0 AS cashback, 0 AS clawbacks, 0 AS bank_cashback,
+                             0 AS bank_clawbacks
                       FROM decisions WHERE partner IS NOT NULL AND payment_amount IS NOT NULL GROUP BY partner, currency
                       UNION ALL
-                      SELECT partner, currency, 0, 0, 0, COALESCE(SUM(CASE WHEN amount > 0 THEN amount END), 0),
-                             COALESCE(SUM(CASE WHEN amount < 0 THEN amount END), 0)
-                      FROM ledger WHERE rule LIKE partner || '/%' GROUP BY partner, currency
+                      SELECT partner, currency, 0, 0, 0,
+                             COALESCE(SUM(CASE WHEN amount > 0 AND rule LIKE partner || '/%' THEN amount END), 0),
+                             COALESCE(SUM(CASE WHEN amount < 0 AND rule LIKE partner || '/%' THEN amount END), 0),
+                             COALESCE(SUM(CASE WHEN amount > 0 AND rule NOT LIKE partner || '/%' THEN amount END), 0),
+                             COALESCE(SUM(CASE WHEN amount < 0 AND rule NOT LIKE partner || '/%' THEN amount END), 0)
+                      FROM ledger WHERE partner IS NOT NULL GROUP BY partner, currency
                     ) GROUP BY partner, currency ORDER BY partner, currency
                     """)
             #expect(!totals.isEmpty)

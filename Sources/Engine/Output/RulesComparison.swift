@@ -1,34 +1,25 @@
-/// The same events under two rule sets, side by side: per partner and currency totals, and
-/// the events whose decisions changed. `cashback diff` prints it.
+/// The same events under two rule sets, side by side: per partner and currency figures
+/// (`PartnerFigures`), and the events whose decisions changed. `cashback diff` prints it.
 package struct RulesComparison: Sendable {
-    /// Totals of one side for one partner and currency.
-    package struct Totals: Sendable, Equatable {
-        package var events = 0
-        package var rewarded = 0
-        /// Net cashback (awards less clawbacks), in minor units: an `Int128`, so that no number of
-        /// events (each line at most 10^12) can overflow it.
-        package var cashback: Int128 = 0
-    }
-
     /// One partner and currency under both rule sets.
     package struct Row: Sendable, Equatable {
         /// The partner id, `nil` for payments attributed to none.
         package let partner: String?
         package let currency: Currency
-        package var base = Totals()
-        package var candidate = Totals()
+        package var base = PartnerFigures()
+        package var candidate = PartnerFigures()
 
-        /// `candidate − base` cashback, in minor units.
-        package var delta: Int128 { candidate.cashback - base.cashback }
+        /// `candidate − base` net cashback, in minor units.
+        package var delta: Int128 { candidate.net - base.net }
 
         /// The delta as a percentage of the base with two decimals (`"+12.50%"`), `nil` when the
         /// base is zero.
         package var deltaPercent: String? {
-            guard base.cashback != 0 else { return nil }
+            guard base.net != 0 else { return nil }
             let (scaled, overflow) = delta.multipliedReportingOverflow(by: 10_000)
             guard !overflow else { return nil }
             // Hundredths of a percent, halves away from zero.
-            let divisor = Int128(base.cashback.magnitude)
+            let divisor = Int128(base.net.magnitude)
             var hundredths = scaled / divisor
             if (scaled % divisor).magnitude * 2 >= divisor.magnitude { hundredths += scaled < 0 ? -1 : 1 }
             return (hundredths >= 0 ? "+" : "") + DecimalAmount.format(hundredths, digits: 2) + "%"
@@ -87,18 +78,16 @@ package struct RulesComparison: Sendable {
             baseAmounts.partner == candidateAmounts.partner, baseAmounts.currency == candidateAmounts.currency
         {
             update(row: baseAmounts) { row in
-                RulesComparison.count(baseAmounts, status: base.status, in: &row.base)
-                RulesComparison.count(candidateAmounts, status: candidate.status, in: &row.candidate)
+                row.base.add(base, partner: baseAmounts.partner)
+                row.candidate.add(candidate, partner: candidateAmounts.partner)
             }
             return
         }
         if let base, let baseAmounts {
-            update(row: baseAmounts) { RulesComparison.count(baseAmounts, status: base.status, in: &$0.base) }
+            update(row: baseAmounts) { $0.base.add(base, partner: baseAmounts.partner) }
         }
         if let candidate, let candidateAmounts {
-            update(row: candidateAmounts) {
-                RulesComparison.count(candidateAmounts, status: candidate.status, in: &$0.candidate)
-            }
+            update(row: candidateAmounts) { $0.candidate.add(candidate, partner: candidateAmounts.partner) }
         }
     }
 
@@ -106,12 +95,6 @@ package struct RulesComparison: Sendable {
     private mutating func update(row amounts: Decision.Amounts, _ change: (inout Row) -> Void) {
         let key = Key(partner: amounts.partner, currency: amounts.currency.code)
         change(&rows[key, default: Row(partner: amounts.partner, currency: amounts.currency)])
-    }
-
-    private static func count(_ amounts: Decision.Amounts, status: Decision.Status, in totals: inout Totals) {
-        if status != .clawback { totals.events += 1 }
-        if status == .rewarded { totals.rewarded += 1 }
-        totals.cashback += Int128(amounts.cashback)
     }
 
     /// The rows, by partner (none last) then currency.

@@ -4,15 +4,14 @@ import Engine
 enum DiffReport {
     static func table(_ comparison: RulesComparison, to output: inout OutputBuffer) {
         let row = TextTable(widths: [18, 9, 15, 15, 14, 14, 12, 10]).row
-        output.line(
-            row(["PARTNER", "CURRENCY", "EVENTS b/n", "REWARDED b/n", "CASHBACK base", "CASHBACK new", "DELTA", "DELTA %"]))
+        output.line(row(["PARTNER", "CURRENCY", "PAYMENTS b/n", "REWARDED b/n", "NET base", "NET new", "DELTA", "DELTA %"]))
         for entry in comparison.sortedRows {
             let currency = entry.currency
             output.line(
                 row([
-                    entry.partner ?? "(none)", currency.code, "\(entry.base.events)/\(entry.candidate.events)",
-                    "\(entry.base.rewarded)/\(entry.candidate.rewarded)", currency.format(entry.base.cashback),
-                    currency.format(entry.candidate.cashback), signed(currency.format(entry.delta), entry.delta),
+                    entry.partner ?? "(none)", currency.code, "\(entry.base.payments)/\(entry.candidate.payments)",
+                    "\(entry.base.rewarded)/\(entry.candidate.rewarded)", currency.format(entry.base.net),
+                    currency.format(entry.candidate.net), signed(currency.format(entry.delta), entry.delta),
                     entry.deltaPercent ?? "-",
                 ]))
         }
@@ -37,11 +36,9 @@ enum DiffReport {
             writer.beginObject()
             writer.optionalString("partner", entry.partner)
             writer.string("currency", currency.code)
-            for (name, totals) in [("base", entry.base), ("rules", entry.candidate)] {
+            for (name, figures) in [("base", entry.base), ("rules", entry.candidate)] {
                 writer.beginObject(name)
-                writer.int("events", totals.events)
-                writer.int("rewarded", totals.rewarded)
-                writer.string("cashback", currency.format(totals.cashback))
+                writer.partnerFigures(figures, currency: currency)
                 writer.endObject()
             }
             writer.string("delta", currency.format(entry.delta))

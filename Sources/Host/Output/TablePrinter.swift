@@ -1,24 +1,10 @@
 import Engine
 
-/// `--format table`: a row per event, then a summary per partner and currency (events,
-/// rewarded, spend, cashback) and the orphans still waiting for their payment.
+/// `--format table`: a row per event, then the partner figures per partner and currency
+/// (SPEC §5.1: payments, rewarded, spend, cashback funded by the partner and by the bank, the
+/// clawbacks of each, net) and the orphans still waiting for their payment.
 struct TablePrinter: DecisionPrinter {
-    private struct SummaryKey: Hashable, Comparable {
-        let partner: String
-        let currency: String
-        static func < (lhs: SummaryKey, rhs: SummaryKey) -> Bool { (lhs.partner, lhs.currency) < (rhs.partner, rhs.currency) }
-    }
-
-    /// Sums of many amounts are `Int128`: millions of payments of 10^12 minor units pass `Int.max`.
-    private struct Totals {
-        var events = 0
-        var rewarded = 0
-        var spend: Int128 = 0
-        var cashback: Int128 = 0
-        var digits = 2
-    }
-
-    private var totals: [SummaryKey: Totals] = [:]
+    private var figures = PartnerFigureTable()
     private var statusCounts: [Decision.Status: Int] = [:]
     private var wroteHeader = false
     private static let table = TextTable(widths: [16, 9, 12, 10, 18, 9, 12])
@@ -43,28 +29,26 @@ struct TablePrinter: DecisionPrinter {
                 amounts ? decision.partner ?? "-" : "", amounts ? decision.currency?.code ?? "" : "",
                 amounts ? decision.currency?.format(decision.cashback) ?? "" : "", detail,
             ]))
-        if amounts, let currency = decision.currency {
-            let key = SummaryKey(partner: decision.partner ?? "(none)", currency: currency.code)
-            var entry = totals[key] ?? Totals()
-            entry.digits = currency.minorDigits
-            entry.events += 1
-            if decision.status == .rewarded { entry.rewarded += 1 }
-            entry.spend += Int128(decision.paymentAmount ?? 0)
-            entry.cashback += Int128(decision.cashback)
-            totals[key] = entry
-        }
+        figures.add(decision)
     }
+
+    private static let summary = TextTable(widths: [16, 9, 9, 9, 14, 15, 12, 18, 15, 12])
 
     mutating func finish(unresolvedOrphans: [Orphan], to output: inout OutputBuffer) {
         output.line("")
         output.line("Summary by partner and currency")
-        output.line(TablePrinter.table.row(["PARTNER", "CURRENCY", "EVENTS", "REWARDED", "SPEND", "CASHBACK"]))
-        for (key, entry) in totals.sorted(by: { $0.key < $1.key }) {
+        output.line(
+            TablePrinter.summary.row([
+                "PARTNER", "CURRENCY", "PAYMENTS", "REWARDED", "SPEND", "PARTNER-FUNDED", "BANK-FUNDED", "PARTNER CLAWBACKS",
+                "BANK CLAWBACKS", "NET",
+            ]))
+        for (key, entry) in figures.sorted {
+            let money = { (units: Int128) in DecimalAmount.format(units, digits: key.currency.minorDigits) }
             output.line(
-                TablePrinter.table.row([
-                    key.partner, key.currency, String(entry.events), String(entry.rewarded),
-                    DecimalAmount.format(entry.spend, digits: entry.digits),
-                    DecimalAmount.format(entry.cashback, digits: entry.digits),
+                TablePrinter.summary.row([
+                    key.partner ?? "(none)", key.currency.code, String(entry.payments), String(entry.rewarded),
+                    money(entry.spend), money(entry.partnerFunded), money(entry.bankFunded), money(entry.partnerClawbacks),
+                    money(entry.bankClawbacks), money(entry.net),
                 ]))
         }
         let counts = Decision.Status.allCases.compactMap { status in statusCounts[status].map { "\(status.rawValue) \($0)" } }

@@ -118,7 +118,7 @@ extension PostgresStore: BatchStore {
                 return (account, original)
             })
         for (decision, position) in lines {
-            try ledger.record(decision, position: position, confirmAfter: confirmAfter, rulesVersion: version, totals: &totals)
+            try ledger.record(decision, position: position, confirmAfter: confirmAfter, rulesVersion: version)
         }
         try ledgerTable.flush()
         try session.insert(
@@ -127,14 +127,9 @@ extension PostgresStore: BatchStore {
                 "ON CONFLICT (queue_seq) DO UPDATE SET event_id = excluded.event_id, error = excluded.error, attempts = excluded.attempts, failed_at = excluded.failed_at"
         )
         try session.insert(
-            into: "partner_totals (partner, currency, payments, rewarded, spend, cashback, clawbacks)",
+            into: "partner_totals (partner, currency, \(PartnerTotals.columns.joined(separator: ", ")))",
             rows: totals.additions.map { [.text($0.partner), .text($0.currency)] + $0.added.map(BoundValue.integer) },
-            suffix: """
-                ON CONFLICT (partner, currency) DO UPDATE SET
-                  payments = partner_totals.payments + excluded.payments, rewarded = partner_totals.rewarded + excluded.rewarded,
-                  spend = partner_totals.spend + excluded.spend, cashback = partner_totals.cashback + excluded.cashback,
-                  clawbacks = partner_totals.clawbacks + excluded.clawbacks
-                """)
+            suffix: PartnerTotals.upsertSuffix)
         try session.execute(
             "UPDATE progress SET processed_through = $1 WHERE only_row", [.integer(evaluated.batch.last?.sequence ?? 0)])
         return summary

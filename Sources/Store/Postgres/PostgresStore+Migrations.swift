@@ -89,7 +89,24 @@ extension PostgresStore {
                   expires_at TIMESTAMPTZ)
                 """,
                 "INSERT INTO leadership VALUES (TRUE, 0, NULL, NULL)",
-            ])
+            ]),
+        Migration(
+            // SPEC 5.1's figures: besides its own rules' lines, a partner's statistics count the
+            // programme's lines on its payments (the bank funds them) and their clawbacks.
+            name: "2026-12-06 partner totals funded by the bank",
+            statements: [
+                "ALTER TABLE partner_totals ADD COLUMN bank_cashback BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE partner_totals ADD COLUMN bank_clawbacks BIGINT NOT NULL DEFAULT 0",
+                """
+                UPDATE partner_totals SET bank_cashback = bank.cashback, bank_clawbacks = bank.clawbacks
+                FROM (
+                  SELECT partner, currency, SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS cashback,
+                         SUM(CASE WHEN amount < 0 THEN amount ELSE 0 END) AS clawbacks
+                  FROM ledger WHERE partner IS NOT NULL AND substr(rule, 1, length(partner) + 1) <> partner || '/'
+                  GROUP BY partner, currency) AS bank
+                WHERE bank.partner = partner_totals.partner AND bank.currency = partner_totals.currency
+                """,
+            ]),
     ]
 
     /// A lock key no other application is likely to use, held while migrating: hosts starting

@@ -74,24 +74,19 @@ extension PostgresStore {
         }
     }
 
-    /// A partner's statistics per currency and its budget usage.
-    package func stats(ofPartner id: String) async throws -> (stats: [PartnerStats], budgetUsed: Int) {
+    /// A partner's figures per currency.
+    package func stats(ofPartner id: String) async throws -> [PartnerStats] {
         try await withSession { session in
-            let stats = try session.rows(
+            try session.rows(
                 """
-                SELECT currency, payments, rewarded, spend, cashback, clawbacks FROM partner_totals
+                SELECT currency, \(PartnerTotals.columns.joined(separator: ", ")) FROM partner_totals
                 WHERE partner = $1 ORDER BY currency
                 """, [.text(id)]
             ).map { row in
-                let figures = try (1...5).map { Int(try row.column($0, as: Int64.self)) }
-                return PartnerStats(
-                    currency: try row.column(0), payments: figures[0], rewarded: figures[1], spend: figures[2],
-                    cashback: figures[3], clawbacks: figures[4])
+                PartnerStats(
+                    currency: try row.column(0),
+                    stored: try PartnerTotals.columns.indices.map { Int(try row.column($0 + 1, as: Int64.self)) })
             }
-            let budgetUsed: Int64? = try session.rows(
-                "SELECT amount FROM usage WHERE limit_id = $1 AND account = '' AND period = 'lifetime'", [.text("\(id)#budget")]
-            ).first?.column(0)
-            return (stats, Int(budgetUsed ?? 0))
         }
     }
 
