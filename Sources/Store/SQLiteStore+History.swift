@@ -64,3 +64,27 @@ extension SQLiteStore {
         return try RuleSource.files(ofSnapshot: text, version: version)
     }
 }
+
+extension SQLiteStore {
+    /// The rules version recorded last, if any.
+    package func newestRulesVersion() async throws -> String? {
+        try await pool.read { db in try String.fetchOne(db, sql: "SELECT version FROM rules_versions ORDER BY id DESC LIMIT 1") }
+    }
+
+    /// The partner's own ledger entries that became payable from `from` until before `until`.
+    package func statementEntries(ofPartner partner: String, from: Timestamp, until: Timestamp) async throws
+        -> [StatementEntry]
+    {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: StatementQuery.sql(greatest: "MAX", placeholders: ("?", "?", "?")),
+                arguments: [partner, from.epochSeconds, until.epochSeconds]
+            ).compactMap { row in
+                StatementQuery.entry(
+                    eventID: try row.decode(atIndex: 0), rule: try row.decode(atIndex: 1), currency: try row.decode(atIndex: 2),
+                    amount: try row.decode(atIndex: 3), payableAt: try row.decode(atIndex: 4), version: try row.decode(atIndex: 5)
+                )
+            }
+        }
+    }
+}

@@ -63,6 +63,11 @@ package protocol Storage: Sendable {
     func processedEntries(throughDecision lastPosition: Int64) async throws -> [ProcessedEntry]
     /// The files of a recorded rules version.
     func rulesSnapshot(_ version: String) async throws -> [RuleSource]?
+    /// The rules version recorded last, if any.
+    func newestRulesVersion() async throws -> String?
+    /// The partner's own ledger entries that became payable from `from` until before `until`
+    /// (`StatementEntry`), in ledger order.
+    func statementEntries(ofPartner partner: String, from: Timestamp, until: Timestamp) async throws -> [StatementEntry]
     /// The dead events, oldest first.
     func deadEvents() async throws -> [DeadEvent]
     /// Puts dead events back at the end of the queue (all when `sequences` is empty); returns how

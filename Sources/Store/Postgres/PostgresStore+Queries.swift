@@ -224,3 +224,28 @@ extension PostgresStore {
         return "the database cannot take writes now: \(PostgresStore.describe(error))"
     }
 }
+
+extension PostgresStore {
+    /// The rules version recorded last, if any.
+    package func newestRulesVersion() async throws -> String? {
+        try await withSession { session in
+            try session.rows("SELECT version FROM rules_versions ORDER BY id DESC LIMIT 1").first?.column(0)
+        }
+    }
+
+    /// The partner's own ledger entries that became payable from `from` until before `until`.
+    package func statementEntries(ofPartner partner: String, from: Timestamp, until: Timestamp) async throws
+        -> [StatementEntry]
+    {
+        try await withSession { session in
+            try session.rows(
+                StatementQuery.sql(greatest: "GREATEST", placeholders: ("$1", "$2", "$3")),
+                [.text(partner), .integer(from.epochSeconds), .integer(until.epochSeconds)]
+            ).compactMap { row in
+                StatementQuery.entry(
+                    eventID: try row.column(0), rule: try row.column(1), currency: try row.column(2),
+                    amount: Int(try row.column(3, as: Int64.self)), payableAt: try row.column(4), version: try row.column(5))
+            }
+        }
+    }
+}

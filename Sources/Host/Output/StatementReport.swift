@@ -1,0 +1,140 @@
+import Engine
+
+/// How `cashback statement` prints a partner's monthly statement: JSON, CSV or a
+/// self-contained HTML page (no script, no external file; it prints well).
+enum StatementReport {
+    enum Format: String, CaseIterable, Sendable {
+        case json, csv, html
+    }
+
+    static func render(_ statement: PartnerStatement, as format: Format) -> String {
+        switch format {
+        case .json: json(statement)
+        case .csv: csv(statement)
+        case .html: html(statement)
+        }
+    }
+
+    static func json(_ statement: PartnerStatement) -> String {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string("partner", statement.partner)
+        writer.string("month", statement.monthText)
+        writer.string("timezone", statement.zone.identifier)
+        writer.bool("closed", statement.isClosed)
+        writer.beginArray("currencies")
+        for section in statement.sortedSections {
+            let money = { (units: Int) in section.currency.format(units) }
+            writer.beginObject()
+            writer.string("currency", section.currency.code)
+            sums(section.total, into: &writer, money)
+            writer.beginArray("rules")
+            for (rule, ruleSums) in section.rules.sorted(by: { $0.key < $1.key }) {
+                writer.beginObject()
+                writer.string("rule", rule)
+                sums(ruleSums, into: &writer, money)
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.beginArray("days")
+            for (day, daySums) in section.days.sorted(by: { $0.key < $1.key }) {
+                writer.beginObject()
+                writer.string("date", day.description)
+                sums(daySums, into: &writer, money)
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.beginArray("rules_versions")
+        for version in statement.rulesVersions { writer.string(nil, version) }
+        writer.endArray()
+        writer.endObject()
+        return writer.text + "\n"
+    }
+
+    private static func sums(_ sums: PartnerStatement.Sums, into writer: inout JSONWriter, _ money: (Int) -> String) {
+        writer.string("credits", money(sums.credits))
+        writer.string("clawbacks", money(sums.clawbacks))
+        writer.string("net", money(sums.net))
+    }
+
+    /// One row per currency total, rule and day: `kind,currency,key,credits,clawbacks,net`.
+    static func csv(_ statement: PartnerStatement) -> String {
+        var lines = ["kind,currency,key,credits,clawbacks,net"]
+        for section in statement.sortedSections {
+            let row = { (kind: String, key: String, sums: PartnerStatement.Sums) in
+                [
+                    kind, section.currency.code, key, section.currency.format(sums.credits),
+                    section.currency.format(sums.clawbacks), section.currency.format(sums.net),
+                ]
+                .map(CSVPrinter.escape).joined(separator: ",")
+            }
+            lines.append(row("total", statement.monthText, section.total))
+            for (rule, sums) in section.rules.sorted(by: { $0.key < $1.key }) { lines.append(row("rule", rule, sums)) }
+            for (day, sums) in section.days.sorted(by: { $0.key < $1.key }) { lines.append(row("day", day.description, sums)) }
+        }
+        for version in statement.rulesVersions { lines.append("rules_version,,\(version),,,") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func html(_ statement: PartnerStatement) -> String {
+        let title = "Cashback statement: \(statement.partner), \(statement.monthText)"
+        var body = "<h1>\(escape(title))</h1>\n"
+        body += "<p>Time zone \(escape(statement.zone.identifier)); "
+        body += statement.isClosed ? "the month is closed.</p>\n" : "the month is not over: figures so far.</p>\n"
+        if statement.sections.isEmpty { body += "<p>Nothing became payable in this month.</p>\n" }
+        for section in statement.sortedSections {
+            let money = { (units: Int) in escape(section.currency.format(units)) }
+            let row = { (key: String, sums: PartnerStatement.Sums) in
+                "<tr><td>\(escape(key))</td><td class=n>\(money(sums.credits))</td><td class=n>\(money(sums.clawbacks))</td>"
+                    + "<td class=n>\(money(sums.net))</td></tr>\n"
+            }
+            let head = { (first: String) in
+                "<tr><th>\(first)</th><th class=n>Credits</th><th class=n>Clawbacks</th><th class=n>Net</th></tr>\n"
+            }
+            body += "<h2>\(escape(section.currency.code)): net amount due \(money(section.total.net))</h2>\n"
+            body += "<table>\n" + head("Rule")
+            for (rule, sums) in section.rules.sorted(by: { $0.key < $1.key }) { body += row(rule, sums) }
+            body += "<tr class=total><td>Total</td><td class=n>\(money(section.total.credits))</td>"
+            body += "<td class=n>\(money(section.total.clawbacks))</td><td class=n>\(money(section.total.net))</td></tr>\n"
+            body += "</table>\n<table>\n" + head("Day")
+            for (day, sums) in section.days.sorted(by: { $0.key < $1.key }) { body += row(day.description, sums) }
+            body += "</table>\n"
+        }
+        body += "<h2>Rules versions</h2>\n<ul>\n"
+        body += statement.rulesVersions.map { "<li><code>\(escape($0))</code></li>\n" }.joined()
+        body += "</ul>\n"
+        return """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+            <style>
+            body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #111; }
+            table { border-collapse: collapse; margin: 1em 0; }
+            th, td { padding: 0.2em 0.8em; border-bottom: 1px solid #ccc; text-align: left; }
+            .n { text-align: right; font-variant-numeric: tabular-nums; }
+            tr.total td { font-weight: bold; border-top: 2px solid #111; }
+            @media print { body { margin: 0; } }
+            </style></head><body>
+            \(body)</body></html>
+
+            """
+    }
+
+    /// Text made safe inside HTML elements and attributes.
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}
