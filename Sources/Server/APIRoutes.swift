@@ -171,6 +171,14 @@ struct APIRoutes: Sendable {
         return Response.json(writer.text)
     }
 
+    /// The burn rate and projected exhaustion of a partner's budget with `left` minor units left.
+    func budgetForecast(of partner: String, currency: Currency, left: Int128) async throws -> BudgetForecast {
+        let now = WallClock.now
+        let use = try await store.budgetUse(
+            ofPartner: partner, currency: currency.code, fromDay: BudgetForecast.firstDay(at: now))
+        return BudgetForecast(left: left, use: use, now: now)
+    }
+
     func partnerStats(_ id: String) async throws -> Response {
         guard let partner = rules.rules.partners.first(where: { $0.id == id }) else {
             throw APIError(status: .notFound, message: "no partner \(id) in the rules in force")
@@ -193,10 +201,19 @@ struct APIRoutes: Sendable {
         writer.endArray()
         if let budget = partner.budget, let currency = partner.currency {
             let used = stats.first { $0.currency == currency.code }?.figures.budgetUsed ?? 0
+            let left = max(0, Int128(budget) - used)
+            let forecast = try await budgetForecast(of: id, currency: currency, left: left)
             writer.beginObject("budget")
             writer.string("total", currency.format(budget))
             writer.string("used", currency.format(used))
-            writer.string("left", currency.format(max(0, Int128(budget) - used)))
+            writer.string("left", currency.format(left))
+            writer.string("burn_7_days", currency.format(forecast.burn7Days))
+            writer.string("burn_30_days", currency.format(forecast.burn30Days))
+            if let exhaustion = forecast.projectedExhaustion {
+                writer.string("projected_exhaustion", exhaustion.description)
+            } else {
+                writer.null("projected_exhaustion")
+            }
             writer.endObject()
         } else {
             writer.null("budget")
@@ -296,8 +313,12 @@ struct APIRoutes: Sendable {
                 let stats = try? await store.stats(ofPartner: partner.id)
             else { continue }
             let used = stats.first { $0.currency == currency.code }?.figures.budgetUsed ?? 0
-            metrics.budgetRemaining(
-                partner: partner.id, currency: currency.code, minorUnits: Int(clamping: max(0, Int128(budget) - used)))
+            let left = max(0, Int128(budget) - used)
+            metrics.budgetRemaining(partner: partner.id, currency: currency.code, minorUnits: Int(clamping: left))
+            if let forecast = try? await budgetForecast(of: partner.id, currency: currency, left: left) {
+                metrics.budgetExhaustion(
+                    partner: partner.id, currency: currency.code, at: forecast.projectedExhaustion?.epochSeconds ?? 0)
+            }
         }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],

@@ -152,6 +152,17 @@ final class ServiceMetrics: Sendable {
         ).set(Int64(minorUnits))
     }
 
+    /// When a partner's budget runs out at its last days' pace (Unix time; 0 when it does not).
+    func budgetExhaustion(partner: String, currency: String, at epochSeconds: Int64) {
+        registry.makeGauge(
+            descriptor: Self.describe(
+                "cashback_partner_budget_projected_exhaustion_timestamp_seconds",
+                "When each partner's budget runs out at the pace of its last 7 days (30 when those used none), as a Unix time; 0 when it does not run out at that pace."
+            ),
+            labels: [("partner", partner), ("currency", currency)]
+        ).set(epochSeconds)
+    }
+
     /// How long the oldest queued event has waited.
     func lag(seconds: Int64) { lagGauge.set(seconds) }
 

@@ -104,7 +104,7 @@ extension SQLiteStore: BatchStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let ledger = LedgerWriter(table: SQLiteLedgerTable(db: db), now: now)
-        var totals = PartnerTotals()
+        var totals = PartnerTotals(processedAt: now)
         var packed = evaluated.packedDecisions.makeIterator()
         for (queued, outcome) in zip(evaluated.batch, evaluated.outcomes) {
             switch outcome {

@@ -478,6 +478,26 @@ package final class SQLiteStore: Sendable {
                     WHERE bank.partner = partner_totals.partner AND bank.currency = partner_totals.currency
                     """)
         }
+        migrator.registerMigration("2026-12-06 partner budget by day") { db in
+            // The budget each partner's own lines used, net of clawbacks, per day of processing
+            // (UTC days since 1970): the burn rate over the last 7 and 30 days and the date the
+            // budget runs out at that pace (issue #14), without reading the ledger.
+            try db.execute(
+                sql: """
+                    CREATE TABLE partner_days (
+                      partner TEXT NOT NULL,
+                      currency TEXT NOT NULL,
+                      day INTEGER NOT NULL,
+                      budget_used INTEGER NOT NULL DEFAULT 0,
+                      PRIMARY KEY (partner, currency, day)
+                    ) WITHOUT ROWID;
+                    INSERT INTO partner_days (partner, currency, day, budget_used)
+                      SELECT ledger.partner, ledger.currency, decisions.processed_at / 86400, SUM(ledger.amount)
+                      FROM ledger JOIN decisions ON decisions.position = ledger.decision_position
+                      WHERE ledger.partner IS NOT NULL AND substr(ledger.rule, 1, length(ledger.partner) + 1) = ledger.partner || '/'
+                      GROUP BY ledger.partner, ledger.currency, decisions.processed_at / 86400
+                    """)
+        }
         return migrator
     }
 }

@@ -38,6 +38,9 @@ package protocol Storage: Sendable {
     func account(_ id: String, recent: Int) async throws -> (balances: [AccountBalance], lines: [LedgerLine])
     /// A partner's figures per currency (SPEC §5.1), as the batches counted them.
     func stats(ofPartner id: String) async throws -> [PartnerStats]
+    /// The budget the partner's own lines used in `currency`, net of clawbacks, per day of
+    /// processing (UTC days since 1970) from `fromDay` on.
+    func budgetUse(ofPartner id: String, currency: String, fromDay: Int64) async throws -> [Int64: Int]
     /// The credits feed's identity, fixed when the database was created: a consumer that sees it
     /// change is reading a restored or different database, whose cursors are not its own.
     func feedID() async throws -> String

@@ -152,4 +152,54 @@ import Testing
         #expect(try CashbackBinary.run(["process", "--db", database.url, "--rules", Self.rules], in: directory.url).status == 0)
         #expect(try database.rows(figures) == kept)
     }
+
+    /// A budget of 100.00 at 10%: 20.00 used 20 days ago, 10.00 two days ago. The last 7 days
+    /// burnt 10.00, the last 30 days 30.00; the 70.00 left last 49 days at 10.00 a week.
+    @Test(arguments: StoreBackend.available) func theBudgetsBurnAndRunOutAreInTheStatsAndMetrics(backend: StoreBackend)
+        async throws
+    {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try CommandDatabase(backend, in: directory)
+        defer { database.drop() }
+        try directory.write("rules/program.yaml", "currency: EUR\ntimezone: UTC\n")
+        try directory.write(
+            "rules/partners/shop.yaml",
+            "partner: shop\nmatch: { mid: [M1] }\nbudget: 100.00\nrules:\n  - id: base\n    reward: { percentage: 10% }\n")
+        let format = ISO8601DateFormatter()
+        for (id, daysAgo, amount) in [("p1", 20.0, "200.00"), ("p2", 2.0, "100.00")] {
+            let when = format.string(from: Date().addingTimeInterval(-daysAgo * 86_400))
+            try directory.write(
+                "\(id).jsonl",
+                #"{"id":"\#(id)","account":"a1","occurred_at":"\#(when)","amount":"\#(amount)","currency":"EUR","merchant":{"mid":"M1"}}"#
+                    + "\n")
+            #expect(try CashbackBinary.run(["enqueue", "--db", database.argument, "\(id).jsonl"], in: directory.url).status == 0)
+            let process = try CashbackBinary.run(
+                ["process", "--db", database.argument, "--rules", "rules", "--now", when], in: directory.url)
+            #expect(process.status == 0, "\(process.stderr)")
+        }
+        let service = try RunningService(in: directory, arguments: ["--rules", "rules", "--db", database.argument])
+        let asked = Date()
+        let reply = try await service.request("GET", "/v1/partners/shop/stats")
+        let answered = Date()
+        let metrics = try await service.request("GET", "/metrics").body
+        let scraped = Date()
+        #expect(service.terminate() == 0)
+        let budget = try JSONParser.parse(reply.body)["budget"]
+        #expect(budget?["used"] == .string("30.00") && budget?["left"] == .string("70.00"), "\(reply.body)")
+        #expect(budget?["burn_7_days"] == .string("10.00") && budget?["burn_30_days"] == .string("30.00"), "\(reply.body)")
+        let exhaustion = try #require(budget?["projected_exhaustion"]?.asString.flatMap { format.date(from: $0) })
+        let weeks7 = 49.0 * 86_400
+        #expect(exhaustion >= asked.addingTimeInterval(weeks7 - 1) && exhaustion <= answered.addingTimeInterval(weeks7 + 1))
+        let gauge = try #require(
+            metrics.split(separator: "\n").first {
+                $0.hasPrefix(#"cashback_partner_budget_projected_exhaustion_timestamp_seconds{partner="shop",currency="EUR"}"#)
+            })
+        let seconds = try #require(Double(gauge.split(separator: " ").last ?? ""))
+        #expect(
+            seconds >= answered.addingTimeInterval(weeks7 - 1).timeIntervalSince1970
+                && seconds <= scraped.addingTimeInterval(weeks7 + 1).timeIntervalSince1970,
+            "the gauge says when, as a Unix time: \(gauge)")
+        #expect(metrics.contains(#"cashback_partner_budget_remaining_minor_units{partner="shop",currency="EUR"} 7000"#))
+    }
 }

@@ -68,6 +68,22 @@ import Testing
                     """)
             #expect(!totals.isEmpty)
             #expect(totals == fromRows)
+            let days = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT partner, currency, day, budget_used FROM partner_days WHERE budget_used != 0
+                    ORDER BY partner, currency, day
+                    """)
+            let daysFromRows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT ledger.partner, ledger.currency, decisions.processed_at / 86400 AS day, SUM(ledger.amount) AS used
+                    FROM ledger JOIN decisions ON decisions.position = ledger.decision_position
+                    WHERE ledger.rule LIKE ledger.partner || '/%'
+                    GROUP BY 1, 2, 3 HAVING used != 0 ORDER BY 1, 2, 3
+                    """)
+            #expect(!days.isEmpty)
+            #expect(days.map { Array($0.databaseValues) } == daysFromRows.map { Array($0.databaseValues) })
         }
     }
 }

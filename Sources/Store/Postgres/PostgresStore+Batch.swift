@@ -75,7 +75,7 @@ extension PostgresStore: BatchStore {
         var dead: [[BoundValue]] = []
         let ledgerTable = PostgresLedgerTable(session: session)
         let ledger = LedgerWriter(table: ledgerTable, now: now)
-        var totals = PartnerTotals()
+        var totals = PartnerTotals(processedAt: now)
         var lines: [(decision: Decision, position: Int64)] = []
         for (queued, outcome) in zip(evaluated.batch, evaluated.outcomes) {
             switch outcome {
@@ -130,6 +130,9 @@ extension PostgresStore: BatchStore {
             into: "partner_totals (partner, currency, \(PartnerTotals.columns.joined(separator: ", ")))",
             rows: totals.additions.map { [.text($0.partner), .text($0.currency)] + $0.added.map(BoundValue.integer) },
             suffix: PartnerTotals.upsertSuffix)
+        try session.insert(
+            into: "partner_days (partner, currency, day, budget_used)", rows: totals.dayAdditions, suffix: PartnerTotals.daySuffix
+        )
         try session.execute(
             "UPDATE progress SET processed_through = $1 WHERE only_row", [.integer(evaluated.batch.last?.sequence ?? 0)])
         return summary

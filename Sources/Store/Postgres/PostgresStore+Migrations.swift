@@ -107,6 +107,25 @@ extension PostgresStore {
                 WHERE bank.partner = partner_totals.partner AND bank.currency = partner_totals.currency
                 """,
             ]),
+        Migration(
+            // The budget each partner's own lines used, net of clawbacks, per day of processing
+            // (UTC days since 1970): the burn rate over the last 7 and 30 days and the date the
+            // budget runs out at that pace (issue #14), without reading the ledger.
+            name: "2026-12-06 partner budget by day",
+            statements: [
+                """
+                CREATE TABLE partner_days (
+                  partner TEXT NOT NULL, currency TEXT NOT NULL, day BIGINT NOT NULL, budget_used BIGINT NOT NULL DEFAULT 0,
+                  PRIMARY KEY (partner, currency, day))
+                """,
+                """
+                INSERT INTO partner_days (partner, currency, day, budget_used)
+                  SELECT ledger.partner, ledger.currency, decisions.processed_at / 86400, SUM(ledger.amount)
+                  FROM ledger JOIN decisions ON decisions.position = ledger.decision_position
+                  WHERE ledger.partner IS NOT NULL AND substr(ledger.rule, 1, length(ledger.partner) + 1) = ledger.partner || '/'
+                  GROUP BY ledger.partner, ledger.currency, decisions.processed_at / 86400
+                """,
+            ]),
     ]
 
     /// A lock key no other application is likely to use, held while migrating: hosts starting

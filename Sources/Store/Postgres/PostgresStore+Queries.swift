@@ -74,6 +74,20 @@ extension PostgresStore {
         }
     }
 
+    /// The budget the partner's own lines used per day of processing, from `fromDay` on.
+    package func budgetUse(ofPartner id: String, currency: String, fromDay: Int64) async throws -> [Int64: Int] {
+        try await withSession { session in
+            var use: [Int64: Int] = [:]
+            for row in try session.rows(
+                "SELECT day, budget_used FROM partner_days WHERE partner = $1 AND currency = $2 AND day >= $3",
+                [.text(id), .text(currency), .integer(fromDay)])
+            {
+                use[try row.column(0)] = Int(try row.column(1, as: Int64.self))
+            }
+            return use
+        }
+    }
+
     /// A partner's figures per currency.
     package func stats(ofPartner id: String) async throws -> [PartnerStats] {
         try await withSession { session in
