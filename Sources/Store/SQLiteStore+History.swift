@@ -81,9 +81,8 @@ extension SQLiteStore {
                 arguments: [partner, from.epochSeconds, until.epochSeconds]
             ).compactMap { row in
                 StatementQuery.entry(
-                    eventID: try row.decode(atIndex: 0), rule: try row.decode(atIndex: 1), currency: try row.decode(atIndex: 2),
-                    amount: try row.decode(atIndex: 3), payableAt: try row.decode(atIndex: 4), version: try row.decode(atIndex: 5)
-                )
+                    rule: try row.decode(atIndex: 0), currency: try row.decode(atIndex: 1), amount: try row.decode(atIndex: 2),
+                    payableAt: try row.decode(atIndex: 3), version: try row.decode(atIndex: 4))
             }
         }
     }

@@ -8,7 +8,7 @@ enum StatementQuery {
     static func sql(greatest: String, placeholders: (String, String, String)) -> String {
         let payable = "\(greatest)(ledger.confirm_at, decisions.processed_at)"
         return """
-            SELECT ledger.event_id, ledger.rule, ledger.currency,
+            SELECT ledger.rule, ledger.currency,
                    CAST(ledger.amount + COALESCE((
                      SELECT SUM(netting.amount) FROM ledger netting WHERE netting.nets_ledger_id = ledger.id), 0) AS BIGINT),
                    \(payable), rules_versions.version
@@ -24,12 +24,9 @@ enum StatementQuery {
     }
 
     /// An entry from the query's columns; `nil` for an unknown currency.
-    static func entry(
-        eventID: String, rule: String, currency: String, amount: Int, payableAt: Int64, version: String
-    ) -> StatementEntry? {
+    static func entry(rule: String, currency: String, amount: Int, payableAt: Int64, version: String) -> StatementEntry? {
         guard let currency = Currency(code: currency) else { return nil }
         return StatementEntry(
-            eventID: eventID, rule: rule, currency: currency, amount: amount, payableAt: Timestamp(epochSeconds: payableAt),
-            rulesVersion: version)
+            rule: rule, currency: currency, amount: amount, payableAt: Timestamp(epochSeconds: payableAt), rulesVersion: version)
     }
 }

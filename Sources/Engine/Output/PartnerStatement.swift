@@ -2,7 +2,6 @@
 /// is confirmed (net of what clawbacks took from it while it was pending), or a clawback debited
 /// because its line was confirmed already.
 package struct StatementEntry: Sendable, Equatable {
-    package let eventID: String
     /// `partner/rule`.
     package let rule: String
     package let currency: Currency
@@ -14,8 +13,7 @@ package struct StatementEntry: Sendable, Equatable {
     /// The rules version whose evaluation made the line.
     package let rulesVersion: String
 
-    package init(eventID: String, rule: String, currency: Currency, amount: Int, payableAt: Timestamp, rulesVersion: String) {
-        self.eventID = eventID
+    package init(rule: String, currency: Currency, amount: Int, payableAt: Timestamp, rulesVersion: String) {
         self.rule = rule
         self.currency = currency
         self.amount = amount

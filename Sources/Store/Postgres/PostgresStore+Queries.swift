@@ -257,8 +257,8 @@ extension PostgresStore {
                 [.text(partner), .integer(from.epochSeconds), .integer(until.epochSeconds)]
             ).compactMap { row in
                 StatementQuery.entry(
-                    eventID: try row.column(0), rule: try row.column(1), currency: try row.column(2),
-                    amount: Int(try row.column(3, as: Int64.self)), payableAt: try row.column(4), version: try row.column(5))
+                    rule: try row.column(0), currency: try row.column(1), amount: Int(try row.column(2, as: Int64.self)),
+                    payableAt: try row.column(3), version: try row.column(4))
             }
         }
     }
