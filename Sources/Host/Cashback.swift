@@ -10,7 +10,7 @@ struct Cashback: AsyncParsableCommand {
         subcommands: [
             LintCommand.self, DryRunCommand.self, PluginsCommand.self, EnqueueCommand.self, ProcessCommand.self,
             DecisionsCommand.self, DeadCommand.self, CheckCommand.self, ExplainCommand.self, DiffCommand.self, SchemaCommand.self,
-            StatementCommand.self, GenerateCommand.self,
+            StatementCommand.self, ReportCommand.self, GenerateCommand.self,
             ServeCommand.self,
         ]
     )

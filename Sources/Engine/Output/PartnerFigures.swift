@@ -65,6 +65,11 @@ package struct PartnerFigureTable: Sendable, Equatable {
         package let partner: String?
         package let currency: Currency
 
+        package init(partner: String?, currency: Currency) {
+            self.partner = partner
+            self.currency = currency
+        }
+
         /// By partner (none last), then currency.
         package static func < (lhs: Key, rhs: Key) -> Bool {
             (lhs.partner ?? "\u{10FFFF}", lhs.currency.code) < (rhs.partner ?? "\u{10FFFF}", rhs.currency.code)

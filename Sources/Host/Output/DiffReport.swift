@@ -59,7 +59,8 @@ enum DiffReport {
         return text + "]}"
     }
 
-    private static func summary(_ decision: Decision) -> String {
+    /// A decision in a few words: its status, cashback and lines.
+    static func summary(_ decision: Decision) -> String {
         var text = decision.status.rawValue
         if decision.carriesAmounts, let currency = decision.currency {
             text += " \(currency.format(decision.cashback)) \(currency.code)"
