@@ -171,14 +171,6 @@ struct APIRoutes: Sendable {
         return Response.json(writer.text)
     }
 
-    /// The burn rate and projected exhaustion of a partner's budget with `left` minor units left.
-    func budgetForecast(of partner: String, currency: Currency, left: Int128) async throws -> BudgetForecast {
-        let now = WallClock.now
-        let use = try await store.budgetUse(
-            ofPartner: partner, currency: currency.code, fromDay: BudgetForecast.firstDay(at: now))
-        return BudgetForecast(left: left, use: use, now: now)
-    }
-
     func partnerStats(_ id: String) async throws -> Response {
         guard let partner = rules.rules.partners.first(where: { $0.id == id }) else {
             throw APIError(status: .notFound, message: "no partner \(id) in the rules in force")
@@ -202,7 +194,8 @@ struct APIRoutes: Sendable {
         if let budget = partner.budget, let currency = partner.currency {
             let used = stats.first { $0.currency == currency.code }?.figures.budgetUsed ?? 0
             let left = max(0, Int128(budget) - used)
-            let forecast = try await budgetForecast(of: id, currency: currency, left: left)
+            let forecast = try await BudgetForecast.of(
+                partner: id, currency: currency.code, left: left, now: WallClock.now, in: store)
             writer.beginObject("budget")
             writer.string("total", currency.format(budget))
             writer.string("used", currency.format(used))
@@ -315,7 +308,9 @@ struct APIRoutes: Sendable {
             let used = stats.first { $0.currency == currency.code }?.figures.budgetUsed ?? 0
             let left = max(0, Int128(budget) - used)
             metrics.budgetRemaining(partner: partner.id, currency: currency.code, minorUnits: Int(clamping: left))
-            if let forecast = try? await budgetForecast(of: partner.id, currency: currency, left: left) {
+            if let forecast = try? await BudgetForecast.of(
+                partner: partner.id, currency: currency.code, left: left, now: WallClock.now, in: store)
+            {
                 metrics.budgetExhaustion(
                     partner: partner.id, currency: currency.code, at: forecast.projectedExhaustion?.epochSeconds ?? 0)
             }

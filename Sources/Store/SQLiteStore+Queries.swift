@@ -123,16 +123,13 @@ extension SQLiteStore {
     /// A partner's statistics per currency: payments, rewarded, spend, its own rules' cashback
     /// and clawbacks, and its budget usage.
     package func budgetUse(ofPartner id: String, currency: String, fromDay: Int64) async throws -> [Int64: Int] {
-        try await pool.read { db in
-            var use: [Int64: Int] = [:]
-            for row in try Row.fetchAll(
+        let rows = try await pool.read { db in
+            try Row.fetchAll(
                 db, sql: "SELECT day, budget_used FROM partner_days WHERE partner = ? AND currency = ? AND day >= ?",
-                arguments: [id, currency, fromDay])
-            {
-                use[try row.decode(atIndex: 0)] = try row.decode(atIndex: 1)
-            }
-            return use
+                arguments: [id, currency, fromDay]
+            ).map { row -> (Int64, Int) in (try row.decode(atIndex: 0), try row.decode(atIndex: 1)) }
         }
+        return Dictionary(rows, uniquingKeysWith: +)
     }
 
     package func stats(ofPartner id: String) async throws -> [PartnerStats] {

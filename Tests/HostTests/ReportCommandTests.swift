@@ -105,6 +105,10 @@ import Testing
         #expect(whole.status == 0, "\(whole.stderr)")
         Self.expectSelfContained(whole.stdout)
         #expect(try Self.row("fnac", in: "summary", of: whole.stdout) == ["fnac", "EUR"] + PartnerFiguresTests.fnac.map(\.value))
+        // Processed today, all of it: the whole budget burnt in the last 7 days, nothing left to run out.
+        #expect(
+            try Self.row("fnac", in: "budgets", of: whole.stdout)
+                == ["fnac", "1000.00", "1000.00", "0.00", "1000.00", "1000.00", "-"])
 
         // The first half of November in Paris: Fnac's payments counted from the events and dry-run.
         let paris = try #require(Zone(identifier: "Europe/Paris"))

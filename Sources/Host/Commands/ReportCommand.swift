@@ -49,9 +49,12 @@ struct ReportCommand: AsyncParsableCommand {
         let zone = { (partner: String?) in partner.flatMap { zones[$0] } ?? ruleSet.program.zone }
         var data = ReportData()
         var comparison: RulesComparison?
+        var forecasts: [String: BudgetForecast] = [:]
         let source: String
         if let db {
-            source = try await storedDecisions(in: db, into: &data, zone: zone, programZone: ruleSet.program.zone)
+            let store = try DatabaseArgument.open(db, access: .readOnly)
+            forecasts = try await ReportCommand.forecasts(of: ruleSet, in: store)
+            (data, source) = try await storedDecisions(in: store, zone: zone, programZone: ruleSet.program.zone)
         } else {
             var evaluators = [Evaluator(rules: ruleSet, explain: true)]
             if let base { evaluators.append(Evaluator(rules: try RulesDirectory.load(base), explain: false)) }
@@ -71,7 +74,8 @@ struct ReportCommand: AsyncParsableCommand {
                 base.map { "What the rules in \(rules) change against those in \($0), over \(files.joined(separator: ", "))." }
                 ?? "A dry-run of \(files.joined(separator: ", ")) with the rules in \(rules)."
         }
-        let page = HTMLReport(source: source, rules: ruleSet, data: data, comparison: comparison).render()
+        let page = HTMLReport(source: source, rules: ruleSet, data: data, comparison: comparison, forecasts: forecasts)
+            .render()
         if let out {
             guard FileManager.default.createFile(atPath: out, contents: Data(page.utf8)) else {
                 throw ValidationError("--out: cannot write \(out)")
@@ -81,12 +85,12 @@ struct ReportCommand: AsyncParsableCommand {
         }
     }
 
-    /// Counts the decisions the database stored for events between `--from` and `--until`;
-    /// returns the report's source in words.
+    /// Counts the decisions the database stored for events between `--from` and `--until`, and
+    /// says so in words.
     private func storedDecisions(
-        in db: String, into data: inout ReportData, zone: (String?) -> Zone, programZone: Zone
-    ) async throws -> String {
-        let store = try DatabaseArgument.open(db, access: .readOnly)
+        in store: any Storage, zone: (String?) -> Zone, programZone: Zone
+    ) async throws -> (data: ReportData, source: String) {
+        var data = ReportData()
         var occurred: [String: Timestamp] = [:]
         for queued in try await store.allQueued() {
             if case .event(let event, _) = queued.input { occurred[event.id] = event.occurredAt }
@@ -104,8 +108,22 @@ struct ReportCommand: AsyncParsableCommand {
                 decision, occurredAt: when, zone: zone(decision.amounts?.partner),
                 wasCapped: stored.trace.map { ReportCommand.anyLimitCut(inTrace: $0) } ?? false)
         }
-        return "The decisions stored in \(store.name)" + (from.map { " from \($0)" } ?? "") + (until.map { " until \($0)" } ?? "")
-            + ", with the budgets of the rules in \(rules)."
+        let period = (from.map { " from \($0)" } ?? "") + (until.map { " until \($0)" } ?? "")
+        return (data, "The decisions stored in \(store.name)\(period), with the budgets of the rules in \(rules).")
+    }
+
+    /// Each budgeted partner's burn and projected exhaustion now, as the stats endpoint gives them.
+    static func forecasts(of rules: RuleSet, in store: any Storage) async throws -> [String: BudgetForecast] {
+        let now = WallClock.now
+        var forecasts: [String: BudgetForecast] = [:]
+        for partner in rules.partners {
+            guard let budget = partner.budget, let currency = partner.currency else { continue }
+            let used =
+                try await store.stats(ofPartner: partner.id).first { $0.currency == currency.code }?.figures.budgetUsed ?? 0
+            forecasts[partner.id] = try await BudgetForecast.of(
+                partner: partner.id, currency: currency.code, left: max(0, Int128(budget) - used), now: now, in: store)
+        }
+        return forecasts
     }
 
     /// Whether a stored trace shows a limit that cut an amount (an `after` below its `before`).

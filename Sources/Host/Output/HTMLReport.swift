@@ -9,6 +9,8 @@ struct HTMLReport {
     let data: ReportData
     /// With `--base`: the comparison with the base rules.
     let comparison: RulesComparison?
+    /// With `--db`: each budgeted partner's burn and projected exhaustion, by partner id.
+    let forecasts: [String: BudgetForecast]
 
     func render() -> String {
         var body = "<h1>Cashback report</h1>\n<p>\(escape(source))</p>\n"
@@ -61,7 +63,11 @@ struct HTMLReport {
         let budgeted = rules.partners.filter { $0.budget != nil && $0.currency != nil }
         guard !budgeted.isEmpty else { return "" }
         var html = "<section id=budgets><h2>Budgets</h2>\n<table>\n"
-        html += "<tr><th>Partner</th><th class=n>Budget</th><th class=n>Used</th><th class=n>Left</th><th></th></tr>\n"
+        html += "<tr><th>Partner</th><th class=n>Budget</th><th class=n>Used</th><th class=n>Left</th><th></th>"
+        if !forecasts.isEmpty {
+            html += "<th class=n>Burn, 7 days</th><th class=n>Burn, 30 days</th><th>Runs out (at the 7 days' pace)</th>"
+        }
+        html += "</tr>\n"
         for partner in budgeted {
             guard let budget = partner.budget, let currency = partner.currency else { continue }
             let used = data.figures.figures[PartnerFigureTable.Key(partner: partner.id, currency: currency)]?.budgetUsed ?? 0
@@ -69,7 +75,13 @@ struct HTMLReport {
             html += "<tr data-partner=\"\(escape(partner.id))\"><td>\(escape(partner.id))</td>"
             html += "<td class=n>\(money(total, currency))</td><td class=n>\(money(used, currency))</td>"
             html += "<td class=n>\(money(max(0, total - used), currency))</td>"
-            html += "<td>\(SVGChart.gauge(used: used, total: total))</td></tr>\n"
+            html += "<td>\(SVGChart.gauge(used: used, total: total))</td>"
+            if let forecast = forecasts[partner.id] {
+                html +=
+                    "<td class=n>\(money(forecast.burn7Days, currency))</td><td class=n>\(money(forecast.burn30Days, currency))</td>"
+                html += "<td>\(forecast.projectedExhaustion.map { String($0.description.prefix(10)) } ?? "-")</td>"
+            }
+            html += "</tr>\n"
         }
         return html + "</table></section>\n"
     }
