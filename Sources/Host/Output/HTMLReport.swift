@@ -33,7 +33,7 @@ struct HTMLReport {
             """
     }
 
-    private func escape(_ text: String) -> String { StatementReport.escape(text) }
+    private func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     private func money(_ units: Int128, _ currency: Currency) -> String { escape(currency.format(units)) }
 

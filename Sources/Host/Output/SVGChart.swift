@@ -22,7 +22,7 @@ enum SVGChart {
             let barWidth = max(1, width / count - 1)
             let color = entry.value < 0 ? "#b3261e" : "#1f5fa8"
             svg += ##"<rect x="\##(x)" y="\##(y)" width="\##(barWidth)" height="\##(max(size, 1))" fill="\##(color)">"##
-            svg += "<title>\(StatementReport.escape(entry.label)): \(StatementReport.escape(format(entry.value)))</title></rect>"
+            svg += "<title>\(HTMLText.escape(entry.label)): \(HTMLText.escape(format(entry.value)))</title></rect>"
         }
         return svg + "</svg>"
     }
@@ -42,7 +42,7 @@ enum SVGChart {
             let size = max(1, Int(entry.value.magnitude * UInt128(room) / largest))
             let x = entry.value < 0 ? middle - size : middle
             let color = entry.value < 0 ? "#b3261e" : "#1f5fa8"
-            let text = StatementReport.escape(entry.label) + " " + StatementReport.escape(format(entry.value))
+            let text = HTMLText.escape(entry.label) + " " + HTMLText.escape(format(entry.value))
             svg += ##"<text x="4" y="\##(y + 15)" font-size="12">\##(text)</text>"##
             svg += ##"<rect x="\##(x)" y="\##(y + 3)" width="\##(size)" height="\##(rowHeight - 6)" fill="\##(color)"/>"##
         }

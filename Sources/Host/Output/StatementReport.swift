@@ -81,20 +81,20 @@ enum StatementReport {
 
     static func html(_ statement: PartnerStatement) -> String {
         let title = "Cashback statement: \(statement.partner), \(statement.monthText)"
-        var body = "<h1>\(escape(title))</h1>\n"
-        body += "<p>Time zone \(escape(statement.zone.identifier)); "
+        var body = "<h1>\(HTMLText.escape(title))</h1>\n"
+        body += "<p>Time zone \(HTMLText.escape(statement.zone.identifier)); "
         body += statement.isClosed ? "the month is closed.</p>\n" : "the month is not over: figures so far.</p>\n"
         if statement.sections.isEmpty { body += "<p>Nothing became payable in this month.</p>\n" }
         for section in statement.sortedSections {
-            let money = { (units: Int) in escape(section.currency.format(units)) }
+            let money = { (units: Int) in HTMLText.escape(section.currency.format(units)) }
             let row = { (key: String, sums: PartnerStatement.Sums) in
-                "<tr><td>\(escape(key))</td><td class=n>\(money(sums.credits))</td><td class=n>\(money(sums.clawbacks))</td>"
+                "<tr><td>\(HTMLText.escape(key))</td><td class=n>\(money(sums.credits))</td><td class=n>\(money(sums.clawbacks))</td>"
                     + "<td class=n>\(money(sums.net))</td></tr>\n"
             }
             let head = { (first: String) in
                 "<tr><th>\(first)</th><th class=n>Credits</th><th class=n>Clawbacks</th><th class=n>Net</th></tr>\n"
             }
-            body += "<h2>\(escape(section.currency.code)): net amount due \(money(section.total.net))</h2>\n"
+            body += "<h2>\(HTMLText.escape(section.currency.code)): net amount due \(money(section.total.net))</h2>\n"
             body += "<table>\n" + head("Rule")
             for (rule, sums) in section.rules.sorted(by: { $0.key < $1.key }) { body += row(rule, sums) }
             body += "<tr class=total><td>Total</td><td class=n>\(money(section.total.credits))</td>"
@@ -104,11 +104,11 @@ enum StatementReport {
             body += "</table>\n"
         }
         body += "<h2>Rules versions</h2>\n<ul>\n"
-        body += statement.rulesVersions.map { "<li><code>\(escape($0))</code></li>\n" }.joined()
+        body += statement.rulesVersions.map { "<li><code>\(HTMLText.escape($0))</code></li>\n" }.joined()
         body += "</ul>\n"
         return """
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+            <html lang="en"><head><meta charset="utf-8"><title>\(HTMLText.escape(title))</title>
             <style>
             body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #111; }
             table { border-collapse: collapse; margin: 1em 0; }
@@ -120,21 +120,5 @@ enum StatementReport {
             \(body)</body></html>
 
             """
-    }
-
-    /// Text made safe inside HTML elements and attributes.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
     }
 }
