@@ -60,6 +60,7 @@ let package = Package(
             name: "BuiltinPluginsTests", dependencies: ["BuiltinPlugins", "Engine", "PluginTestSupport"],
             path: "Tests/Plugins/All"),
         .target(name: "Workload"),
+        .target(name: "HTMLPages", dependencies: ["Engine"]),
         .target(
             name: "Store",
             dependencies: [
@@ -74,6 +75,8 @@ let package = Package(
             dependencies: [
                 "Engine",
                 "Store",
+                "HTMLPages",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -96,6 +99,7 @@ let package = Package(
                 "Workload",
                 "Store",
                 "Server",
+                "HTMLPages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -105,7 +109,7 @@ let package = Package(
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Host", "Engine", "BuiltinPlugins", "Workload", "Store", "Server", "PluginTestSupport",
+                "Host", "Engine", "BuiltinPlugins", "Workload", "Store", "Server", "HTMLPages", "PluginTestSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // To break a store's schema under a batch (StoreStateFailureTests).

@@ -13,26 +13,32 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         do {
             return try await next(request, context)
-        } catch let error as any HTTPResponseError {
-            throw error
-        } catch let error as HTTPParserError {
-            // A body that breaks HTTP's framing (a malformed chunk size): the client's fault.
-            throw APIError(
-                status: .badRequest, message: "malformed HTTP request: \(error)", headers: [.connection: "close"])
-        } catch is ServiceStopping {
-            throw APIError(status: .serviceUnavailable, message: "shutting down", headers: [.retryAfter: "5"])
         } catch {
+            throw Self.answer(to: error, of: request, logger: context.logger, store: store)
+        }
+    }
+
+    /// The error that answers `error`: itself when it chooses its response, else an `APIError`.
+    static func answer(to error: any Error, of request: Request, logger: Logger, store: any Storage) -> any Error {
+        switch error {
+        case let error as any HTTPResponseError:
+            return error
+        case let error as HTTPParserError:
+            // A body that breaks HTTP's framing (a malformed chunk size): the client's fault.
+            return APIError(
+                status: .badRequest, message: "malformed HTTP request: \(error)", headers: [.connection: "close"])
+        case is ServiceStopping:
+            return APIError(status: .serviceUnavailable, message: "shutting down", headers: [.retryAfter: "5"])
+        default:
             let metadata: Logger.Metadata = [
                 "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "error.message": "\(error)",
             ]
             if let reason = store.transientUnavailability(of: error) {
-                context.logger.warning("request refused: \(reason)", metadata: metadata)
-                throw APIError(
-                    status: .serviceUnavailable, message: "\(reason); retry later",
-                    headers: [.retryAfter: "5"])
+                logger.warning("request refused: \(reason)", metadata: metadata)
+                return APIError(status: .serviceUnavailable, message: "\(reason); retry later", headers: [.retryAfter: "5"])
             }
-            context.logger.error("request failed unexpectedly", metadata: metadata)
-            throw APIError(status: .internalServerError, message: "internal error")
+            logger.error("request failed unexpectedly", metadata: metadata)
+            return APIError(status: .internalServerError, message: "internal error")
         }
     }
 }

@@ -41,6 +41,7 @@ struct APIRoutes: Sendable {
             .refuseMethods(otherThan: [.get], on: "readyz")
         router.get("metrics") { _, _ in await metricsText() }
             .refuseMethods(otherThan: [.get], on: "metrics")
+        DashboardRoutes(store: store, rules: rules, metrics: metrics, settings: settings).add(to: router)
         return router
     }
 
@@ -191,18 +192,15 @@ struct APIRoutes: Sendable {
             writer.endObject()
         }
         writer.endArray()
-        if let budget = partner.budget, let currency = partner.currency {
-            let used = stats.first { $0.currency == currency.code }?.figures.budgetUsed ?? 0
-            let left = max(0, Int128(budget) - used)
-            let forecast = try await BudgetForecast.of(
-                partner: id, currency: currency.code, left: left, now: WallClock.now, in: store)
+        if let standing = try await BudgetStanding.of(partner, stats: stats, now: WallClock.now, in: store) {
+            let currency = standing.currency
             writer.beginObject("budget")
-            writer.string("total", currency.format(budget))
-            writer.string("used", currency.format(used))
-            writer.string("left", currency.format(left))
-            writer.string("burn_7_days", currency.format(forecast.burn7Days))
-            writer.string("burn_30_days", currency.format(forecast.burn30Days))
-            if let exhaustion = forecast.projectedExhaustion {
+            writer.string("total", currency.format(standing.total))
+            writer.string("used", currency.format(standing.used))
+            writer.string("left", currency.format(standing.left))
+            writer.string("burn_7_days", currency.format(standing.forecast.burn7Days))
+            writer.string("burn_30_days", currency.format(standing.forecast.burn30Days))
+            if let exhaustion = standing.forecast.projectedExhaustion {
                 writer.string("projected_exhaustion", exhaustion.description)
             } else {
                 writer.null("projected_exhaustion")
@@ -301,19 +299,14 @@ struct APIRoutes: Sendable {
         } else {
             metrics.lag(seconds: 0)
         }
-        for partner in rules.rules.partners {
-            guard let budget = partner.budget, let currency = partner.currency,
-                let stats = try? await store.stats(ofPartner: partner.id)
+        for partner in rules.rules.partners where partner.budget != nil {
+            guard let stats = try? await store.stats(ofPartner: partner.id),
+                let standing = try? await BudgetStanding.of(partner, stats: stats, now: WallClock.now, in: store)
             else { continue }
-            let used = stats.first { $0.currency == currency.code }?.figures.budgetUsed ?? 0
-            let left = max(0, Int128(budget) - used)
-            metrics.budgetRemaining(partner: partner.id, currency: currency.code, minorUnits: Int(clamping: left))
-            if let forecast = try? await BudgetForecast.of(
-                partner: partner.id, currency: currency.code, left: left, now: WallClock.now, in: store)
-            {
-                metrics.budgetExhaustion(
-                    partner: partner.id, currency: currency.code, at: forecast.projectedExhaustion?.epochSeconds ?? 0)
-            }
+            let code = standing.currency.code
+            metrics.budgetRemaining(partner: partner.id, currency: code, minorUnits: Int(clamping: standing.left))
+            metrics.budgetExhaustion(
+                partner: partner.id, currency: code, at: standing.forecast.projectedExhaustion?.epochSeconds ?? 0)
         }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],

@@ -16,9 +16,7 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             try await Self.discardBody(of: request)
             throw APIError(status: .forbidden, message: reason)
         case .tokens(let accepted):
-            // Compare with every accepted token (no short cut), then decide.
-            guard let presented = Self.bearer(request.headers[.authorization]),
-                accepted.map({ Self.constantTimeEquals(presented, $0) }).contains(true)
+            guard let presented = Tokens.bearer(request.headers[.authorization]), Tokens.matches(presented, accepted)
             else {
                 try await Self.discardBody(of: request)
                 throw Self.unauthorized
@@ -39,23 +37,5 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static var unauthorized: APIError {
         APIError(status: .unauthorized, message: "missing or wrong bearer token", headers: [.wwwAuthenticate: "Bearer"])
-    }
-
-    static func bearer(_ header: String?) -> String? {
-        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
-        return String(header.dropFirst(7))
-    }
-
-    /// Compares without an early exit, so timing tells nothing about where a guess went wrong.
-    static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
-        var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
-        for index in 0..<max(left.count, right.count) {
-            let a = index < left.count ? left[index] : 0
-            let b = index < right.count ? right[index] : 0
-            difference |= a ^ b
-        }
-        return difference == 0 && left.count == right.count
     }
 }

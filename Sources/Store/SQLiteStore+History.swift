@@ -71,6 +71,15 @@ extension SQLiteStore {
         try await pool.read { db in try String.fetchOne(db, sql: "SELECT version FROM rules_versions ORDER BY id DESC LIMIT 1") }
     }
 
+    /// Every recorded rules version, in the order they were first recorded.
+    package func rulesVersions() async throws -> [RecordedRulesVersion] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT version, recorded_at FROM rules_versions ORDER BY id").map {
+                RecordedRulesVersion(version: $0[0], recordedAt: Timestamp(epochSeconds: $0[1]))
+            }
+        }
+    }
+
     /// The partner's own ledger entries that became payable from `from` until before `until`.
     package func statementEntries(ofPartner partner: String, from: Timestamp, until: Timestamp) async throws
         -> [StatementEntry]

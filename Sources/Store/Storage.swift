@@ -68,6 +68,8 @@ package protocol Storage: Sendable {
     func rulesSnapshot(_ version: String) async throws -> [RuleSource]?
     /// The rules version recorded last, if any.
     func newestRulesVersion() async throws -> String?
+    /// Every recorded rules version, in the order they were first recorded.
+    func rulesVersions() async throws -> [RecordedRulesVersion]
     /// The partner's own ledger entries that became payable from `from` until before `until`
     /// (`StatementEntry`), in ledger order.
     func statementEntries(ofPartner partner: String, from: Timestamp, until: Timestamp) async throws -> [StatementEntry]

@@ -1,4 +1,5 @@
 import Engine
+import HTMLPages
 
 /// `cashback report`'s page: one self-contained HTML file (inline style and SVG, no script, no
 /// font, no link out) that opens offline and prints well.
@@ -20,13 +21,7 @@ struct HTMLReport {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>Cashback report</title>
             <style>
-            body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #111; }
-            table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
-            th, td { padding: 0.2em 0.8em; border-bottom: 1px solid #ccc; text-align: left; }
-            .n { text-align: right; font-variant-numeric: tabular-nums; }
-            h2 { margin-top: 1.5em; }
-            section { break-inside: avoid; }
-            @media print { body { margin: 0; } }
+            \(PageStyle.css)
             </style></head><body>
             \(body)</body></html>
 
@@ -39,22 +34,11 @@ struct HTMLReport {
 
     private func summary() -> String {
         var html = "<section id=summary><h2>Partners</h2>\n<table>\n<tr><th>Partner</th><th>Currency</th>"
-        for heading in [
-            "Payments", "Rewarded", "Spend", "Partner-funded", "Bank-funded", "Partner clawbacks", "Bank clawbacks", "Net",
-        ] {
-            html += "<th class=n>\(heading)</th>"
-        }
-        html += "</tr>\n"
+        html += PartnerFiguresHTML.headings + "</tr>\n"
         for (key, figures) in data.figures.sorted {
-            let cells = [
-                String(figures.payments), String(figures.rewarded), money(figures.spend, key.currency),
-                money(figures.partnerFunded, key.currency), money(figures.bankFunded, key.currency),
-                money(figures.partnerClawbacks, key.currency), money(figures.bankClawbacks, key.currency),
-                money(figures.net, key.currency),
-            ]
             html += "<tr data-partner=\"\(escape(key.partner ?? "(none)"))\" data-currency=\"\(key.currency.code)\">"
             html += "<td>\(escape(key.partner ?? "(none)"))</td><td>\(key.currency.code)</td>"
-            html += cells.map { "<td class=n>\($0)</td>" }.joined() + "</tr>\n"
+            html += PartnerFiguresHTML.cells(figures, currency: key.currency) + "</tr>\n"
         }
         return html + "</table></section>\n"
     }
@@ -63,24 +47,12 @@ struct HTMLReport {
         let budgeted = rules.partners.filter { $0.budget != nil && $0.currency != nil }
         guard !budgeted.isEmpty else { return "" }
         var html = "<section id=budgets><h2>Budgets</h2>\n<table>\n"
-        html += "<tr><th>Partner</th><th class=n>Budget</th><th class=n>Used</th><th class=n>Left</th><th></th>"
-        if !forecasts.isEmpty {
-            html += "<th class=n>Burn, 7 days</th><th class=n>Burn, 30 days</th><th>Runs out (at the 7 days' pace)</th>"
-        }
-        html += "</tr>\n"
+        html += "<tr><th>Partner</th>" + BudgetHTML.headings(forecast: !forecasts.isEmpty) + "</tr>\n"
         for partner in budgeted {
             guard let budget = partner.budget, let currency = partner.currency else { continue }
             let used = data.figures.figures[PartnerFigureTable.Key(partner: partner.id, currency: currency)]?.budgetUsed ?? 0
-            let total = Int128(budget)
             html += "<tr data-partner=\"\(escape(partner.id))\"><td>\(escape(partner.id))</td>"
-            html += "<td class=n>\(money(total, currency))</td><td class=n>\(money(used, currency))</td>"
-            html += "<td class=n>\(money(max(0, total - used), currency))</td>"
-            html += "<td>\(SVGChart.gauge(used: used, total: total))</td>"
-            if let forecast = forecasts[partner.id] {
-                html +=
-                    "<td class=n>\(money(forecast.burn7Days, currency))</td><td class=n>\(money(forecast.burn30Days, currency))</td>"
-                html += "<td>\(forecast.projectedExhaustion.map { String($0.description.prefix(10)) } ?? "-")</td>"
-            }
+            html += BudgetHTML.cells(total: Int128(budget), used: used, forecast: forecasts[partner.id], currency: currency)
             html += "</tr>\n"
         }
         return html + "</table></section>\n"

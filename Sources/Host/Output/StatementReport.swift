@@ -1,4 +1,5 @@
 import Engine
+import HTMLPages
 
 /// How `cashback statement` prints a partner's monthly statement: JSON, CSV or a
 /// self-contained HTML page (no script, no external file; it prints well).

@@ -247,6 +247,15 @@ extension PostgresStore {
         }
     }
 
+    /// Every recorded rules version, in the order they were first recorded.
+    package func rulesVersions() async throws -> [RecordedRulesVersion] {
+        try await withSession { session in
+            try session.rows("SELECT version, recorded_at FROM rules_versions ORDER BY id").map {
+                RecordedRulesVersion(version: try $0.column(0), recordedAt: Timestamp(epochSeconds: try $0.column(1)))
+            }
+        }
+    }
+
     /// The partner's own ledger entries that became payable from `from` until before `until`.
     package func statementEntries(ofPartner partner: String, from: Timestamp, until: Timestamp) async throws
         -> [StatementEntry]

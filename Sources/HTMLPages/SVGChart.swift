@@ -1,10 +1,11 @@
 import Engine
 
-/// The report's charts, drawn as inline SVG by the project: no script, no external file.
-enum SVGChart {
+/// The charts of the report and the dashboard, drawn as inline SVG by the project: no script,
+/// no external file.
+package enum SVGChart {
     /// A column per value (a day, in order), scaled to the largest magnitude, negative values
     /// below the axis; each column's title gives its label and value.
-    static func columns(_ values: [(label: String, value: Int128)], format: (Int128) -> String) -> String {
+    package static func columns(_ values: [(label: String, value: Int128)], format: (Int128) -> String) -> String {
         let width = 640
         let height = 160
         let largest = max(values.map(\.value.magnitude).max() ?? 1, 1)
@@ -28,7 +29,7 @@ enum SVGChart {
     }
 
     /// A horizontal bar per value (a partner's delta), from a middle axis, with its label and value.
-    static func bars(_ values: [(label: String, value: Int128)], format: (Int128) -> String) -> String {
+    package static func bars(_ values: [(label: String, value: Int128)], format: (Int128) -> String) -> String {
         let rowHeight = 22
         let width = 640
         let middle = 400
@@ -50,7 +51,7 @@ enum SVGChart {
     }
 
     /// A gauge of `used` out of `total`: the used part filled, red once all is used.
-    static func gauge(used: Int128, total: Int128) -> String {
+    package static func gauge(used: Int128, total: Int128) -> String {
         let width = 300
         let filled = total <= 0 ? width : Int(min(max(used, 0), total) * Int128(width) / total)
         let color = used >= total ? "#b3261e" : "#1f5fa8"

@@ -1,7 +1,7 @@
-/// Text for the pages the commands write (`report`, `statement --format html`).
-enum HTMLText {
+/// Text for the HTML pages: `report`, `statement --format html` and the dashboard.
+package enum HTMLText {
     /// Text made safe inside HTML elements and attributes.
-    static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var escaped = ""
         for character in text {
             switch character {
