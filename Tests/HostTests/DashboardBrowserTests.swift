@@ -128,6 +128,33 @@ import Testing
         #expect(page.problems(origin: origin) == [], "the console stays clean on every page")
     }
 
+    /// `cashback report`'s page (of a diff, which has every section) opened from a file in a
+    /// browser with the network off: it renders with no console error and no request, shows the
+    /// samples' figures, and prints to PDF.
+    @Test func theReportOpensOfflineAndPrints() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let rules = PartnerFiguresTests.rules
+        let report = try CashbackBinary.run(
+            ["report", "--rules", rules, "--base", rules, "--out", directory.path("report.html"), PartnerFiguresTests.samples])
+        #expect(report.status == 0, "\(report.stderr)")
+        let browser = try HeadlessChromium()
+        defer { browser.close() }
+        let page = try await browser.newPage()
+        try await browser.call(
+            "Network.emulateNetworkConditions",
+            ["offline": true, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1], session: page.session)
+        try await page.open(directory.url.appendingPathComponent("report.html").absoluteString)
+        let fnac = try #require(try await Self.figureRows("#summary", on: page)["fnac EUR"])
+        #expect(PartnerFiguresTests.fnac.map { fnac[$0.name] } == PartnerFiguresTests.fnac.map(\.value))
+        let charts = try await page.evaluate("document.querySelectorAll('svg').length") as? Int ?? 0
+        #expect(charts > 8, "a gauge per budget and a chart per partner")
+        let pdf = try await browser.call("Page.printToPDF", [:], session: page.session)
+        let printed = try #require((pdf["data"] as? String).flatMap { Data(base64Encoded: $0) })
+        #expect(printed.starts(with: Data("%PDF".utf8)))
+        #expect(page.problems(origin: "file://") == [])
+    }
+
     /// Checks each partner's figure rows (per currency) and budget row on the page against its
     /// stats from the API, fetched at `fetched`: the projected run-out moves on with the clock
     /// between the two, by as long as passed since at most.
