@@ -122,6 +122,10 @@ import Testing
             #expect(try await Self.send(service, .get, "/dashboard/rules/diff", headers: bearer).status == 400)
             let event = try await Self.send(service, .get, "/dashboard/events?id=%3Cb%3E", headers: bearer)
             #expect(event.status == 200 && event.body.contains("No event <code>&lt;b&gt;</code> was accepted"))
+            let deleted = try await Self.send(service, .delete, "/dashboard", headers: bearer)
+            #expect(deleted.status == 405 && deleted.headers["allow"] == "GET, HEAD")
+            #expect(deleted.headers["content-type"] == "text/html; charset=utf-8")
+            #expect(try await Self.send(service, .put, "/dashboard/login").headers["allow"] == "GET, POST, HEAD")
             let versions = try await Self.send(service, .get, "/dashboard/rules", headers: bearer)
             let inForce = try #require(
                 RuleLoader(registry: .builtin).load(directory: PartnerFiguresTests.rules).rules?.version)

@@ -22,24 +22,31 @@ struct DashboardRoutes: Sendable {
         let entry = router.group("dashboard").add(middleware: DashboardErrorMiddleware(store: store))
         entry.get("login") { request, _ in login.form(request) }
         entry.post("login") { request, _ in try await login.signIn(request) }
+            .refuseMethods(otherThan: [.get, .post], on: "login")
         entry.post("logout") { _, _ in login.signOut() }
+            .refuseMethods(otherThan: [.post], on: "logout")
         let pages = router.group("dashboard")
             .add(middleware: DashboardErrorMiddleware(store: store))
             .add(middleware: DashboardAuthMiddleware(access: settings.apiAccess))
         pages.get { _, _ in respond(try await overview()) }
+            .refuseMethods(otherThan: [.get], on: "")
         pages.get("partners/:id") { _, context in respond(try await partner(try context.decodedParameter("id"))) }
+            .refuseMethods(otherThan: [.get], on: "partners/:id")
         pages.get("events") { request, _ in
             let id = request.uri.queryParameters["id"].map(String.init)
             return respond(try await DashboardEventPage(store: store).page(lookingUp: id))
         }
+        .refuseMethods(otherThan: [.get], on: "events")
         pages.get("rules") { _, _ in
             respond(try await DashboardRulesPages(store: store, inForce: rules.rules.version).list())
         }
+        .refuseMethods(otherThan: [.get], on: "rules")
         pages.get("rules/diff") { request, _ in
             let query = request.uri.queryParameters
             let pages = DashboardRulesPages(store: store, inForce: rules.rules.version)
             return respond(try await pages.difference(from: query["from"].map(String.init), to: query["to"].map(String.init)))
         }
+        .refuseMethods(otherThan: [.get], on: "rules/diff")
     }
 
     /// The page's response, offering to sign out when the service has tokens.
