@@ -1,6 +1,3 @@
-import Engine
-import Foundation
-import HTMLPages
 import Hummingbird
 import Store
 
@@ -14,9 +11,6 @@ struct DashboardRoutes: Sendable {
     let metrics: ServiceMetrics
     let settings: ServeSettings
 
-    /// Days the partner page's chart shows.
-    static let chartDays = 60
-
     func add(to router: Router<BasicRequestContext>) {
         let login = DashboardLogin(access: settings.apiAccess)
         let entry = router.group("dashboard").add(middleware: DashboardErrorMiddleware(store: store))
@@ -28,9 +22,10 @@ struct DashboardRoutes: Sendable {
         let pages = router.group("dashboard")
             .add(middleware: DashboardErrorMiddleware(store: store))
             .add(middleware: DashboardAuthMiddleware(access: settings.apiAccess))
-        pages.get { _, _ in respond(try await overview()) }
+        let partners = DashboardPartnerPages(store: store, rules: rules, metrics: metrics)
+        pages.get { _, _ in respond(try await partners.overview()) }
             .refuseMethods(otherThan: [.get], on: "")
-        pages.get("partners/:id") { _, context in respond(try await partner(try context.decodedParameter("id"))) }
+        pages.get("partners/:id") { _, context in respond(try await partners.partner(try context.decodedParameter("id"))) }
             .refuseMethods(otherThan: [.get], on: "partners/:id")
         pages.get("events") { request, _ in
             let id = request.uri.queryParameters["id"].map(String.init)
@@ -54,67 +49,5 @@ struct DashboardRoutes: Sendable {
         var page = page
         if case .tokens = settings.apiAccess { page.signOut = true }
         return page.response()
-    }
-
-    /// `/dashboard`: every partner's figures, then the budgets with their forecasts.
-    func overview() async throws -> DashboardPage {
-        let ruleSet = rules.rules
-        var figures: [(partner: Partner, stats: [PartnerStats])] = []
-        var budgets: [(partner: Partner, standing: BudgetStanding)] = []
-        for partner in ruleSet.partners {
-            let stats = try await store.stats(ofPartner: partner.id)
-            figures.append((partner, stats))
-            if let standing = try await BudgetStanding.of(partner, stats: stats, now: WallClock.now, in: store) {
-                budgets.append((partner, standing))
-            }
-        }
-        var body = "<p>Rules version <code>\(HTMLText.escape(ruleSet.version))</code> in force; "
-        body += "\(metrics.queueDepth) events waiting in the queue.</p>\n"
-        body += "<h2>Figures</h2>\n" + DashboardFigures.table(figures)
-        body += "<h2>Budgets</h2>\n" + DashboardFigures.budgets(budgets)
-        body += "<h2>Partners</h2>\n<ul>\n"
-        for partner in ruleSet.partners {
-            body += "<li>\(DashboardFigures.link(partner)) (<code>\(HTMLText.escape(partner.id))</code>)</li>\n"
-        }
-        body += "</ul>\n"
-        return DashboardPage(title: "Partners", body: body)
-    }
-
-    /// `/dashboard/partners/ID`: the partner's figures, budget, daily chart and rules file.
-    func partner(_ id: String) async throws -> DashboardPage {
-        let ruleSet = rules.rules
-        guard let partner = ruleSet.partners.first(where: { $0.id == id }) else {
-            throw APIError(status: .notFound, message: "no partner \(id) in the rules in force")
-        }
-        let now = WallClock.now
-        let stats = try await store.stats(ofPartner: id)
-        var body = "<p><code>\(HTMLText.escape(partner.id))</code>, in \(partner.currency?.code ?? "any currency"), "
-        body += "time zone \(HTMLText.escape(partner.zone.description)).</p>\n"
-        body += "<h2>Figures</h2>\n"
-        body +=
-            stats.isEmpty ? "<p>No payment of this partner has been processed.</p>\n" : DashboardFigures.table([(partner, stats)])
-        if let standing = try await BudgetStanding.of(partner, stats: stats, now: now, in: store) {
-            body += "<h2>Budget</h2>\n" + DashboardFigures.budgets([(partner, standing)])
-        }
-        let today = now.epochSeconds / 86_400
-        let first = today - Int64(Self.chartDays) + 1
-        for entry in stats {
-            guard let currency = Currency(code: entry.currency) else { continue }
-            let use = try await store.budgetUse(ofPartner: id, currency: currency.code, fromDay: first)
-            let values = (first...today).map { day in
-                (label: CivilDate(daysSinceEpoch: Int(day)).description, value: Int128(use[day] ?? 0))
-            }
-            body += "<h2>Cashback funded by \(HTMLText.escape(partner.name)) per day, \(currency.code)</h2>\n"
-            body += "<p>By UTC day of processing, the last \(Self.chartDays) days, net of clawbacks.</p>\n"
-            body += "<figure id=\"daily-\(currency.code)\">" + SVGChart.columns(values) { currency.format($0) }
-            body += "</figure>\n"
-        }
-        body += "<h2>Rules file <code>\(HTMLText.escape(partner.relativePath))</code></h2>\n"
-        if let file = try await store.rulesSnapshot(ruleSet.version)?.first(where: { $0.relativePath == partner.relativePath }) {
-            body += "<pre id=rules-file>\(HTMLText.escape(file.text))</pre>\n"
-        } else {
-            body += "<p>The rules version in force has no recorded copy of this file.</p>\n"
-        }
-        return DashboardPage(title: partner.name, body: body)
     }
 }
