@@ -60,7 +60,7 @@ let package = Package(
             name: "BuiltinPluginsTests", dependencies: ["BuiltinPlugins", "Engine", "PluginTestSupport"],
             path: "Tests/Plugins/All"),
         .target(name: "Workload"),
-        .target(name: "HTMLPages", dependencies: ["Engine"]),
+        .target(name: "Reports", dependencies: ["Engine"]),
         .target(
             name: "Store",
             dependencies: [
@@ -75,7 +75,7 @@ let package = Package(
             dependencies: [
                 "Engine",
                 "Store",
-                "HTMLPages",
+                "Reports",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -99,7 +99,7 @@ let package = Package(
                 "Workload",
                 "Store",
                 "Server",
-                "HTMLPages",
+                "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(
             name: "HostTests",
             dependencies: [
-                "Host", "Engine", "BuiltinPlugins", "Workload", "Store", "Server", "HTMLPages", "PluginTestSupport",
+                "Host", "Engine", "BuiltinPlugins", "Workload", "Store", "Server", "Reports", "PluginTestSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // To break a store's schema under a batch (StoreStateFailureTests).

@@ -91,6 +91,28 @@ import Testing
             if id == "fnac" { try await shoot("partner") }
         }
 
+        // Fnac's statement of this month, from its page's link: what `cashback statement` prints,
+        // taken again if a line fell due between the two.
+        try await page.open("\(origin)/dashboard/partners/fnac")
+        #expect(try await page.evaluate("document.querySelectorAll('#statements li').length") as? Int == 12)
+        try await page.follow("document.querySelector('#statements a').click()")
+        let month = try #require(try await page.text("new URLSearchParams(location.search).get('month')"))
+        var statement: JSONValue?
+        for _ in 0..<3 {
+            let before = try CashbackBinary.run(["statement", "--partner", "fnac", "--month", month], in: directory.url)
+            let served = try await service.request(
+                "GET", "/dashboard/partners/fnac/statement.json?month=\(month)", token: Self.token)
+            let after = try CashbackBinary.run(["statement", "--partner", "fnac", "--month", month], in: directory.url)
+            #expect(before.status == 0, "\(before.stderr)")
+            guard before.stdout == after.stdout else { continue }
+            #expect(served.body == before.stdout)
+            statement = try JSONParser.parse(before.stdout)
+            break
+        }
+        let net = try #require(statement?["currencies"]?.asArray?.first?["net"]?.asString, "a steady statement with a net")
+        #expect(try await page.text("document.querySelector('h2[data-currency=EUR]').dataset.net") == net)
+        try await shoot("statement")
+
         // The event lookup, typed in as a person would: the decision and its trace as the API gives them.
         let event = try Self.firstRewardedFnacPayment()
         let stored = try await api("/v1/events/\(event)")

@@ -1,9 +1,9 @@
 import Engine
 import Foundation
-import HTMLPages
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Reports
 import Store
 import Testing
 
@@ -122,6 +122,14 @@ import Testing
             #expect(try await Self.send(service, .get, "/dashboard/rules/diff", headers: bearer).status == 400)
             let event = try await Self.send(service, .get, "/dashboard/events?id=%3Cb%3E", headers: bearer)
             #expect(event.status == 200 && event.body.contains("No event <code>&lt;b&gt;</code> was accepted"))
+            let month = try await Self.send(service, .get, "/dashboard/partners/fnac/statement?month=2026-13", headers: bearer)
+            #expect(month.status == 400 && month.body.contains("month: expected YYYY-MM"))
+            #expect(
+                try await Self.send(service, .get, "/dashboard/partners/nobody/statement.csv?month=2026-11", headers: bearer)
+                    .status == 404)
+            let csv = try await Self.send(service, .get, "/dashboard/partners/fnac/statement.csv?month=2026-11", headers: bearer)
+            #expect(csv.status == 200 && csv.body.hasPrefix("kind,currency,key,credits,clawbacks,net\n"))
+            #expect(csv.headers["content-disposition"] == "attachment; filename=\"fnac-2026-11.csv\"")
             let deleted = try await Self.send(service, .delete, "/dashboard", headers: bearer)
             #expect(deleted.status == 405 && deleted.headers["allow"] == "GET, HEAD")
             #expect(deleted.headers["content-type"] == "text/html; charset=utf-8")

@@ -82,6 +82,15 @@ package struct PartnerStatement: Sendable {
     /// The currencies, by code.
     package var sortedSections: [CurrencySection] { sections.values.sorted { $0.currency.code < $1.currency.code } }
 
+    /// The year and month of `YYYY-MM`, if it is one.
+    package static func month(of text: String) -> (year: Int, month: Int)? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
+            (1...12).contains(month), CivilDate(year: year, month: month, day: 1) != nil
+        else { return nil }
+        return (year, month)
+    }
+
     /// The UTC instants that surely contain the month whatever the zone (a day more each side):
     /// what a store reads before the statement keeps the month's own.
     package static func window(year: Int, month: Int) -> (from: Timestamp, until: Timestamp)? {

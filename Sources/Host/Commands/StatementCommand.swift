@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuiltinPlugins
 import Engine
+import Reports
 import Store
 
 /// `cashback statement --db DB --partner ID --month YYYY-MM [--format json|csv|html]`: the
@@ -27,15 +28,15 @@ struct StatementCommand: AsyncParsableCommand {
     var now: String?
 
     func validate() throws {
-        guard StatementCommand.yearAndMonth(month) != nil else {
+        guard PartnerStatement.month(of: month) != nil else {
             throw ValidationError("--month: expected YYYY-MM, got '\(month)'")
         }
     }
 
     func run() async throws {
-        guard let (year, monthNumber) = StatementCommand.yearAndMonth(month),
-            let window = PartnerStatement.window(year: year, month: monthNumber)
-        else { throw ValidationError("--month: expected YYYY-MM, got '\(month)'") }
+        guard let (year, monthNumber) = PartnerStatement.month(of: month) else {
+            throw ValidationError("--month: expected YYYY-MM, got '\(month)'")
+        }
         let clock =
             try now.map { text in
                 guard case .success(let time) = Timestamp.parse(text) else {
@@ -45,19 +46,11 @@ struct StatementCommand: AsyncParsableCommand {
             } ?? WallClock.now
         let store = try DatabaseArgument.open(db, access: .readOnly)
         let zone = try await StatementCommand.zone(of: partner, in: store)
-        let entries = try await store.statementEntries(ofPartner: partner, from: window.from, until: window.until)
-        let statement = PartnerStatement(
-            partner: partner, year: year, month: monthNumber, zone: zone, entries: entries, now: clock)
+        guard
+            let statement = try await PartnerStatement.of(
+                partner: partner, year: year, month: monthNumber, zone: zone, now: clock, in: store)
+        else { throw ValidationError("--month: expected YYYY-MM, got '\(month)'") }
         print(StatementReport.render(statement, as: format), terminator: "")
-    }
-
-    /// `YYYY-MM` as numbers.
-    static func yearAndMonth(_ text: String) -> (Int, Int)? {
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
-            (1...12).contains(month), CivilDate(year: year, month: month, day: 1) != nil
-        else { return nil }
-        return (year, month)
     }
 
     /// The partner's time zone in the rules recorded last (the programme's when the partner sets

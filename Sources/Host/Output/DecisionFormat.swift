@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import Reports
 
 /// How decisions are printed: JSON Lines for machines, CSV for spreadsheets, a table for people.
 enum DecisionFormat: String, ExpressibleByArgument, CaseIterable {
@@ -62,13 +63,8 @@ struct CSVPrinter: DecisionPrinter {
             decision.warning ?? "",
             decision.error ?? "",
         ]
-        output.line(fields.map(CSVPrinter.escape).joined(separator: ","))
+        output.line(fields.map(CSVText.escape).joined(separator: ","))
     }
 
     mutating func finish(unresolvedOrphans: [Orphan], to output: inout OutputBuffer) {}
-
-    static func escape(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 }

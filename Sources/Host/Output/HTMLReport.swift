@@ -1,5 +1,5 @@
 import Engine
-import HTMLPages
+import Reports
 
 /// `cashback report`'s page: one self-contained HTML file (inline style and SVG, no script, no
 /// font, no link out) that opens offline and prints well.

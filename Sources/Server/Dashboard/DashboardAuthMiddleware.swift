@@ -1,6 +1,6 @@
 import Engine
-import HTMLPages
 import Hummingbird
+import Reports
 import Store
 
 /// Guards the dashboard's pages with the API's tokens: a request passes with one of them as a

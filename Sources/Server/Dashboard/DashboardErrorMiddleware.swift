@@ -1,5 +1,5 @@
-import HTMLPages
 import Hummingbird
+import Reports
 import Store
 
 /// Answers the dashboard's failures with a page, not JSON: the same statuses and messages as

@@ -1,5 +1,5 @@
 import Engine
-import HTMLPages
+import Reports
 import Store
 
 /// `/dashboard/events?id=ID`: where an accepted event is, and for a processed one its decision

@@ -1,6 +1,6 @@
 import Engine
 import Foundation
-import HTMLPages
+import Reports
 import Store
 
 /// The tables the dashboard's overview and partner pages share: partner figures per currency,

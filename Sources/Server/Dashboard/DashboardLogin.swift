@@ -1,8 +1,8 @@
 import Engine
 import Foundation
-import HTMLPages
 import HTTPTypes
 import Hummingbird
+import Reports
 import Store
 
 /// The dashboard's sign-in page and its sign-out: a person gives the API token once and gets a

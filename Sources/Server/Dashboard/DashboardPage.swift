@@ -1,8 +1,8 @@
 import Crypto
 import Foundation
-import HTMLPages
 import HTTPTypes
 import Hummingbird
+import Reports
 
 /// A page of the dashboard: the frame every page shares (title, navigation, style sheet) and the
 /// response that carries it. Pages are drawn on the server: no script, no font, nothing fetched

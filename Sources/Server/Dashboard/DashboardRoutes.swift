@@ -1,4 +1,5 @@
 import Hummingbird
+import Reports
 import Store
 
 /// The read-only dashboard `cashback serve` serves under `/dashboard` for the people who run
@@ -27,6 +28,18 @@ struct DashboardRoutes: Sendable {
             .refuseMethods(otherThan: [.get], on: "")
         pages.get("partners/:id") { _, context in respond(try await partners.partner(try context.decodedParameter("id"))) }
             .refuseMethods(otherThan: [.get], on: "partners/:id")
+        pages.get("partners/:id/statement") { request, context in
+            let month = request.uri.queryParameters["month"].map(String.init)
+            return respond(try await partners.statementPage(try context.decodedParameter("id"), month: month))
+        }
+        .refuseMethods(otherThan: [.get], on: "partners/:id/statement")
+        for format in [StatementReport.Format.csv, .json] {
+            pages.get("partners/:id/statement.\(format.rawValue)") { request, context in
+                let month = request.uri.queryParameters["month"].map(String.init)
+                return try await partners.statementFile(try context.decodedParameter("id"), month: month, as: format)
+            }
+            .refuseMethods(otherThan: [.get], on: "partners/:id/statement.\(format.rawValue)")
+        }
         pages.get("events") { request, _ in
             let id = request.uri.queryParameters["id"].map(String.init)
             return respond(try await DashboardEventPage(store: store).page(lookingUp: id))

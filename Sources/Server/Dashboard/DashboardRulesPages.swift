@@ -1,6 +1,6 @@
 import Engine
 import Foundation
-import HTMLPages
+import Reports
 import Store
 
 /// `/dashboard/rules`: the rules versions the store recorded, and `/dashboard/rules/diff`: what

@@ -1,4 +1,4 @@
-/// The style sheet of the report and the dashboard: plain, readable, printable.
+/// The style sheet of the report, the statement and the dashboard: plain, readable, printable.
 package enum PageStyle {
     package static let css = """
         body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #111; }
@@ -14,6 +14,7 @@ package enum PageStyle {
         .diff ins { color: #1b5e20; text-decoration: none; display: block; background: #e8f5e9; }
         .diff span { display: block; }
         .error { color: #b3261e; }
+        tr.total td { font-weight: bold; border-top: 2px solid #111; }
         @media print { body { margin: 0; } nav { display: none; } }
         """
 }

@@ -1,14 +1,13 @@
 import Engine
-import HTMLPages
 
-/// How `cashback statement` prints a partner's monthly statement: JSON, CSV or a
-/// self-contained HTML page (no script, no external file; it prints well).
-enum StatementReport {
-    enum Format: String, CaseIterable, Sendable {
+/// A partner's monthly statement as `cashback statement` prints it and the dashboard serves it:
+/// JSON, CSV or a self-contained HTML page (no script, no external file; it prints well).
+package enum StatementReport {
+    package enum Format: String, CaseIterable, Sendable {
         case json, csv, html
     }
 
-    static func render(_ statement: PartnerStatement, as format: Format) -> String {
+    package static func render(_ statement: PartnerStatement, as format: Format) -> String {
         switch format {
         case .json: json(statement)
         case .csv: csv(statement)
@@ -16,7 +15,7 @@ enum StatementReport {
         }
     }
 
-    static func json(_ statement: PartnerStatement) -> String {
+    package static func json(_ statement: PartnerStatement) -> String {
         var writer = JSONWriter()
         writer.beginObject()
         writer.string("partner", statement.partner)
@@ -62,7 +61,7 @@ enum StatementReport {
     }
 
     /// One row per currency total, rule and day: `kind,currency,key,credits,clawbacks,net`.
-    static func csv(_ statement: PartnerStatement) -> String {
+    package static func csv(_ statement: PartnerStatement) -> String {
         var lines = ["kind,currency,key,credits,clawbacks,net"]
         for section in statement.sortedSections {
             let row = { (kind: String, key: String, sums: PartnerStatement.Sums) in
@@ -70,7 +69,7 @@ enum StatementReport {
                     kind, section.currency.code, key, section.currency.format(sums.credits),
                     section.currency.format(sums.clawbacks), section.currency.format(sums.net),
                 ]
-                .map(CSVPrinter.escape).joined(separator: ",")
+                .map(CSVText.escape).joined(separator: ",")
             }
             lines.append(row("total", statement.monthText, section.total))
             for (rule, sums) in section.rules.sorted(by: { $0.key < $1.key }) { lines.append(row("rule", rule, sums)) }
@@ -80,10 +79,29 @@ enum StatementReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func html(_ statement: PartnerStatement) -> String {
-        let title = "Cashback statement: \(statement.partner), \(statement.monthText)"
-        var body = "<h1>\(HTMLText.escape(title))</h1>\n"
-        body += "<p>Time zone \(HTMLText.escape(statement.zone.identifier)); "
+    /// The statement's title.
+    package static func title(_ statement: PartnerStatement) -> String {
+        "Cashback statement: \(statement.partner), \(statement.monthText)"
+    }
+
+    /// The statement as a page of its own.
+    package static func html(_ statement: PartnerStatement) -> String {
+        """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(HTMLText.escape(title(statement)))</title>
+        <style>
+        \(PageStyle.css)
+        </style></head><body>
+        <h1>\(HTMLText.escape(title(statement)))</h1>
+        \(htmlBody(statement))</body></html>
+
+        """
+    }
+
+    /// The statement's sections in HTML, for a page with its own heading: per currency the net
+    /// amount due, a row per rule and a total, a row per day; then the rules versions.
+    package static func htmlBody(_ statement: PartnerStatement) -> String {
+        var body = "<p>Time zone \(HTMLText.escape(statement.zone.identifier)); "
         body += statement.isClosed ? "the month is closed.</p>\n" : "the month is not over: figures so far.</p>\n"
         if statement.sections.isEmpty { body += "<p>Nothing became payable in this month.</p>\n" }
         for section in statement.sortedSections {
@@ -95,7 +113,8 @@ enum StatementReport {
             let head = { (first: String) in
                 "<tr><th>\(first)</th><th class=n>Credits</th><th class=n>Clawbacks</th><th class=n>Net</th></tr>\n"
             }
-            body += "<h2>\(HTMLText.escape(section.currency.code)): net amount due \(money(section.total.net))</h2>\n"
+            body += "<h2 data-currency=\"\(section.currency.code)\" data-net=\"\(money(section.total.net))\">"
+            body += "\(HTMLText.escape(section.currency.code)): net amount due \(money(section.total.net))</h2>\n"
             body += "<table>\n" + head("Rule")
             for (rule, sums) in section.rules.sorted(by: { $0.key < $1.key }) { body += row(rule, sums) }
             body += "<tr class=total><td>Total</td><td class=n>\(money(section.total.credits))</td>"
@@ -106,20 +125,6 @@ enum StatementReport {
         }
         body += "<h2>Rules versions</h2>\n<ul>\n"
         body += statement.rulesVersions.map { "<li><code>\(HTMLText.escape($0))</code></li>\n" }.joined()
-        body += "</ul>\n"
-        return """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(HTMLText.escape(title))</title>
-            <style>
-            body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #111; }
-            table { border-collapse: collapse; margin: 1em 0; }
-            th, td { padding: 0.2em 0.8em; border-bottom: 1px solid #ccc; text-align: left; }
-            .n { text-align: right; font-variant-numeric: tabular-nums; }
-            tr.total td { font-weight: bold; border-top: 2px solid #111; }
-            @media print { body { margin: 0; } }
-            </style></head><body>
-            \(body)</body></html>
-
-            """
+        return body + "</ul>\n"
     }
 }
