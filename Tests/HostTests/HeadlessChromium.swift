@@ -145,8 +145,8 @@ final class HeadlessChromium: Sendable {
     /// How many events arrived so far: a mark to wait for later ones from.
     var eventCount: Int { inbox.state.withLock { $0.events.count } }
 
-    /// The events from `mark` on.
-    func events(from mark: Int = 0) -> [Message] { inbox.state.withLock { Array($0.events[mark...]) } }
+    /// Every event so far.
+    var events: [Message] { inbox.state.withLock { $0.events } }
 
     /// Waits for an event from `mark` on that `matches`.
     @discardableResult
@@ -245,7 +245,7 @@ struct BrowserPage: Sendable {
     /// exceptions, log entries of level error (failed loads, refused resources), failed
     /// requests, and requests to any origin but `origin` (or inline `data:`).
     func problems(origin: String) -> [String] {
-        browser.events().filter { $0.session == session }.compactMap { event -> String? in
+        browser.events.filter { $0.session == session }.compactMap { event -> String? in
             let params = event.params
             switch event.method {
             case "Runtime.consoleAPICalled" where ["error", "assert"].contains(params["type"] as? String):
